@@ -1,0 +1,2 @@
+// Package autorun implements the `autorun` context model (see ENGINE.md).
+package autorun

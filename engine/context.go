@@ -1,0 +1,623 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// ErrClosed is returned when a command reaches a context that was unloaded.
+var ErrClosed = errors.New("context is unloaded")
+
+// Context is one isolated Lua state. One goroutine owns it: every use of the
+// state goes through Do, which runs a function on that goroutine. The
+// exported fields are fixed at creation.
+type Context struct {
+	Name  string
+	Model string
+	Key   string
+
+	game *Game
+
+	jobs   chan func()
+	closed chan struct{}
+	once   sync.Once
+
+	mu        sync.Mutex // guards state and residents for readers on other goroutines
+	state     string
+	residents []string
+
+	// Owner-goroutine fields: touched only inside Do.
+	L           *lua.LState
+	globals     *globalsTable
+	step        string
+	file        string
+	depth       int // host calls in progress (nested ones reuse the deadline)
+	watchdogOff bool
+	cancel      context.CancelCauseFunc
+
+	// LockNewGlobals makes creating a global an error while the global
+	// Loading is not true (autorun).
+	LockNewGlobals bool
+	// StrictReads makes reading an undefined global an error while Loading
+	// is not true (autorun in strict mode).
+	StrictReads bool
+	// Resolve maps a require name to a file relative to the game folder.
+	Resolve func(name string) (string, error)
+	// Emit, if set, receives records as they happen (on the owner goroutine).
+	Emit func(Event)
+
+	files    []FileRun
+	errs     []ErrorRecord
+	output   []OutputLine
+	handlers map[string][]*Handler
+	hseq     int
+	stubs    map[string]*StubRecord
+	changes  GlobalChanges
+}
+
+// Handler is a registered message/event handler or callback.
+type Handler struct {
+	Name  string
+	Fn    *lua.LFunction
+	Where string
+	Seq   int
+}
+
+// NewContext creates a context and its sandboxed state, on its own goroutine.
+func (g *Game) NewContext(name, model, key string) (*Context, error) {
+	c := &Context{
+		Name: name, Model: model, Key: key, game: g,
+		jobs:     make(chan func()),
+		closed:   make(chan struct{}),
+		state:    StateLoading,
+		handlers: map[string][]*Handler{},
+		stubs:    map[string]*StubRecord{},
+	}
+	go c.loop()
+	var err error
+	c.Do(func(L *lua.LState) { err = c.init() })
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("create context %s: %w", name, err)
+	}
+	return c, nil
+}
+
+func (c *Context) loop() {
+	c.L = lua.NewState(lua.Options{
+		SkipOpenLibs:        true,
+		CallStackSize:       200,
+		RegistrySize:        1024,
+		RegistryMaxSize:     4 * 1024 * 1024,
+		RegistryGrowStep:    1024,
+		MinimizeStackMemory: true,
+	})
+	defer func() {
+		c.L.Close()
+		c.L = nil
+	}()
+	for {
+		select {
+		case job := <-c.jobs:
+			job()
+		case <-c.closed:
+			return
+		}
+	}
+}
+
+// Do runs fn on the goroutine that owns the state and waits for it. A Go
+// panic inside fn is recorded as an error of this context, never a crash.
+// It returns ErrClosed when the context is unloaded.
+func (c *Context) Do(fn func(L *lua.LState)) error {
+	done := make(chan struct{})
+	job := func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				c.addError(ErrorRecord{Context: c.Name, Step: c.step, File: c.file,
+					Message: fmt.Sprintf("internal error: %v", r), Traceback: string(debug.Stack())})
+			}
+		}()
+		fn(c.L)
+	}
+	select {
+	case c.jobs <- job:
+	case <-c.closed:
+		return ErrClosed
+	}
+	<-done
+	return nil
+}
+
+// Close unloads the context: its goroutine ends and its state is freed.
+func (c *Context) Close() {
+	c.once.Do(func() {
+		c.SetState(StateUnloaded)
+		close(c.closed)
+	})
+}
+
+// State returns the lifecycle state (safe from any goroutine).
+func (c *Context) State() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state
+}
+
+// SetState changes the lifecycle state and emits a context event.
+func (c *Context) SetState(s string) {
+	c.mu.Lock()
+	c.state = s
+	c.mu.Unlock()
+	if c.Emit != nil {
+		c.Emit(Event{Kind: EventContext, Context: c.Name, Text: s})
+	}
+}
+
+// Residents returns the scripts living in the context (scripts model).
+func (c *Context) Residents() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.residents...)
+}
+
+// SetResidents replaces the resident list.
+func (c *Context) SetResidents(r []string) {
+	c.mu.Lock()
+	c.residents = append([]string(nil), r...)
+	c.mu.Unlock()
+}
+
+// Game returns the folder this context runs.
+func (c *Context) Game() *Game { return c.game }
+
+// ---- owner-goroutine API (call only inside Do) ----
+
+// SetStep names the step that following records belong to.
+func (c *Context) SetStep(step string) { c.step = step }
+
+// Step returns the current step name.
+func (c *Context) Step() string { return c.step }
+
+// SetWatchdog turns the watchdog on or off (off during ReloadLua; a hard
+// ceiling still applies so that nothing hangs for ever).
+func (c *Context) SetWatchdog(on bool) { c.watchdogOff = !on }
+
+// Globals returns the real globals table (not the tracking proxy).
+func (c *Context) Globals() *lua.LTable { return c.globals.store }
+
+// GlobalsProxy returns the table Lua code sees as _G.
+func (c *Context) GlobalsProxy() *lua.LTable { return c.globals.proxy }
+
+// TakeChanges returns and clears what happened to globals since last asked.
+func (c *Context) TakeChanges() GlobalChanges {
+	ch := c.changes
+	c.changes = GlobalChanges{}
+	return ch
+}
+
+// Provenance returns where the global name was defined and last assigned.
+func (c *Context) Provenance(name string) (Provenance, bool) {
+	p, ok := c.globals.prov[name]
+	if !ok {
+		return Provenance{}, false
+	}
+	return *p, true
+}
+
+// AllProvenance returns every recorded global's provenance, sorted by name.
+func (c *Context) AllProvenance() []Provenance {
+	out := make([]Provenance, 0, len(c.globals.prov))
+	for _, p := range c.globals.prov {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Files returns the file executions so far.
+func (c *Context) Files() []FileRun { return append([]FileRun(nil), c.files...) }
+
+// Errors returns the errors so far.
+func (c *Context) Errors() []ErrorRecord { return append([]ErrorRecord(nil), c.errs...) }
+
+// Output returns what the context printed.
+func (c *Context) Output() []OutputLine { return append([]OutputLine(nil), c.output...) }
+
+// Stubs returns the stand-ins touched so far, sorted by name.
+func (c *Context) Stubs() []StubRecord {
+	out := make([]StubRecord, 0, len(c.stubs))
+	for _, s := range c.stubs {
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Info describes the context (owner goroutine: it counts globals).
+func (c *Context) Info() ContextInfo {
+	n := 0
+	if c.globals != nil {
+		c.globals.store.ForEach(func(k, v lua.LValue) { n++ })
+	}
+	return ContextInfo{Name: c.Name, Model: c.Model, Key: c.Key, State: c.State(),
+		Globals: n, Residents: c.Residents(), Files: len(c.files), Errors: len(c.errs)}
+}
+
+func (c *Context) addError(e ErrorRecord) {
+	if e.Context == "" {
+		e.Context = c.Name
+	}
+	c.errs = append(c.errs, e)
+	if c.Emit != nil {
+		c.Emit(Event{Kind: EventError, Context: c.Name, Step: e.Step, Error: &e})
+	}
+}
+
+// AddError records an error found by a model (a bad metadata file, a
+// dependency cycle) as if Lua had raised it.
+func (c *Context) AddError(e ErrorRecord) {
+	if e.Step == "" {
+		e.Step = c.step
+	}
+	c.addError(e)
+}
+
+func (c *Context) addOutput(level, text string) {
+	o := OutputLine{Context: c.Name, Where: c.where(1), Level: level, Text: text}
+	c.output = append(c.output, o)
+	if c.Emit != nil {
+		c.Emit(Event{Kind: EventOutput, Context: c.Name, Step: c.step, Text: text, Where: o.Where, Level: level})
+	}
+}
+
+// Print records a line of output as if the context printed it.
+func (c *Context) Print(level, text string) { c.addOutput(level, text) }
+
+// where returns "file:line" of the Lua function `level` frames up, or "".
+func (c *Context) where(level int) string {
+	L := c.L
+	for lv := level; lv < level+6; lv++ {
+		dbg, ok := L.GetStack(lv)
+		if !ok {
+			return ""
+		}
+		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
+			return ""
+		}
+		if dbg.CurrentLine > 0 && dbg.Source != "" && dbg.Source != "[G]" && !strings.HasPrefix(dbg.Source, "=[modscope") {
+			return fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
+		}
+	}
+	return ""
+}
+
+// Where returns "file:line" of the innermost Lua code running (owner goroutine).
+func (c *Context) Where() string { return c.where(0) }
+
+// ---- running code ----
+
+// ErrorOf turns a failed call into a record.
+var errPos = regexp.MustCompile(`^(.+?):(\d+): ?(?s:(.*))$`)
+
+// timeoutCause marks a deadline set by the watchdog.
+type timeoutCause struct{ limit time.Duration }
+
+func (t timeoutCause) Error() string { return "watchdog: " + t.limit.String() }
+
+// memoryCause marks a call cancelled by the heap watchdog.
+type memoryCause struct{ used, limit uint64 }
+
+func (m memoryCause) Error() string {
+	return fmt.Sprintf("memory limit exceeded: %d MiB used, limit %d MiB (a string or table grown without end?)", m.used>>20, m.limit>>20)
+}
+
+// Call runs fn(args...) under the watchdog and returns its results, or the
+// error as a record (already recorded in the context). what names the call
+// for the error (a file or handler). Safe to nest: an inner call inherits the
+// outer deadline.
+func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+	L := c.L
+	c.depth++
+	defer func() { c.depth-- }()
+	var gctx context.Context
+	var cancel context.CancelCauseFunc
+	if c.depth == 1 {
+		limit := c.game.Timeout
+		if c.watchdogOff {
+			limit = max(12*limit, time.Minute)
+		}
+		base, cancelBase := context.WithCancelCause(context.Background())
+		tctx, cancelT := context.WithTimeoutCause(base, limit, timeoutCause{limit})
+		gctx = tctx
+		cancel = func(err error) { cancelBase(err); cancelT() }
+		c.cancel = cancelBase
+		c.game.running(c, true)
+		L.SetContext(gctx)
+		defer func() {
+			c.game.running(c, false)
+			c.cancel = nil
+			L.RemoveContext()
+			cancel(nil)
+		}()
+	}
+	top := L.GetTop()
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	err := L.PCall(len(args), lua.MultRet, nil)
+	if err == nil {
+		n := L.GetTop() - top
+		res := make([]lua.LValue, n)
+		for i := 0; i < n; i++ {
+			res[i] = L.Get(top + 1 + i)
+		}
+		L.SetTop(top)
+		return res, nil
+	}
+	L.SetTop(top)
+	rec := c.errorRecord(err, what, gctx)
+	c.addError(rec)
+	return nil, &rec
+}
+
+// Interrupt stops whatever the context is running (any goroutine).
+func (c *Context) interrupt(cause error) {
+	if f := c.cancel; f != nil {
+		f(cause)
+	}
+}
+
+func (c *Context) errorRecord(err error, what string, gctx context.Context) ErrorRecord {
+	rec := ErrorRecord{Context: c.Name, Step: c.step, File: what}
+	msg := err.Error()
+	var aerr *lua.ApiError
+	if errors.As(err, &aerr) {
+		msg = safeString(aerr.Object)
+		rec.Traceback = limitString(aerr.StackTrace, 8<<10)
+	}
+	if m := errPos.FindStringSubmatch(msg); m != nil && !strings.ContainsAny(m[1], "\n") {
+		rec.File = m[1]
+		rec.Line, _ = strconv.Atoi(m[2])
+		msg = m[3]
+	} else if rec.Traceback != "" {
+		if f, l := firstFrame(rec.Traceback); f != "" {
+			rec.File, rec.Line = f, l
+		}
+	}
+	if gctx != nil {
+		var tc timeoutCause
+		var mc memoryCause
+		cause := context.Cause(gctx)
+		switch {
+		case errors.As(cause, &tc):
+			msg = fmt.Sprintf("stopped after %s: this looks like an infinite loop (context %s, %s:%d)", tc.limit, c.Name, rec.File, rec.Line)
+		case errors.As(cause, &mc):
+			msg = fmt.Sprintf("stopped: %s (context %s, %s:%d)", mc.Error(), c.Name, rec.File, rec.Line)
+		case cause != nil && !errors.Is(cause, context.Canceled):
+			msg = fmt.Sprintf("stopped: %v (context %s, %s:%d)", cause, c.Name, rec.File, rec.Line)
+		}
+	}
+	if strings.Contains(msg, "stack overflow") {
+		msg += " (recursion too deep)"
+	}
+	rec.Message = limitString(msg, 4<<10)
+	return rec
+}
+
+var tbFrame = regexp.MustCompile(`(?m)^\s*([^\s:\[][^:]*):(\d+):`)
+
+func firstFrame(tb string) (string, int) {
+	m := tbFrame.FindStringSubmatch(tb)
+	if m == nil {
+		return "", 0
+	}
+	n, _ := strconv.Atoi(m[2])
+	return m[1], n
+}
+
+func limitString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + fmt.Sprintf("… (%d more bytes)", len(s)-n)
+}
+
+// safeString renders an error value without running any of its metamethods.
+func safeString(v lua.LValue) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return string(x)
+	case lua.LNumber:
+		return x.String()
+	case lua.LBool:
+		return x.String()
+	case *lua.LNilType:
+		return "nil"
+	default:
+		return fmt.Sprintf("(error object is a %s value)", v.Type().String())
+	}
+}
+
+// ExecFile compiles and runs the game file rel (relative, slash separated)
+// with env as its environment (nil: the globals). It records the run.
+func (c *Context) ExecFile(rel string, env *lua.LTable) (FileRun, []lua.LValue) {
+	start := time.Now()
+	prevFile := c.file
+	c.file = rel
+	defer func() { c.file = prevFile }()
+	run := FileRun{Path: rel, Context: c.Name, Step: c.step}
+	fn, err := c.LoadFile(rel, env)
+	var res []lua.LValue
+	if err != nil {
+		rec := compileErrorRecord(c, rel, err)
+		c.addError(rec)
+		run.Error = rec.Message
+	} else {
+		var erec *ErrorRecord
+		res, erec = c.Call(fn, nil, rel)
+		if erec != nil {
+			run.Error = erec.Message
+		} else {
+			run.OK = true
+		}
+	}
+	run.Ms = msSince(start)
+	c.files = append(c.files, run)
+	if c.Emit != nil {
+		r := run
+		c.Emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
+	}
+	return run, res
+}
+
+func msSince(t time.Time) float64 {
+	return float64(time.Since(t).Microseconds()) / 1000
+}
+
+// LoadFile compiles a game file into a function with env as environment.
+func (c *Context) LoadFile(rel string, env *lua.LTable) (*lua.LFunction, error) {
+	proto, err := c.game.Compile(rel)
+	if err != nil {
+		return nil, err
+	}
+	fn := c.L.NewFunctionFromProto(proto)
+	if env != nil {
+		fn.Env = env
+	} else {
+		fn.Env = c.globals.proxy
+	}
+	return fn, nil
+}
+
+// LoadString compiles source text under a chunk name.
+func (c *Context) LoadString(name, src string, env *lua.LTable) (*lua.LFunction, error) {
+	proto, err := compileSource(name, []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	fn := c.L.NewFunctionFromProto(proto)
+	if env != nil {
+		fn.Env = env
+	} else {
+		fn.Env = c.globals.proxy
+	}
+	return fn, nil
+}
+
+// RunString compiles and runs a snippet (an initializer, an eval) and
+// returns its results.
+func (c *Context) RunString(name, src string) ([]lua.LValue, *ErrorRecord) {
+	fn, err := c.LoadString(name, src, nil)
+	if err != nil {
+		rec := compileErrorRecord(c, name, err)
+		c.addError(rec)
+		return nil, &rec
+	}
+	return c.Call(fn, nil, name)
+}
+
+func compileErrorRecord(c *Context, rel string, err error) ErrorRecord {
+	rec := ErrorRecord{Context: c.Name, Step: c.step, File: rel, Message: err.Error()}
+	var ce *CompileError
+	if errors.As(err, &ce) {
+		rec.File, rec.Line, rec.Message = ce.File, ce.Line, ce.Msg
+	}
+	return rec
+}
+
+// ---- handlers ----
+
+// HandlerKey renders a message/event name (any Lua value but nil) as a key.
+func HandlerKey(v lua.LValue) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return string(x)
+	case lua.LNumber, lua.LBool:
+		return x.String()
+	default:
+		return fmt.Sprintf("%s: %p", v.Type().String(), v)
+	}
+}
+
+// AddHandler registers fn for name; where is the registering file:line.
+func (c *Context) AddHandler(name string, fn *lua.LFunction, where string) {
+	c.hseq++
+	c.handlers[name] = append(c.handlers[name], &Handler{Name: name, Fn: fn, Where: where, Seq: c.hseq})
+}
+
+// RemoveHandler drops fn from name's handlers; it reports whether it was there.
+func (c *Context) RemoveHandler(name string, fn *lua.LFunction) bool {
+	hs := c.handlers[name]
+	for i, h := range hs {
+		if h.Fn == fn {
+			c.handlers[name] = append(hs[:i:i], hs[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// ClearHandlers drops the handlers of name, or every handler when name is "".
+func (c *Context) ClearHandlers(name string) {
+	if name == "" {
+		c.handlers = map[string][]*Handler{}
+		return
+	}
+	delete(c.handlers, name)
+}
+
+// HandlersOf returns name's handlers in registration order.
+func (c *Context) HandlersOf(name string) []*Handler {
+	return append([]*Handler(nil), c.handlers[name]...)
+}
+
+// HandlerCounts returns how many handlers each name has.
+func (c *Context) HandlerCounts() map[string]int {
+	out := map[string]int{}
+	for n, hs := range c.handlers {
+		if len(hs) > 0 {
+			out[n] = len(hs)
+		}
+	}
+	return out
+}
+
+// HandlerInfos lists every handler, by name then order.
+func (c *Context) HandlerInfos() []HandlerInfo {
+	var out []HandlerInfo
+	for n, hs := range c.handlers {
+		for i, h := range hs {
+			out = append(out, HandlerInfo{Name: n, Order: i + 1, Where: h.Where})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Order < out[j].Order
+	})
+	return out
+}
+
+// Dispatch calls every handler of name in order with args. A failing handler
+// is recorded and the next one still runs. It returns how many ran.
+func (c *Context) Dispatch(name string, args []lua.LValue) int {
+	hs := c.HandlersOf(name)
+	for _, h := range hs {
+		c.Call(h.Fn, args, h.Where)
+	}
+	return len(hs)
+}

@@ -1,0 +1,409 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/metrics"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// Limits that keep hostile folders from taking the host down.
+const (
+	MaxSourceBytes = 16 << 20 // a Lua file larger than this is refused
+	MaxNesting     = 180      // brackets/blocks nested deeper than this are refused
+	MaxStringBytes = 64 << 20 // string.rep and friends may not build more
+)
+
+// DefaultTimeout is the watchdog limit when nothing else is set.
+const DefaultTimeout = 5 * time.Second
+
+// DefaultMemoryLimit is the heap size at which a running call is cancelled.
+const DefaultMemoryLimit = 3 << 30
+
+// Options are what the person chose on the command line or in the window;
+// zero values defer to the folder's settings.
+type Options struct {
+	Model       string        // force a model
+	Mode        string        // "stubs" or "strict"
+	Timeout     time.Duration // watchdog limit
+	MemoryLimit uint64        // heap bytes before a call is cancelled
+}
+
+// Game is an opened game folder, shared by all its contexts.
+type Game struct {
+	Dir      string
+	Model    string
+	Mode     string
+	Timeout  time.Duration
+	Settings Settings
+	Detected Detection
+
+	root     *os.Root
+	memLimit uint64
+
+	cacheMu sync.Mutex
+	cache   map[[32]byte]*lua.FunctionProto
+
+	runMu   sync.Mutex
+	runSet  map[*Context]bool
+	stopMem chan struct{}
+}
+
+// OpenGame opens DIR, reads its settings and chooses its model.
+func OpenGame(dir string, opt Options) (*Game, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open folder %s: %w", dir, err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open folder %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("open folder %s: not a folder", dir)
+	}
+	s, err := LoadSettings(abs)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Model != "" {
+		s.Model = opt.Model
+	}
+	model, det, err := ChooseModel(abs, s)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open folder %s: %w", dir, err)
+	}
+	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root,
+		cache: map[[32]byte]*lua.FunctionProto{}, runSet: map[*Context]bool{},
+		Mode: ModeStubs, Timeout: DefaultTimeout, memLimit: DefaultMemoryLimit}
+	if s.Mode != "" {
+		g.Mode = s.Mode
+	}
+	if opt.Mode != "" {
+		g.Mode = opt.Mode
+	}
+	if s.Timeout != "" {
+		g.Timeout, _ = time.ParseDuration(s.Timeout)
+	}
+	if opt.Timeout > 0 {
+		g.Timeout = opt.Timeout
+	}
+	if opt.MemoryLimit > 0 {
+		g.memLimit = opt.MemoryLimit
+	}
+	g.stopMem = make(chan struct{})
+	go g.heapWatchdog()
+	return g, nil
+}
+
+// Close releases the folder.
+func (g *Game) Close() {
+	select {
+	case <-g.stopMem:
+	default:
+		close(g.stopMem)
+	}
+	if err := g.root.Close(); err != nil {
+		_ = err // closing a read-only directory handle cannot lose data
+	}
+}
+
+// Stubs reports whether unknown engine functions become stand-ins.
+func (g *Game) Stubs() bool { return g.Mode != ModeStrict }
+
+// CleanPath checks that rel names something inside the folder and returns
+// it slash separated, without leading "./".
+func CleanPath(rel string) (string, error) {
+	if rel == "" {
+		return "", errors.New("empty path")
+	}
+	r := strings.ReplaceAll(rel, "\\", "/")
+	if path.IsAbs(r) || filepath.IsAbs(rel) || (len(r) > 1 && r[1] == ':') {
+		return "", fmt.Errorf("%s: absolute paths are outside the game folder", rel)
+	}
+	c := path.Clean(r)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", fmt.Errorf("%s: path leaves the game folder", rel)
+	}
+	return c, nil
+}
+
+// ReadFile reads a file inside the game folder; it follows no symlink out.
+func (g *Game) ReadFile(rel string) ([]byte, error) {
+	c, err := CleanPath(rel)
+	if err != nil {
+		return nil, err
+	}
+	f, err := g.root.Open(c)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", c, unwrapPathErr(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("stat %s: %w", c, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("open %s: not a regular file", c)
+	}
+	if st.Size() > MaxSourceBytes {
+		return nil, fmt.Errorf("open %s: %d bytes is larger than the %d MiB limit", c, st.Size(), MaxSourceBytes>>20)
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, fmt.Errorf("read %s: %w", c, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Exists reports whether rel is a regular file inside the folder.
+func (g *Game) Exists(rel string) bool {
+	c, err := CleanPath(rel)
+	if err != nil {
+		return false
+	}
+	st, err := g.root.Stat(c)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// ListLua lists the .lua files under the folder rel, recursively, sorted by
+// path with a folder's files before its subfolders. Symlinked folders are not
+// followed; a missing folder is an empty list.
+func (g *Game) ListLua(rel string) []string {
+	var out []string
+	g.walk(rel, &out, 0)
+	return out
+}
+
+func (g *Game) walk(rel string, out *[]string, depth int) {
+	if depth > 64 {
+		return
+	}
+	c, err := CleanPath(rel)
+	if err != nil {
+		return
+	}
+	f, err := g.root.Open(c)
+	if err != nil {
+		return
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	var dirs []string
+	for _, e := range entries {
+		p := path.Join(c, e.Name())
+		switch {
+		case e.Type().IsDir():
+			dirs = append(dirs, p)
+		case e.Type().IsRegular() && strings.HasSuffix(strings.ToLower(e.Name()), ".lua"):
+			*out = append(*out, p)
+		case e.Type()&fs.ModeSymlink != 0 && strings.HasSuffix(strings.ToLower(e.Name()), ".lua"):
+			if g.Exists(p) { // only links that resolve inside the folder
+				*out = append(*out, p)
+			}
+		}
+	}
+	for _, d := range dirs {
+		g.walk(d, out, depth+1)
+	}
+}
+
+// SubDirs lists the folder names directly inside rel, sorted.
+func (g *Game) SubDirs(rel string) []string {
+	c, err := CleanPath(rel)
+	if err != nil {
+		return nil
+	}
+	f, err := g.root.Open(c)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(-1)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CompileError is a syntax error or a refused source, with its position.
+type CompileError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *CompileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Compile reads and compiles a game file, caching by content.
+func (g *Game) Compile(rel string) (*lua.FunctionProto, error) {
+	c, err := CleanPath(rel)
+	if err != nil {
+		return nil, &CompileError{File: rel, Msg: err.Error()}
+	}
+	src, err := g.ReadFile(c)
+	if err != nil {
+		return nil, &CompileError{File: c, Msg: err.Error()}
+	}
+	h := sha256.New()
+	h.Write([]byte(c))
+	h.Write([]byte{0})
+	h.Write(src)
+	var key [32]byte
+	copy(key[:], h.Sum(nil))
+	g.cacheMu.Lock()
+	p := g.cache[key]
+	g.cacheMu.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	p, err = compileSource(c, src)
+	if err != nil {
+		return nil, err
+	}
+	g.cacheMu.Lock()
+	g.cache[key] = p
+	g.cacheMu.Unlock()
+	return p, nil
+}
+
+var syntaxPos = []string{"line:", "line "}
+
+// compileSource checks and compiles Lua source under a chunk name.
+func compileSource(name string, src []byte) (*lua.FunctionProto, error) {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if len(src) > MaxSourceBytes {
+		return nil, &CompileError{File: name, Msg: fmt.Sprintf("source is %d bytes, larger than the %d MiB limit", len(src), MaxSourceBytes>>20)}
+	}
+	if line, depth := nestingDepth(src); depth > MaxNesting {
+		return nil, &CompileError{File: name, Line: line, Msg: fmt.Sprintf("nesting deeper than %d levels; refused before compiling", MaxNesting)}
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 && !looksLikeText(src) {
+		return nil, &CompileError{File: name, Line: 1 + bytes.Count(src[:i], []byte("\n")), Msg: "binary data, not Lua source"}
+	}
+	if len(src) > 0 && src[0] == '#' { // shebang line, as lua.c skips it
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			src = append([]byte("--"), src...)
+		}
+	}
+	chunk, err := parse.Parse(bytes.NewReader(src), name)
+	if err != nil {
+		return nil, syntaxError(name, err)
+	}
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, syntaxError(name, err)
+	}
+	return proto, nil
+}
+
+func looksLikeText(src []byte) bool {
+	n := min(len(src), 4096)
+	bad := 0
+	for _, b := range src[:n] {
+		if b == 0 {
+			bad++
+		}
+	}
+	return bad == 0
+}
+
+var syntaxRe = syntaxRegexp()
+
+func syntaxError(name string, err error) error {
+	msg := err.Error()
+	if m := syntaxRe.FindStringSubmatch(msg); m != nil {
+		line := atoi(m[1])
+		rest := strings.TrimSpace(m[2])
+		return &CompileError{File: name, Line: line, Msg: "syntax error: " + rest}
+	}
+	msg = strings.TrimPrefix(msg, name+":")
+	return &CompileError{File: name, Msg: "syntax error: " + strings.TrimSpace(msg)}
+}
+
+// ---- heap watchdog ----
+
+func (g *Game) running(c *Context, on bool) {
+	g.runMu.Lock()
+	if on {
+		g.runSet[c] = true
+	} else {
+		delete(g.runSet, c)
+	}
+	g.runMu.Unlock()
+}
+
+func (g *Game) heapWatchdog() {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.stopMem:
+			return
+		case <-t.C:
+		}
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			continue
+		}
+		used := sample[0].Value.Uint64()
+		if used < g.memLimit {
+			continue
+		}
+		g.runMu.Lock()
+		for c := range g.runSet {
+			c.interrupt(memoryCause{used: used, limit: g.memLimit})
+		}
+		g.runMu.Unlock()
+	}
+}
+
+// Interrupt stops whatever Lua is running in any of the game's contexts.
+func (g *Game) Interrupt() {
+	g.runMu.Lock()
+	for c := range g.runSet {
+		c.interrupt(errors.New("interrupted by the person"))
+	}
+	g.runMu.Unlock()
+}

@@ -1,0 +1,89 @@
+package engine
+
+// Plain records of what a context did. They cross goroutines and processes
+// (JSON tags), so they hold no Lua values.
+
+// Lifecycle states of a context (ENGINE.md §1).
+const (
+	StateLoading   = "loading"
+	StateActive    = "active"
+	StateReloading = "reloading"
+	StateUnloading = "unloading"
+	StateUnloaded  = "unloaded"
+)
+
+// FileRun is one execution of one Lua file.
+type FileRun struct {
+	Path    string  `json:"path"`
+	Context string  `json:"context"`
+	Step    string  `json:"step,omitempty"`
+	OK      bool    `json:"ok"`
+	Ms      float64 `json:"ms"`
+	Error   string  `json:"error,omitempty"`
+}
+
+// ErrorRecord is one Lua error with where it happened.
+type ErrorRecord struct {
+	Context   string `json:"context"`
+	Step      string `json:"step,omitempty"`
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	Message   string `json:"message"`
+	Traceback string `json:"traceback,omitempty"`
+	Fatal     bool   `json:"fatal,omitempty"`
+}
+
+// OutputLine is one line written by print, io.write or a logger.
+type OutputLine struct {
+	Context string `json:"context"`
+	Where   string `json:"where,omitempty"` // file:line of the caller
+	Level   string `json:"level,omitempty"` // "", info, warn, error
+	Text    string `json:"text"`
+}
+
+// HandlerInfo is one registered message/event handler or callback.
+type HandlerInfo struct {
+	Name  string `json:"name"`
+	Order int    `json:"order"`
+	Where string `json:"where"`
+}
+
+// Provenance says where a global was first defined and last assigned.
+type Provenance struct {
+	Name         string `json:"name"`
+	Context      string `json:"context"`
+	DefinedAt    string `json:"defined_at"`
+	DefinedStep  string `json:"defined_step,omitempty"`
+	AssignedAt   string `json:"assigned_at"`
+	AssignedStep string `json:"assigned_step,omitempty"`
+}
+
+// StubRecord is one engine stand-in that code touched (stub mode).
+type StubRecord struct {
+	Name  string `json:"name"`
+	Calls int    `json:"calls"`
+	First string `json:"first"`
+}
+
+// GlobalChanges lists what a step did to one context's globals.
+type GlobalChanges struct {
+	Added   []string `json:"added,omitempty"`
+	Changed []string `json:"changed,omitempty"`
+	Removed []string `json:"removed,omitempty"`
+}
+
+func (g *GlobalChanges) empty() bool {
+	return len(g.Added) == 0 && len(g.Changed) == 0 && len(g.Removed) == 0
+}
+
+// ContextInfo describes one context for lists and reports.
+type ContextInfo struct {
+	Name      string   `json:"name"`
+	Model     string   `json:"model"`
+	Key       string   `json:"key,omitempty"`
+	State     string   `json:"state"`
+	Globals   int      `json:"globals"`
+	Residents []string `json:"residents,omitempty"`
+	Files     int      `json:"files"`
+	Errors    int      `json:"errors"`
+}

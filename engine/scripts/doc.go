@@ -1,0 +1,2 @@
+// Package scripts implements the `scripts` context model (see ENGINE.md).
+package scripts

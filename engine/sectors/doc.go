@@ -1,0 +1,2 @@
+// Package sectors implements the `sectors` context model (see ENGINE.md).
+package sectors

@@ -1,0 +1,602 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Session is the one narrow interface the window and the CLI drive the
+// engine through: Do takes a Command and returns a plain Result; Subscribe
+// streams plain Events; Report and Contexts return plain data. It is safe
+// for concurrent use (commands run one at a time); Lua never runs on the
+// caller's goroutine.
+type Session struct {
+	Dir string
+	opt Options
+
+	mu    sync.Mutex // one command at a time
+	game  *Game
+	host  *Host
+	model Model
+	start time.Time
+
+	rmu       sync.Mutex // guards what emit collects
+	rep       Report
+	cur       *StepReport
+	curLog    *LogEntry
+	logs      []LogEntry
+	seq       int
+	retired   map[string]*StubRecord
+	listeners map[int]func(Event)
+	nextL     int
+}
+
+// Open opens a game folder and prepares its model; nothing runs until a
+// step is asked for.
+func Open(dir string, opt Options) (*Session, error) {
+	s := &Session{Dir: dir, opt: opt, listeners: map[int]func(Event){}}
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Session) open() error {
+	g, err := OpenGame(s.Dir, s.opt)
+	if err != nil {
+		return err
+	}
+	s.game = g
+	s.host = &Host{Game: g, emit: s.emit, retire: func(st []StubRecord) {
+		s.rmu.Lock()
+		mergeStubs(s.retired, st)
+		s.rmu.Unlock()
+	}}
+	s.rep = Report{Model: g.Model, Folder: g.Dir, Mode: g.Mode, Handlers: map[string]int{}}
+	s.retired = map[string]*StubRecord{}
+	s.logs = nil
+	s.start = time.Now()
+	m, err := newModel(s.host)
+	if err != nil {
+		g.Close()
+		return err
+	}
+	s.model = m
+	return nil
+}
+
+// Close unloads everything.
+func (s *Session) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeLocked()
+}
+
+func (s *Session) closeLocked() {
+	if s.model != nil {
+		s.model.Close()
+		s.model = nil
+	}
+	if s.game != nil {
+		s.game.Close()
+	}
+}
+
+// Game returns the opened folder.
+func (s *Session) Game() *Game { return s.game }
+
+// Subscribe registers fn for every event; it returns a function that
+// unsubscribes. fn is called on engine goroutines: it must not block.
+func (s *Session) Subscribe(fn func(Event)) func() {
+	s.rmu.Lock()
+	id := s.nextL
+	s.nextL++
+	s.listeners[id] = fn
+	s.rmu.Unlock()
+	return func() {
+		s.rmu.Lock()
+		delete(s.listeners, id)
+		s.rmu.Unlock()
+	}
+}
+
+func (s *Session) emit(e Event) {
+	s.rmu.Lock()
+	switch e.Kind {
+	case EventFile:
+		if e.File.OK {
+			s.rep.Files.OK++
+		} else {
+			s.rep.Files.Failed++
+		}
+		if s.cur != nil {
+			s.cur.Files = append(s.cur.Files, *e.File)
+		}
+		if s.curLog != nil {
+			s.curLog.Files++
+		}
+	case EventError:
+		s.rep.Errors = append(s.rep.Errors, *e.Error)
+		if s.cur != nil {
+			s.cur.Errors++
+		}
+		if s.curLog != nil {
+			s.curLog.Errors = append(s.curLog.Errors, FormatError(*e.Error))
+		}
+	case EventMessage:
+		m := *e.Message
+		if s.cur != nil {
+			m.Step = s.cur.Name
+			s.cur.Messages = append(s.cur.Messages, m.Name)
+		}
+		s.rep.Messages = append(s.rep.Messages, m)
+		if s.curLog != nil {
+			s.curLog.Handlers += m.Handlers
+		}
+	case EventOutput:
+		if len(s.rep.Output) < 10000 {
+			s.rep.Output = append(s.rep.Output, OutputLine{Context: e.Context, Where: e.Where, Level: e.Level, Text: e.Text})
+		}
+	}
+	ls := make([]func(Event), 0, len(s.listeners))
+	for _, l := range s.listeners {
+		ls = append(ls, l)
+	}
+	s.rmu.Unlock()
+	for _, l := range ls {
+		l(e)
+	}
+}
+
+// FormatError renders an error record as one line: file:line: message.
+func FormatError(e ErrorRecord) string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+	case e.File != "":
+		return fmt.Sprintf("%s: %s", e.File, e.Message)
+	}
+	return e.Message
+}
+
+// Steps returns the model's step names and the index of the next one.
+func (s *Session) Steps() ([]string, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.model == nil {
+		return nil, 0
+	}
+	return s.model.Steps(), s.model.Next()
+}
+
+// Do carries out one command.
+func (s *Session) Do(cmd Command) Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.model == nil && cmd.Op != "reset" {
+		return Failed("the session is closed")
+	}
+	switch cmd.Op {
+	case "step":
+		return s.stepLocked()
+	case "until":
+		return s.untilLocked(cmd.Arg(0))
+	case "run":
+		return s.untilLocked("")
+	case "reset":
+		return s.resetLocked()
+	case "eval":
+		return s.evalLocked(cmd)
+	}
+	if r, ok := s.viewLocked(cmd); ok {
+		return r
+	}
+	res := s.commandLocked(cmd)
+	if cmd.Op == "reload" && res.OK && cmd.Arg(0) != "stepwise" {
+		if r := s.untilLocked(""); !r.OK && res.Error == "" {
+			res.OK, res.Error = false, r.Error
+		}
+	}
+	return res
+}
+
+// begin starts collecting records for a step or command.
+func (s *Session) begin(name, kind, text string) {
+	s.rmu.Lock()
+	s.seq++
+	s.cur = &StepReport{Name: name, Kind: kind}
+	s.curLog = &LogEntry{Seq: s.seq, Kind: kind, Name: name, Text: text}
+	s.rmu.Unlock()
+	s.emit(Event{Kind: EventStepBegin, Step: name})
+}
+
+// end finishes the step: timing, globals changes, the log entry.
+func (s *Session) end(start time.Time, keep bool, cmdErr string) (*StepReport, LogEntry) {
+	changes := s.collectChanges()
+	s.rmu.Lock()
+	st := s.cur
+	st.Ms = msSince(start)
+	st.GlobalsAdded, st.GlobalsChanged, st.GlobalsRemoved = changes.Added, changes.Changed, changes.Removed
+	if st.GlobalsAdded == nil {
+		st.GlobalsAdded = []string{}
+	}
+	if st.Messages == nil {
+		st.Messages = []string{}
+	}
+	if st.Files == nil {
+		st.Files = []FileRun{}
+	}
+	if keep || len(st.Files) > 0 {
+		s.rep.Steps = append(s.rep.Steps, *st)
+	}
+	lg := *s.curLog
+	lg.Ms = st.Ms
+	if cmdErr != "" {
+		lg.Errors = append([]string{cmdErr}, lg.Errors...)
+	}
+	lg.OK = len(lg.Errors) == 0
+	s.logs = append(s.logs, lg)
+	s.cur, s.curLog = nil, nil
+	s.rmu.Unlock()
+	s.emit(Event{Kind: EventStep, Step: st.Name, Log: &lg})
+	return st, lg
+}
+
+// collectChanges gathers what each live context did to its globals.
+func (s *Session) collectChanges() GlobalChanges {
+	var all GlobalChanges
+	ctxs := s.model.Contexts()
+	multi := len(ctxs) > 1
+	for _, c := range ctxs {
+		var ch GlobalChanges
+		if c.Do(func(*lua.LState) { ch = c.TakeChanges() }) != nil {
+			continue
+		}
+		prefix := ""
+		if multi {
+			prefix = c.Name + ": "
+		}
+		all.Added = appendUnique(all.Added, prefix, ch.Added)
+		all.Changed = appendUnique(all.Changed, prefix, ch.Changed)
+		all.Removed = appendUnique(all.Removed, prefix, ch.Removed)
+	}
+	return all
+}
+
+func appendUnique(dst []string, prefix string, names []string) []string {
+	seen := map[string]bool{}
+	for _, n := range dst {
+		seen[n] = true
+	}
+	for _, n := range names {
+		n = prefix + n
+		if !seen[n] {
+			seen[n] = true
+			dst = append(dst, n)
+		}
+	}
+	return dst
+}
+
+func (s *Session) stepLocked() Result {
+	steps := s.model.Steps()
+	i := s.model.Next()
+	if i >= len(steps) {
+		return Failed("nothing left to step: every step has run (reset or reload to start again)")
+	}
+	start := time.Now()
+	s.begin(steps[i], "step", "step")
+	out := s.model.RunStep()
+	st, lg := s.end(start, true, out.Error)
+	if out.Fatal {
+		s.rmu.Lock()
+		s.rep.Steps[len(s.rep.Steps)-1].Fatal = true
+		s.rmu.Unlock()
+		st.Fatal = true
+	}
+	return resultOf(lg)
+}
+
+func resultOf(lg LogEntry) Result {
+	if lg.OK {
+		return Result{OK: true}
+	}
+	return Result{Error: lg.Errors[0]}
+}
+
+// untilLocked runs steps until one called name ran or sent message name;
+// "" runs every remaining step.
+func (s *Session) untilLocked(name string) Result {
+	var firstErr string
+	for {
+		steps := s.model.Steps()
+		i := s.model.Next()
+		if i >= len(steps) {
+			if name != "" {
+				return Failed("no step or message called %q is left to run (steps: %s)", name, strings.Join(steps, ", "))
+			}
+			if firstErr != "" {
+				return Result{Error: firstErr}
+			}
+			return Result{OK: true}
+		}
+		r := s.stepLocked()
+		if !r.OK && firstErr == "" {
+			firstErr = r.Error
+		}
+		s.rmu.Lock()
+		last := s.rep.Steps[len(s.rep.Steps)-1]
+		s.rmu.Unlock()
+		if name != "" && (last.Name == name || contains(last.Messages, name)) {
+			if firstErr != "" {
+				return Result{Error: firstErr}
+			}
+			return Result{OK: true}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Session) resetLocked() Result {
+	s.closeLocked()
+	listeners := s.listeners
+	if err := s.open(); err != nil {
+		return Failed("reset: %v", err)
+	}
+	s.listeners = listeners
+	s.emit(Event{Kind: EventContext, Text: "reset"})
+	return Result{OK: true}
+}
+
+// commandLocked hands a model command to the model, collecting its records.
+func (s *Session) commandLocked(cmd Command) Result {
+	start := time.Now()
+	before := s.contextNames()
+	s.begin(cmd.String(), cmd.Op, cmd.String())
+	res, ok := s.model.Do(cmd)
+	if !ok {
+		res = Failed("%q does not apply to the %s model", cmd.Op, s.game.Model)
+	}
+	_, lg := s.end(start, false, res.Error)
+	if res.Changes == nil {
+		after := s.contextNames()
+		ch := &ContextChanges{Created: minus(after, before), Removed: minus(before, after)}
+		if len(ch.Created)+len(ch.Removed) > 0 {
+			res.Changes = ch
+		}
+	}
+	if res.Error == "" && !lg.OK {
+		res.Error = lg.Errors[0]
+	}
+	res.OK = res.Error == ""
+	return res
+}
+
+func (s *Session) contextNames() []string {
+	var out []string
+	for _, c := range s.model.Contexts() {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func minus(a, b []string) []string {
+	set := map[string]bool{}
+	for _, x := range b {
+		set[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if !set[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Context finds a live context by name ("" picks main, server, or the only one).
+func (s *Session) Context(name string) (*Context, error) {
+	if s.model == nil {
+		return nil, errors.New("the session is closed")
+	}
+	ctxs := s.model.Contexts()
+	if name == "" {
+		for _, want := range []string{"main", "server", "shared"} {
+			for _, c := range ctxs {
+				if c.Name == want {
+					return c, nil
+				}
+			}
+		}
+		if len(ctxs) >= 1 {
+			return ctxs[0], nil
+		}
+		return nil, errors.New("there is no context yet (step or run first)")
+	}
+	names := make([]string, 0, len(ctxs))
+	for _, c := range ctxs {
+		if c.Name == name {
+			return c, nil
+		}
+		names = append(names, c.Name)
+	}
+	return nil, fmt.Errorf("no context called %q (live contexts: %s)", name, strings.Join(names, ", "))
+}
+
+func (s *Session) evalLocked(cmd Command) Result {
+	c, err := s.Context(cmd.Arg(0))
+	if err != nil {
+		return Failed("eval: %v", err)
+	}
+	start := time.Now()
+	s.begin(cmd.String(), "eval", cmd.String())
+	var out string
+	var rec *ErrorRecord
+	err = c.Do(func(L *lua.LState) {
+		code := cmd.Code
+		vals, e := c.RunString("eval", code)
+		if e != nil && strings.Contains(e.Message, "syntax error") && !strings.HasPrefix(strings.TrimSpace(code), "return") {
+			// let `eval main x + 1` mean `return x + 1`, as an interactive console would
+			c.errs = c.errs[:len(c.errs)-1]
+			s.rmu.Lock()
+			s.rep.Errors = s.rep.Errors[:len(s.rep.Errors)-1]
+			s.cur.Errors--
+			s.curLog.Errors = s.curLog.Errors[:len(s.curLog.Errors)-1]
+			s.rmu.Unlock()
+			vals, e = c.RunString("eval", "return "+code)
+		}
+		rec = e
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = c.tostring(L, v)
+		}
+		out = strings.Join(parts, "\t")
+	})
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	} else if rec != nil {
+		msg = FormatError(*rec)
+	}
+	s.end(start, false, "")
+	if msg != "" {
+		return Result{Error: msg}
+	}
+	return Result{OK: true, Result: out}
+}
+
+// RunScript plays event-script lines and returns one result per line.
+func (s *Session) RunScript(lines []ScriptLine) []EventResult {
+	var out []EventResult
+	for _, ln := range lines {
+		er := EventResult{Line: ln.Line, Event: ln.Text}
+		if ln.Err != nil {
+			er.Error = fmt.Sprintf("line %d: %v", ln.Line, ln.Err)
+		} else {
+			r := s.Do(ln.Cmd)
+			er.OK, er.Result, er.Error = r.OK, r.Result, r.Error
+		}
+		out = append(out, er)
+	}
+	s.rmu.Lock()
+	s.rep.Events = append(s.rep.Events, out...)
+	s.rmu.Unlock()
+	return out
+}
+
+// Log returns the event log so far.
+func (s *Session) Log() []LogEntry {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	return append([]LogEntry(nil), s.logs...)
+}
+
+// Contexts describes every live context.
+func (s *Session) Contexts() []ContextInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.contextsLocked()
+}
+
+func (s *Session) contextsLocked() []ContextInfo {
+	if s.model == nil {
+		return nil
+	}
+	var out []ContextInfo
+	for _, c := range s.model.Contexts() {
+		var info ContextInfo
+		if c.Do(func(*lua.LState) { info = c.Info() }) == nil {
+			out = append(out, info)
+		}
+	}
+	return out
+}
+
+// Report returns the report so far: steps, errors, contexts, handlers,
+// classes and stubs as they are now.
+func (s *Session) Report() Report {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rmu.Lock()
+	r := s.rep
+	r.Steps = append([]StepReport(nil), s.rep.Steps...)
+	r.Errors = append([]ErrorRecord{}, s.rep.Errors...)
+	r.Messages = append([]MessageRecord{}, s.rep.Messages...)
+	r.Events = append([]EventResult{}, s.rep.Events...)
+	r.Output = append([]OutputLine{}, s.rep.Output...)
+	s.rmu.Unlock()
+	if r.Steps == nil {
+		r.Steps = []StepReport{}
+	}
+	r.Ms = msSince(s.start)
+	r.Contexts = s.contextsLocked()
+	r.Handlers = map[string]int{}
+	stubs := map[string]*StubRecord{}
+	for k, v := range s.retired {
+		cp := *v
+		stubs[k] = &cp
+	}
+	if s.model != nil {
+		for _, c := range s.model.Contexts() {
+			c.Do(func(*lua.LState) {
+				for n, k := range c.HandlerCounts() {
+					r.Handlers[n] += k
+				}
+				mergeStubs(stubs, c.Stubs())
+			})
+		}
+		if cc, ok := s.model.(ClassCounter); ok {
+			r.Classes = cc.ClassCount()
+		}
+	}
+	r.Stubs = make([]StubRecord, 0, len(stubs))
+	for _, st := range stubs {
+		r.Stubs = append(r.Stubs, *st)
+	}
+	sort.Slice(r.Stubs, func(i, j int) bool { return r.Stubs[i].Name < r.Stubs[j].Name })
+	return r
+}
+
+func mergeStubs(into map[string]*StubRecord, list []StubRecord) {
+	for _, st := range list {
+		if have := into[st.Name]; have != nil {
+			have.Calls += st.Calls
+		} else {
+			cp := st
+			into[st.Name] = &cp
+		}
+	}
+}
+
+// Retire keeps a closing context's stub records for the report (models call
+// it through Host before closing a context).
+func (h *Host) Retire(c *Context) {
+	var st []StubRecord
+	if c.Do(func(*lua.LState) { st = c.Stubs() }) != nil {
+		return
+	}
+	if h.retire != nil {
+		h.retire(st)
+	}
+}
+
+// viewLocked answers the inspector's view commands (page, diff, search...).
+func (s *Session) viewLocked(cmd Command) (Result, bool) {
+	return Result{}, false
+}
