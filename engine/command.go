@@ -148,8 +148,8 @@ func stripComment(s string) string {
 			inStr = !inStr
 		case '#':
 			if !inStr {
-				if strings.HasPrefix(strings.TrimSpace(s), "eval") && i > 0 && s[i-1] != ' ' && s[i-1] != '\t' {
-					continue // `#t` is Lua's length operator inside eval
+				if w, _ := splitWord(s); w == "eval" {
+					return s // the rest of an eval line is Lua, where # is the length operator
 				}
 				return s[:i]
 			}
