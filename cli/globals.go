@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"modscope/engine"
+	"modscope/inspector"
 )
 
 // printGlobals prints one context's globals (or the table at --path).
@@ -21,9 +22,8 @@ func printGlobals(s *engine.Session, f runFlags, env Env) error {
 }
 
 func writeView(w io.Writer, data any) error {
-	if v, ok := data.(interface{ Render(io.Writer) }); ok {
-		v.Render(w)
-		return nil
+	if p, ok := data.(inspector.PageResult); ok {
+		return inspector.RenderPage(w, p)
 	}
 	b, err := json.MarshalIndent(data, "", "  ")
 	if err != nil {

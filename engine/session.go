@@ -9,6 +9,8 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"modscope/inspector"
 )
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
@@ -37,6 +39,12 @@ type Session struct {
 	retired   map[string]*StubRecord
 	listeners map[int]func(Event)
 	nextL     int
+
+	track     bool
+	prev_     map[string]inspector.Snap
+	cur_      map[string]inspector.Snap
+	watches   []watch
+	watchVals []WatchResult
 }
 
 // Open opens a game folder and prepares its model; nothing runs until a
@@ -221,6 +229,7 @@ func (s *Session) begin(name, kind, text string) {
 // end finishes the step: timing, globals changes, the log entry.
 func (s *Session) end(start time.Time, keep bool, cmdErr string) (*StepReport, LogEntry) {
 	changes := s.collectChanges()
+	s.afterStep()
 	s.rmu.Lock()
 	st := s.cur
 	st.Ms = msSince(start)
@@ -596,7 +605,3 @@ func (h *Host) Retire(c *Context) {
 	}
 }
 
-// viewLocked answers the inspector's view commands (page, diff, search...).
-func (s *Session) viewLocked(cmd Command) (Result, bool) {
-	return Result{}, false
-}

@@ -2,7 +2,9 @@ package inspector
 
 import (
 	"cmp"
+	"math"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -19,45 +21,95 @@ const (
 	clsOther
 )
 
-// sortEntry is a key with what the comparison needs.
+// sortEntry is a key with what the comparison needs. pre is an
+// order-preserving 64-bit prefix of the sort key (the number's bits, or the
+// first eight bytes of the case-folded string), so that most comparisons
+// are one integer comparison and touch no string memory.
 type sortEntry struct {
-	key lua.LValue
-	cls uint8
-	num float64
-	str string // string keys: the string; other: type name + address
+	key   lua.LValue
+	str   string // string keys: the string; other: type name + address
+	pre   uint64
+	cls   uint8
+	ascii bool // string keys: str is pure ASCII (folded on the fly)
 }
 
 func makeEntry(k lua.LValue) sortEntry {
 	switch v := k.(type) {
 	case lua.LNumber:
-		return sortEntry{key: k, cls: clsNumber, num: float64(v)}
+		return sortEntry{key: k, cls: clsNumber, pre: numberPrefix(float64(v))}
 	case lua.LString:
-		return sortEntry{key: k, cls: clsString, str: string(v)}
+		e := stringEntry(string(v))
+		e.key = k
+		return e
 	case lua.LBool:
 		e := sortEntry{key: k, cls: clsBool}
 		if v {
-			e.num = 1
+			e.pre = 1
 		}
 		return e
 	}
 	return sortEntry{key: k, cls: clsOther, str: k.String()}
 }
 
+func numberPrefix(f float64) uint64 {
+	if f == 0 {
+		f = 0 // -0 sorts as 0
+	}
+	b := math.Float64bits(f)
+	if b>>63 != 0 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+func stringEntry(s string) sortEntry {
+	e := sortEntry{cls: clsString, str: s, ascii: true}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			e.ascii = false
+			break
+		}
+	}
+	f := s
+	if !e.ascii {
+		f = strings.ToLower(s)
+	}
+	for i := 0; i < 8; i++ {
+		e.pre <<= 8
+		if i < len(f) {
+			c := f[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			e.pre |= uint64(c)
+		}
+	}
+	return e
+}
+
 func cmpEntry(a, b *sortEntry) int {
 	if a.cls != b.cls {
 		return cmp.Compare(a.cls, b.cls)
 	}
+	if a.pre != b.pre {
+		return cmp.Compare(a.pre, b.pre)
+	}
 	switch a.cls {
-	case clsNumber, clsBool:
-		return cmp.Compare(a.num, b.num)
+	case clsNumber, clsBool, clsMeta:
+		return 0
 	case clsString:
-		return cmpFold(a.str, b.str)
+		if a.ascii && b.ascii {
+			return cmpFold(a.str, b.str)
+		}
+		if c := strings.Compare(strings.ToLower(a.str), strings.ToLower(b.str)); c != 0 {
+			return c
+		}
 	}
 	return strings.Compare(a.str, b.str)
 }
 
-// cmpFold compares case-insensitively, then bytewise to break ties. ASCII
-// prefixes are compared without allocating.
+// cmpFold compares case-insensitively, then bytewise to break ties (the
+// order of strings.ToLower; ASCII text is compared without allocating).
 func cmpFold(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
@@ -66,7 +118,7 @@ func cmpFold(a, b string) int {
 			continue
 		}
 		if ca >= utf8.RuneSelf || cb >= utf8.RuneSelf {
-			if c := strings.Compare(strings.ToLower(a[i:]), strings.ToLower(b[i:])); c != 0 {
+			if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
 				return c
 			}
 			return strings.Compare(a, b)
@@ -99,13 +151,13 @@ func keyEntry(k Key) sortEntry {
 	case KeyMeta:
 		return sortEntry{cls: clsMeta}
 	case KeyNumber:
-		return sortEntry{cls: clsNumber, num: k.Num}
+		return sortEntry{cls: clsNumber, pre: numberPrefix(k.Num)}
 	case KeyString:
-		return sortEntry{cls: clsString, str: k.Str}
+		return stringEntry(k.Str)
 	case KeyBool:
 		e := sortEntry{cls: clsBool}
 		if k.Bool {
-			e.num = 1
+			e.pre = 1
 		}
 		return e
 	}
@@ -238,16 +290,100 @@ func window(all []lua.LValue, offset, limit int) []lua.LValue {
 	return all[offset:end:end]
 }
 
-// sortedKeys returns all keys of tb in display order.
+// sortedKeys returns all keys of tb in display order. It sorts compact
+// (class, prefix, index) records, with an LSD radix sort for large tables,
+// and only looks at the full entries where prefixes tie.
 func sortedKeys(tb *lua.LTable, hint int) []lua.LValue {
 	es := make([]sortEntry, 0, hint)
 	tb.ForEach(func(k, _ lua.LValue) { es = append(es, makeEntry(k)) })
-	slices.SortFunc(es, func(a, b sortEntry) int { return cmpEntry(&a, &b) })
-	keys := make([]lua.LValue, len(es))
+	rs := make([]rec, len(es))
 	for i := range es {
-		keys[i] = es[i].key
+		rs[i] = rec{pre: es[i].pre, idx: uint32(i), cls: es[i].cls}
+	}
+	tie := func(a, b rec) int { return cmpEntry(&es[a.idx], &es[b.idx]) }
+	if len(rs) < radixMin {
+		slices.SortFunc(rs, func(a, b rec) int {
+			if c := cmpRec(a, b); c != 0 {
+				return c
+			}
+			return tie(a, b)
+		})
+	} else {
+		rs = radixSort(rs)
+		// Order runs of equal (class, prefix) by the full comparison.
+		for i := 0; i < len(rs); {
+			j := i + 1
+			for j < len(rs) && rs[j].pre == rs[i].pre && rs[j].cls == rs[i].cls {
+				j++
+			}
+			if j-i > 1 {
+				slices.SortFunc(rs[i:j], tie)
+			}
+			i = j
+		}
+	}
+	keys := make([]lua.LValue, len(rs))
+	for i, r := range rs {
+		keys[i] = es[r.idx].key
 	}
 	return keys
+}
+
+// rec is what the sort moves around: 16 bytes.
+type rec struct {
+	pre uint64
+	idx uint32
+	cls uint8
+}
+
+func cmpRec(a, b rec) int {
+	if a.cls != b.cls {
+		return int(a.cls) - int(b.cls)
+	}
+	if a.pre != b.pre {
+		if a.pre < b.pre {
+			return -1
+		}
+		return 1
+	}
+	return 0
+}
+
+const radixMin = 4096
+
+// radixSort sorts rs by (cls, pre) with a stable LSD radix sort on bytes,
+// skipping bytes that are the same in every record. It may return a
+// different slice.
+func radixSort(rs []rec) []rec {
+	buf := make([]rec, len(rs))
+	var count [256]int
+	for pass := 0; pass < 9; pass++ {
+		digit := func(r rec) uint8 {
+			if pass == 8 {
+				return r.cls
+			}
+			return uint8(r.pre >> (8 * pass))
+		}
+		count = [256]int{}
+		for _, r := range rs {
+			count[digit(r)]++
+		}
+		if count[digit(rs[0])] == len(rs) {
+			continue // all equal: nothing to do
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, r := range rs {
+			d := digit(r)
+			buf[count[d]] = r
+			count[d]++
+		}
+		rs, buf = buf, rs
+	}
+	return rs
 }
 
 // selectFirst returns the first k keys of tb in display order in
@@ -294,10 +430,17 @@ func selectFirst(tb *lua.LTable, k int) []lua.LValue {
 			down(0)
 		}
 	})
-	slices.SortFunc(h, func(a, b sortEntry) int { return cmpEntry(&a, &b) })
+	sort.Sort(entries(h))
 	keys := make([]lua.LValue, len(h))
 	for i := range h {
 		keys[i] = h[i].key
 	}
 	return keys
 }
+
+// entries sorts in place without copying entries into the comparator.
+type entries []sortEntry
+
+func (e entries) Len() int           { return len(e) }
+func (e entries) Less(i, j int) bool { return cmpEntry(&e[i], &e[j]) < 0 }
+func (e entries) Swap(i, j int)      { e[i], e[j] = e[j], e[i] }

@@ -143,30 +143,41 @@ func KeyToken(k lua.LValue) string {
 }
 
 func stringToken(s string) string {
-	if isIdent(s) && !luaReserved[s] {
+	if isIdent(s) && !isReserved(s) {
 		return s
 	}
 	return "[" + strconv.Quote(s) + "]"
 }
 
-var luaReserved = map[string]bool{
-	"and": true, "break": true, "do": true, "else": true, "elseif": true,
-	"end": true, "false": true, "for": true, "function": true, "if": true,
-	"in": true, "local": true, "nil": true, "not": true, "or": true,
-	"repeat": true, "return": true, "then": true, "true": true,
-	"until": true, "while": true, "goto": true,
+func isReserved(s string) bool {
+	switch s {
+	case "and", "break", "do", "else", "elseif", "end", "false", "for",
+		"function", "goto", "if", "in", "local", "nil", "not", "or",
+		"repeat", "return", "then", "true", "until", "while":
+		return true
+	}
+	return false
 }
 
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+// identChar classifies bytes: 1 may start an identifier, 2 may continue one.
+var identChar = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
 		switch {
 		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
+			t[c] = 3
+		case c >= '0' && c <= '9':
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
+func isIdent(s string) bool {
+	if s == "" || identChar[s[0]]&1 == 0 {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if identChar[s[i]] == 0 {
 			return false
 		}
 	}
@@ -304,7 +315,7 @@ func ParseDotted(root *lua.LTable, s string) (Path, error) {
 			k = Key{Kind: KeyMeta}
 		default:
 			k = Key{Kind: KeyString, Str: part}
-			if f, err := strconv.ParseFloat(part, 64); err == nil && !math.IsNaN(f) {
+			if f, ok := numericPart(part); ok {
 				tb, ok := cur.(*lua.LTable)
 				if !ok || tb.RawGetString(part) == lua.LNil {
 					k = Key{Kind: KeyNumber, Num: f}
@@ -322,6 +333,27 @@ func ParseDotted(root *lua.LTable, s string) (Path, error) {
 		}
 	}
 	return p, nil
+}
+
+// numericPart parses a dotted part that looks like a number (a digit, or a
+// sign or dot followed by a digit, first), so that words like "inf" stay
+// strings.
+func numericPart(s string) (float64, bool) {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+	}
+	if i >= len(s) || s[i] < '0' || s[i] > '9' {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
 }
 
 // Resolve returns the value at p below root, without invoking metamethods.

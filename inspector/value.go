@@ -141,7 +141,7 @@ func sourceName(s string) string {
 // give an O(1) entry count for the hash part and a cheap change stamp. If a
 // future gopher-lua renames them, everything falls back to ForEach.
 var tableLayout = func() (l struct {
-	ok                          bool
+	ok                         bool
 	array, dict, strdict, keys int
 }) {
 	t := reflect.TypeOf(lua.LTable{})

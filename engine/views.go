@@ -1,0 +1,310 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"modscope/inspector"
+)
+
+// Registries are a context's registries for the inspector: handlers with
+// the file:line that registered them, the contexts, and the model's own
+// rows (classes, threads, players, attachments...).
+type Registries struct {
+	Context  string                      `json:"context"`
+	Handlers []HandlerInfo               `json:"handlers"`
+	Contexts []ContextInfo               `json:"contexts"`
+	Model    map[string][]map[string]any `json:"model,omitempty"`
+}
+
+// WatchResult is one watch expression's value after the latest step.
+type WatchResult struct {
+	Context string `json:"context"`
+	Expr    string `json:"expr"`
+	Value   string `json:"value,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+type watch struct{ ctx, expr string }
+
+// TrackDiffs turns on snapshots after every step, for "changed since the
+// last step" views (the window turns it on; headless runs do without).
+func (s *Session) TrackDiffs(on bool) {
+	s.rmu.Lock()
+	s.track = on
+	s.rmu.Unlock()
+}
+
+// Interrupt stops whatever Lua is running now (safe from any goroutine,
+// while a command is running).
+func (s *Session) Interrupt() {
+	if g := s.game; g != nil {
+		g.Interrupt()
+	}
+}
+
+// Watches returns the watch expressions' values after the latest step.
+func (s *Session) Watches() []WatchResult {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	return append([]WatchResult(nil), s.watchVals...)
+}
+
+// afterStep takes snapshots and evaluates watches (called by end).
+func (s *Session) afterStep() {
+	s.rmu.Lock()
+	track := s.track
+	watches := append([]watch(nil), s.watches...)
+	s.rmu.Unlock()
+	if track {
+		snaps := map[string]inspector.Snap{}
+		for _, c := range s.model.Contexts() {
+			var sn inspector.Snap
+			if c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{Identity: true}) }) == nil {
+				snaps[c.Name] = sn
+			}
+		}
+		s.rmu.Lock()
+		if s.cur_ == nil {
+			s.cur_ = map[string]inspector.Snap{}
+		}
+		s.prev_ = s.cur_
+		s.cur_ = snaps
+		s.rmu.Unlock()
+	}
+	if len(watches) > 0 {
+		vals := make([]WatchResult, 0, len(watches))
+		for _, w := range watches {
+			vals = append(vals, s.evalWatch(w))
+		}
+		s.rmu.Lock()
+		s.watchVals = vals
+		s.rmu.Unlock()
+	}
+}
+
+func (s *Session) evalWatch(w watch) WatchResult {
+	r := WatchResult{Context: w.ctx, Expr: w.expr}
+	c, err := s.Context(w.ctx)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	c.Do(func(L *lua.LState) {
+		vals, err := c.EvalQuiet("return " + w.expr)
+		if err != nil {
+			r.Error = err.Error()
+			return
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = c.tostring(L, v)
+		}
+		r.Value = strings.Join(parts, "\t")
+	})
+	return r
+}
+
+// viewLocked answers the inspector's view commands.
+func (s *Session) viewLocked(cmd Command) (Result, bool) {
+	switch cmd.Op {
+	case "page":
+		return s.pageView(cmd), true
+	case "diff":
+		return s.diffView(cmd), true
+	case "search":
+		return s.searchView(cmd), true
+	case "registries":
+		return s.registriesView(cmd), true
+	case "provenance":
+		return s.provenanceView(cmd), true
+	case "watch":
+		if cmd.Code == "" && len(cmd.Args) > 1 {
+			cmd.Code = cmd.Arg(1)
+		}
+		if strings.TrimSpace(cmd.Code) == "" {
+			return Failed("usage: watch CONTEXT EXPRESSION"), true
+		}
+		s.rmu.Lock()
+		s.watches = append(s.watches, watch{ctx: cmd.Arg(0), expr: cmd.Code})
+		s.rmu.Unlock()
+		w := s.evalWatch(watch{ctx: cmd.Arg(0), expr: cmd.Code})
+		return Result{OK: w.Error == "", Error: w.Error, Result: w.Value}, true
+	case "unwatch":
+		s.rmu.Lock()
+		s.watches = nil
+		s.watchVals = nil
+		s.rmu.Unlock()
+		return Result{OK: true}, true
+	}
+	return Result{}, false
+}
+
+func (s *Session) pageView(cmd Command) Result {
+	c, err := s.Context(cmd.Arg(0))
+	if err != nil {
+		return Failed("page: %v", err)
+	}
+	var res inspector.PageResult
+	var perr error
+	c.Do(func(*lua.LState) {
+		root := c.Globals()
+		var p inspector.Path
+		switch {
+		case cmd.Path == "":
+			p = inspector.Path{}
+		case strings.ContainsAny(cmd.Path, "[<"):
+			p, perr = inspector.ParsePath(cmd.Path)
+		default:
+			p, perr = inspector.ParseDotted(root, cmd.Path)
+		}
+		if perr != nil {
+			return
+		}
+		res, perr = inspector.Page(root, p, cmd.Offset, cmd.Limit)
+		if perr != nil || len(p) != 0 {
+			return
+		}
+		for i := range res.Nodes {
+			if pv, ok := c.Provenance(res.Nodes[i].Key); ok {
+				res.Nodes[i].Provenance = &inspector.Provenance{DefinedAt: pv.DefinedAt, AssignedAt: pv.AssignedAt,
+					DefinedStep: pv.DefinedStep, AssignedStep: pv.AssignedStep, Context: pv.Context}
+			}
+		}
+	})
+	if perr != nil {
+		return Failed("page %s %s: %v", c.Name, cmd.Path, perr)
+	}
+	return Result{OK: true, Data: res}
+}
+
+func (s *Session) snapOf(c *Context) inspector.Snap {
+	var sn inspector.Snap
+	c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{}) })
+	return sn
+}
+
+func (s *Session) diffView(cmd Command) Result {
+	a, err := s.Context(cmd.Arg(0))
+	if err != nil {
+		return Failed("diff: %v", err)
+	}
+	if len(cmd.Args) >= 2 {
+		b, err := s.Context(cmd.Arg(1))
+		if err != nil {
+			return Failed("diff: %v", err)
+		}
+		return Result{OK: true, Data: inspector.Diff(s.snapOf(a), s.snapOf(b))}
+	}
+	s.rmu.Lock()
+	if !s.track {
+		s.track = true
+	}
+	prev, okPrev := s.prev_[a.Name]
+	cur, okCur := s.cur_[a.Name]
+	s.rmu.Unlock()
+	if !okCur {
+		return Result{OK: true, Data: inspector.Diff(inspector.Snap{}, inspector.Snap{})}
+	}
+	if !okPrev {
+		// A context new in the latest step: compare with its built-ins.
+		prev = inspector.Snap{}
+		var known map[string]bool
+		a.Do(func(*lua.LState) {
+			known = map[string]bool{}
+			for n := range a.globals.prov {
+				known[n] = true
+			}
+		})
+		for k, v := range cur {
+			if !known[k] {
+				prev[k] = v
+			}
+		}
+	}
+	return Result{OK: true, Data: inspector.Diff(prev, cur)}
+}
+
+func (s *Session) searchView(cmd Command) Result {
+	c, err := s.Context(cmd.Arg(0))
+	if err != nil {
+		return Failed("search: %v", err)
+	}
+	q := cmd.Arg(1)
+	if q == "" {
+		return Failed("usage: search CONTEXT TEXT")
+	}
+	var res inspector.SearchResult
+	c.Do(func(*lua.LState) {
+		res = inspector.Search(c.Globals(), q, inspector.SearchOptions{Names: true, Values: true, Limit: max(cmd.Limit, 0)})
+	})
+	return Result{OK: true, Data: res}
+}
+
+func (s *Session) registriesView(cmd Command) Result {
+	c, err := s.Context(cmd.Arg(0))
+	if err != nil {
+		return Failed("registries: %v", err)
+	}
+	r := Registries{Context: c.Name}
+	c.Do(func(*lua.LState) { r.Handlers = c.HandlerInfos() })
+	r.Contexts = s.contextsLocked()
+	if rp, ok := s.model.(RegistryProvider); ok {
+		r.Model = rp.Registries()
+	}
+	return Result{OK: true, Data: r}
+}
+
+func (s *Session) provenanceView(cmd Command) Result {
+	c, err := s.Context(cmd.Arg(0))
+	if err != nil {
+		return Failed("provenance: %v", err)
+	}
+	name := cmd.Arg(1)
+	var p Provenance
+	var ok bool
+	var all []Provenance
+	c.Do(func(*lua.LState) {
+		if name == "" {
+			all = c.AllProvenance()
+		} else {
+			p, ok = c.Provenance(name)
+		}
+	})
+	if name == "" {
+		return Result{OK: true, Data: all}
+	}
+	if !ok {
+		return Failed("provenance: %s has no global %q defined by game code", c.Name, name)
+	}
+	return Result{OK: true, Data: p}
+}
+
+// EvalQuiet runs code in the context without recording errors (watches,
+// tooltips). Owner goroutine only.
+func (c *Context) EvalQuiet(code string) ([]lua.LValue, error) {
+	fn, err := c.LoadString("watch", code, nil)
+	if err != nil {
+		return nil, err
+	}
+	n := len(c.errs)
+	vals, rec := c.Call(fn, nil, "watch")
+	if rec != nil {
+		c.errs = c.errs[:n]
+		return nil, fmt.Errorf("%s", FormatError(*rec))
+	}
+	return vals, nil
+}
+
+// SortedHandlerNames lists handler names for stable output.
+func SortedHandlerNames(h map[string]int) []string {
+	out := make([]string, 0, len(h))
+	for n := range h {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
