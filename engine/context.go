@@ -94,12 +94,15 @@ func (g *Game) NewContext(name, model, key string) (*Context, error) {
 }
 
 func (c *Context) loop() {
+	// A small initial Lua stack (256 slots, 4 KiB) that grows on demand up
+	// to RegistryMaxSize: a context of a typical sector costs ~65 KB, so a
+	// thousand loaded sectors stay cheap (engine/sectors benchmarks).
 	c.L = lua.NewState(lua.Options{
 		SkipOpenLibs:        true,
 		CallStackSize:       200,
-		RegistrySize:        1024,
+		RegistrySize:        256,
 		RegistryMaxSize:     4 * 1024 * 1024,
-		RegistryGrowStep:    1024,
+		RegistryGrowStep:    256,
 		MinimizeStackMemory: true,
 	})
 	defer func() {

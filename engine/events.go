@@ -34,6 +34,9 @@ type MessageRecord struct {
 	Handlers int      `json:"handlers"`
 	Ms       float64  `json:"ms"`
 	Step     string   `json:"step,omitempty"`
+	// Target is whom it was delivered for, when a context handles it for
+	// several (scripts: the attachment, "entity:3 scripts/door.lua").
+	Target string `json:"target,omitempty"`
 }
 
 // LogEntry is one entry of the session's event log: every step, message,

@@ -19,13 +19,13 @@ type globalsTable struct {
 
 func newGlobalsTable(c *Context, store *lua.LTable) *globalsTable {
 	L := c.L
-	g := &globalsTable{c: c, store: store, proxy: L.NewTable(), prov: map[string]*Provenance{}}
-	meta := L.NewTable()
+	g := &globalsTable{c: c, store: store, proxy: L.CreateTable(0, 0), prov: map[string]*Provenance{}}
+	meta := L.CreateTable(0, 3)
 	meta.RawSetString("__index", store)
 	meta.RawSetString("__newindex", L.NewFunction(g.newIndex))
 	meta.RawSetString("__metatable", lua.LString("modscope globals"))
 	L.SetMetatable(g.proxy, meta)
-	smeta := L.NewTable()
+	smeta := L.CreateTable(0, 1)
 	smeta.RawSetString("__index", L.NewFunction(g.missing))
 	L.SetMetatable(store, smeta)
 
@@ -162,7 +162,7 @@ func (c *Context) GlobalNames() []string {
 // stub mode (for example the sectors model's `engine` module).
 func (c *Context) ModuleTable(name string, t *lua.LTable) *lua.LTable {
 	L := c.L
-	meta := L.NewTable()
+	meta := L.CreateTable(0, 3)
 	meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		key := L.Get(2)
 		if c.game.Stubs() {

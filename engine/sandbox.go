@@ -185,9 +185,9 @@ func DefaultResolve(g *Game) func(string) (string, error) {
 // resolves files inside the game folder (through c.Resolve).
 func (c *Context) openRequire(G *lua.LTable) {
 	L := c.L
-	pkg := L.NewTable()
-	loaded := L.NewTable()
-	preload := L.NewTable()
+	pkg := L.CreateTable(0, 3)
+	loaded := L.CreateTable(0, 8)
+	preload := L.CreateTable(0, 0)
 	pkg.RawSetString("loaded", loaded)
 	pkg.RawSetString("preload", preload)
 	pkg.RawSetString("path", lua.LString("?.lua"))
@@ -252,7 +252,7 @@ func (c *Context) openRequire(G *lua.LTable) {
 // openIO installs a read-only io confined to the game folder.
 func (c *Context) openIO(G *lua.LTable) {
 	L := c.L
-	io := L.NewTable()
+	io := L.CreateTable(0, 8)
 	G.RawSetString("io", io)
 	io.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
 		var b strings.Builder
@@ -272,8 +272,8 @@ func (c *Context) openIO(G *lua.LTable) {
 	io.RawSetString("tmpfile", L.NewFunction(refuse("io.tmpfile")))
 	io.RawSetString("output", L.NewFunction(refuse("io.output")))
 	io.RawSetString("input", L.NewFunction(refuse("io.input")))
-	fileMeta := L.NewTable()
-	methods := L.NewTable()
+	fileMeta := L.CreateTable(0, 2)
+	methods := L.CreateTable(0, 5)
 	fileMeta.RawSetString("__index", methods)
 	fileMeta.RawSetString("__metatable", lua.LString("file"))
 	newFile := func(data []byte) *lua.LUserData {

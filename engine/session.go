@@ -604,4 +604,3 @@ func (h *Host) Retire(c *Context) {
 		h.retire(st)
 	}
 }
-

@@ -52,7 +52,7 @@ func (c *Context) stubMeta() *lua.LTable {
 	if m, ok := reg.RawGetString(stubMetaKey).(*lua.LTable); ok {
 		return m
 	}
-	m := L.NewTable()
+	m := L.CreateTable(0, 16)
 	name := func(L *lua.LState, i int) string {
 		n, _ := c.stubName(L.Get(i))
 		return n

@@ -1,0 +1,3 @@
+function on_update(dt)
+  error("boom in on_update")
+end

@@ -1,0 +1,2 @@
+loopy_started = true
+while true do end

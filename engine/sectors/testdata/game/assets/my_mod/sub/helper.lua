@@ -1,0 +1,2 @@
+local util = require("base.lib.util")
+return { util = util, name = "my_mod.sub.helper" }

@@ -1,0 +1,1 @@
+return "lib_only.lib"

@@ -1,0 +1,2 @@
+local lib = require("lib_only.lib")
+from_lib = lib
