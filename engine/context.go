@@ -277,8 +277,11 @@ func (c *Context) AddError(e ErrorRecord) {
 	c.addError(e)
 }
 
-func (c *Context) addOutput(level, text string) {
-	o := OutputLine{Context: c.Name, Where: c.where(1), Level: level, Text: text}
+func (c *Context) addOutput(level, text string) { c.addOutputAt(level, text, c.where(1)) }
+
+// addOutputAt records output printed from where (file:line).
+func (c *Context) addOutputAt(level, text, where string) {
+	o := OutputLine{Context: c.Name, Where: where, Level: level, Text: text}
 	c.output = append(c.output, o)
 	if c.Emit != nil {
 		c.Emit(Event{Kind: EventOutput, Context: c.Name, Step: c.step, Text: text, Where: o.Where, Level: level})

@@ -72,7 +72,8 @@ func (c *Context) luaPrint(L *lua.LState) int {
 	for i := 1; i <= n; i++ {
 		parts[i-1] = c.tostring(L, L.Get(i))
 	}
-	c.addOutput("", limitString(strings.Join(parts, "\t"), 64<<10))
+	// L is the running thread (a coroutine, maybe); skip library frames.
+	c.addOutputAt("", limitString(strings.Join(parts, "\t"), 64<<10), WhereIn(L, "[core]/"))
 	return 0
 }
 

@@ -1,0 +1,3 @@
+-- Step "CommonLua/Platforms": CommonLua/Platforms/<name> runs only when Platform[<name>]
+-- is true. modscope.toml says platform = ["pc", "desktop"], so this runs...
+KeyBindings = { pause = "Space", speed_up = "+" }

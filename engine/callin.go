@@ -1,0 +1,125 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// This file holds what models need to run Lua from inside Lua: a handler
+// called by a Go function that Lua code called (Msg dispatching to OnMsg
+// handlers), possibly inside a coroutine. Such calls run on the Lua thread
+// that called in (L), under the deadline already in force.
+
+// CallIn calls fn(args...) on L, the Lua thread running the Go function
+// that calls it, and records an error like Call does; the deadline in force
+// applies. Outside any Call it is Call.
+func (c *Context) CallIn(L *lua.LState, fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+	if c.depth == 0 || L == nil {
+		return c.Call(fn, args, what)
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	top := L.GetTop()
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	err := L.PCall(len(args), lua.MultRet, nil)
+	if err == nil {
+		n := L.GetTop() - top
+		res := make([]lua.LValue, n)
+		for i := 0; i < n; i++ {
+			res[i] = L.Get(top + 1 + i)
+		}
+		L.SetTop(top)
+		return res, nil
+	}
+	L.SetTop(top)
+	rec := c.errorRecord(err, what, L.Context())
+	c.addError(rec)
+	return nil, &rec
+}
+
+// RecordLuaError records an error value caught inside Lua (a coroutine that
+// died, say) as an error of this context; the "file:line:" prefix of a
+// string value becomes the record's position. L is the thread that caught
+// it (its deadline explains a watchdog stop). It returns the record.
+func (c *Context) RecordLuaError(L *lua.LState, v lua.LValue, what, traceback string) ErrorRecord {
+	msg := safeString(v)
+	var err error = errors.New(msg)
+	if L == nil {
+		L = c.L
+	}
+	rec := c.errorRecord(err, what, L.Context())
+	if rec.Traceback == "" {
+		rec.Traceback = limitString(traceback, 8<<10)
+	}
+	c.addError(rec)
+	return rec
+}
+
+// AssignGlobalAt assigns a global on behalf of Lua code running at where
+// (file:line), for provenance: a library function that defines globals for
+// its caller (DefineClass) names the caller's line, not its own.
+func (c *Context) AssignGlobalAt(name string, v lua.LValue, where string) {
+	prev := c.globals.store.RawGetString(name)
+	c.globals.store.RawSetString(name, v)
+	switch {
+	case prev == lua.LNil && v != lua.LNil:
+		c.changes.Added = append(c.changes.Added, name)
+	case prev != lua.LNil && v == lua.LNil:
+		c.changes.Removed = append(c.changes.Removed, name)
+	case prev != v:
+		c.changes.Changed = append(c.changes.Changed, name)
+	}
+	old := c.globals.prov[name]
+	if old == nil {
+		old = &Provenance{Name: name, Context: c.Name, DefinedAt: where, DefinedStep: c.step}
+		c.globals.prov[name] = old
+	}
+	old.AssignedAt, old.AssignedStep = where, c.step
+}
+
+// WhereIn returns "file:line" of the innermost Lua frame on L whose source
+// does not start with one of skip (a model's own library chunks), or "".
+func WhereIn(L *lua.LState, skip ...string) string {
+	for lv := 0; lv < 32; lv++ {
+		dbg, ok := L.GetStack(lv)
+		if !ok {
+			return ""
+		}
+		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil {
+			return ""
+		}
+		if dbg.CurrentLine <= 0 || dbg.Source == "" || dbg.Source == "[G]" || strings.HasPrefix(dbg.Source, "=[modscope") {
+			continue
+		}
+		skipped := false
+		for _, p := range skip {
+			if strings.HasPrefix(dbg.Source, p) {
+				skipped = true
+				break
+			}
+		}
+		if !skipped {
+			return fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
+		}
+	}
+	return ""
+}
+
+// LoadChunk compiles library source (a model's own runtime, embedded in the
+// binary) under name and returns it as a function with the globals as its
+// environment.
+func (c *Context) LoadChunk(name string, src []byte) (*lua.LFunction, error) {
+	return c.LoadString(name, string(src), nil)
+}
+
+// CompileSource runs the pre-compile checks (size, nesting, binary chunks)
+// and compiles src under name: what every game file goes through.
+func CompileSource(name string, src []byte) (*lua.FunctionProto, error) {
+	return compileSource(name, src)
+}
