@@ -63,6 +63,7 @@ func (c *Context) init() error {
 	c.openRequire(G)
 	c.openIO(G)
 	G.RawSetString("ReadGameFile", L.NewFunction(c.luaReadFile))
+	c.stubLibraryFields(G)
 	return nil
 }
 

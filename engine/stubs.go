@@ -66,6 +66,12 @@ func (c *Context) stubMeta() *lua.LTable {
 	m.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
 		base := name(L, 1)
 		c.touch(base, true)
+		if resultCompared(L) {
+			// `if GetHeight(p) > 5`: Lua cannot compare a stand-in with a
+			// number, so a result that is only compared is 0.
+			L.Push(lua.LNumber(0))
+			return 1
+		}
 		L.Push(c.Stub(base + "()"))
 		return 1
 	}))
@@ -94,6 +100,9 @@ func (c *Context) stubMeta() *lua.LTable {
 		L.Push(lua.LNumber(0))
 		return 1
 	}))
+	lt, le := c.stubCompare()
+	m.RawSetString("__lt", lt)
+	m.RawSetString("__le", le)
 	reg.RawSetString(stubMetaKey, m)
 	return m
 }
@@ -178,6 +187,24 @@ func usedAsObject(L *lua.LState) bool {
 			if reg >= a && reg <= b {
 				return false
 			}
+		case lua.OP_LEN:
+			if b == reg {
+				return true
+			}
+			if a == reg {
+				return false
+			}
+		case lua.OP_CONCAT:
+			if reg >= b && reg <= cc {
+				return true
+			}
+			if a == reg {
+				return false
+			}
+		case lua.OP_SETLIST, lua.OP_CLOSURE, lua.OP_NOT:
+			if a == reg || (op == lua.OP_NOT && b == reg) {
+				return false
+			}
 		default:
 			return false
 		}
@@ -208,4 +235,43 @@ func callerFrame(L *lua.LState) (*lua.LFunction, int, bool) {
 		return nil, 0, false
 	}
 	return fn, int(pcField.Int()), true
+}
+
+// resultCompared reports whether the first result of the call being made
+// (the CALL instruction of the calling Lua frame) is next used in an order
+// comparison (<, <=, >, >=).
+func resultCompared(L *lua.LState) bool {
+	fn, pc, ok := callerFrame(L)
+	if !ok || pc <= 0 || pc > len(fn.Proto.Code) {
+		return false
+	}
+	code := fn.Proto.Code
+	prev := code[pc-1]
+	if op := int(prev >> 26); op != lua.OP_CALL {
+		return false
+	}
+	reg := int(prev>>18) & 0xff
+	isReg := func(x int) bool { return x&0x100 == 0 && x == reg }
+	for i := pc; i < len(code) && i < pc+32; i++ {
+		inst := code[i]
+		op := int(inst >> 26)
+		a := int(inst>>18) & 0xff
+		b := int(inst & 0x1ff)
+		cc := int(inst>>9) & 0x1ff
+		switch op {
+		case lua.OP_LT, lua.OP_LE:
+			return isReg(b) || isReg(cc)
+		case lua.OP_LOADK, lua.OP_GETGLOBAL, lua.OP_GETUPVAL, lua.OP_LOADBOOL, lua.OP_NEWTABLE:
+			if a == reg {
+				return false
+			}
+		case lua.OP_GETTABLE, lua.OP_GETTABLEKS, lua.OP_MOVE:
+			if a == reg || b == reg {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return false
 }
