@@ -175,7 +175,7 @@ func runCmd(args []string, env Env, globals bool) int {
 		fmt.Fprintf(env.Stderr, "modscope: %v\n", err)
 		return ExitUsage
 	}
-	opt := engine.Options{Timeout: f.timeout}
+	opt := engine.Options{Timeout: f.timeout, KeepReportOnReset: true}
 	if f.strict {
 		opt.Mode = engine.ModeStrict
 	}

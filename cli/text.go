@@ -89,11 +89,11 @@ func WriteText(w io.Writer, r engine.Report) {
 	fmt.Fprintf(w, "\ncontexts:\n")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, c := range r.Contexts {
-		res := ""
-		if len(c.Residents) > 0 {
-			res = strings.Join(c.Residents, ", ")
+		if len(c.Residents) == 0 { // no empty last column: it would leave trailing blanks
+			fmt.Fprintf(tw, "  %s\t%s\t%d globals\n", c.Name, c.State, c.Globals)
+			continue
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d globals\t%s\n", c.Name, c.State, c.Globals, res)
+		fmt.Fprintf(tw, "  %s\t%s\t%d globals\t%s\n", c.Name, c.State, c.Globals, strings.Join(c.Residents, ", "))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d files ok, %d failed, %d errors, %d classes, %d handlers, %d stubs, %.0f ms\n",

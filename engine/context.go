@@ -465,6 +465,9 @@ func (c *Context) ExecFile(rel string, env *lua.LTable) (FileRun, []lua.LValue) 
 	c.file = rel
 	defer func() { c.file = prevFile }()
 	run := FileRun{Path: rel, Context: c.Name, Step: c.step}
+	if c.Emit != nil {
+		c.Emit(Event{Kind: EventFileBegin, Context: c.Name, Step: c.step, Text: rel})
+	}
 	fn, err := c.LoadFile(rel, env)
 	var res []lua.LValue
 	if err != nil {

@@ -3,6 +3,7 @@ package engine
 // Event kinds streamed from a session while it runs.
 const (
 	EventFile      = "file"       // a file finished (File)
+	EventFileBegin = "file_begin" // a file is about to run (Text = path)
 	EventError     = "error"      // a Lua error was recorded (Error)
 	EventOutput    = "output"     // print/io.write/logger output (Text, Where, Level)
 	EventContext   = "context"    // a context changed state (Text = new state)

@@ -39,6 +39,9 @@ type Options struct {
 	Mode        string        // "stubs" or "strict"
 	Timeout     time.Duration // watchdog limit
 	MemoryLimit uint64        // heap bytes before a call is cancelled
+	// KeepReportOnReset keeps what ran before a reset in the report (a
+	// headless run reports the whole run); the window starts afresh.
+	KeepReportOnReset bool
 }
 
 // Game is an opened game folder, shared by all its contexts.

@@ -25,11 +25,11 @@ type FileRun struct {
 // ErrorRecord is one Lua error with where it happened.
 type ErrorRecord struct {
 	Context   string `json:"context"`
-	Step      string `json:"step,omitempty"`
-	File      string `json:"file,omitempty"`
-	Line      int    `json:"line,omitempty"`
+	Step      string `json:"step"` // CLI.md lists step, file, line and traceback:
+	File      string `json:"file"` // they stay in the JSON even when empty
+	Line      int    `json:"line"`
 	Message   string `json:"message"`
-	Traceback string `json:"traceback,omitempty"`
+	Traceback string `json:"traceback"`
 	Fatal     bool   `json:"fatal,omitempty"`
 }
 

@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 // Report is the result of a headless run (CLI.md's JSON report) and what the
 // window's timeline shows. Field names are a contract: add, never rename.
 type Report struct {
@@ -71,4 +76,17 @@ type ContextChanges struct {
 // Failed is a Result for a command that could not be carried out.
 func Failed(format string, args ...any) Result {
 	return Result{Error: sprintf(format, args...)}
+}
+
+// MarshalJSON writes "result" for every successful eval line, even when
+// the code returned nothing (CLI.md: result holds what an eval returned).
+func (e EventResult) MarshalJSON() ([]byte, error) {
+	type plain EventResult
+	if e.OK && e.Result == "" && strings.HasPrefix(e.Event, "eval ") {
+		return json.Marshal(struct {
+			plain
+			Result string `json:"result"`
+		}{plain(e), ""})
+	}
+	return json.Marshal(plain(e))
 }

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
-
-	"modscope/inspector"
 )
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
@@ -41,8 +39,8 @@ type Session struct {
 	nextL     int
 
 	track     bool
-	prev_     map[string]inspector.Snap
-	cur_      map[string]inspector.Snap
+	prev_     map[string]ctxSnap // snapshots after the command before the latest
+	cur_      map[string]ctxSnap // snapshots after the latest command
 	watches   []watch
 	watchVals []WatchResult
 }
@@ -202,7 +200,7 @@ func (s *Session) Do(cmd Command) Result {
 	case "reset":
 		return s.resetLocked()
 	case "eval":
-		return s.evalLocked(cmd)
+		return s.luaReload(s.evalLocked(cmd))
 	}
 	if r, ok := s.viewLocked(cmd); ok {
 		return r
@@ -212,6 +210,20 @@ func (s *Session) Do(cmd Command) Result {
 		if r := s.untilLocked(""); !r.OK && res.Error == "" {
 			res.OK, res.Error = false, r.Error
 		}
+	}
+	return s.luaReload(res)
+}
+
+// luaReload runs the reload that Lua code asked for during a command
+// (ReloadLua() in an eval or a message handler), as the game would before
+// the next frame.
+func (s *Session) luaReload(res Result) Result {
+	p, ok := s.model.(interface{ TakeReload() bool })
+	if !ok || !p.TakeReload() {
+		return res
+	}
+	if r := s.untilLocked(""); !r.OK && res.Error == "" {
+		res.OK, res.Error = false, r.Error
 	}
 	return res
 }
@@ -365,10 +377,18 @@ func contains(list []string, s string) bool {
 func (s *Session) resetLocked() Result {
 	s.closeLocked()
 	listeners := s.listeners
+	prev := s.rep
 	if err := s.open(); err != nil {
 		return Failed("reset: %v", err)
 	}
 	s.listeners = listeners
+	if s.opt.KeepReportOnReset {
+		// A headless run reports everything that ran, before a reset too.
+		s.rmu.Lock()
+		s.rep.Steps, s.rep.Errors, s.rep.Files = prev.Steps, prev.Errors, prev.Files
+		s.rep.Messages, s.rep.Events, s.rep.Output = prev.Messages, prev.Events, prev.Output
+		s.rmu.Unlock()
+	}
 	s.emit(Event{Kind: EventContext, Text: "reset"})
 	return Result{OK: true}
 }
@@ -458,19 +478,13 @@ func (s *Session) evalLocked(cmd Command) Result {
 	var out string
 	var rec *ErrorRecord
 	err = c.Do(func(L *lua.LState) {
-		code := cmd.Code
-		vals, e := c.RunString("eval", code)
-		if e != nil && strings.Contains(e.Message, "syntax error") && !strings.HasPrefix(strings.TrimSpace(code), "return") {
-			// let `eval main x + 1` mean `return x + 1`, as an interactive console would
-			c.errs = c.errs[:len(c.errs)-1]
-			s.rmu.Lock()
-			s.rep.Errors = s.rep.Errors[:len(s.rep.Errors)-1]
-			s.cur.Errors--
-			s.curLog.Errors = s.curLog.Errors[:len(s.curLog.Errors)-1]
-			s.rmu.Unlock()
-			vals, e = c.RunString("eval", "return "+code)
-		}
-		rec = e
+		// Errors and globals of the eval belong to the eval, not to the
+		// step that ran in this context before.
+		prevStep := c.Step()
+		c.SetStep(cmd.String())
+		defer c.SetStep(prevStep)
+		var vals []lua.LValue
+		vals, rec = c.runEval(cmd.Code)
 		parts := make([]string, len(vals))
 		for i, v := range vals {
 			parts[i] = c.tostring(L, v)
@@ -555,6 +569,9 @@ func (s *Session) Report() Report {
 	}
 	r.Ms = msSince(s.start)
 	r.Contexts = s.contextsLocked()
+	if r.Contexts == nil {
+		r.Contexts = []ContextInfo{} // "contexts": [] rather than null (CLI.md)
+	}
 	r.Handlers = map[string]int{}
 	stubs := map[string]*StubRecord{}
 	for k, v := range s.retired {

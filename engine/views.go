@@ -30,6 +30,23 @@ type WatchResult struct {
 
 type watch struct{ ctx, expr string }
 
+// ctxSnap is a snapshot of one context's globals after a command, with the
+// context it was taken of: a context recreated under the same name (a
+// reset, a sector loaded again, a policy regrouping) is another Lua state,
+// whose tables and functions never share an identity with the old one's.
+type ctxSnap struct {
+	ctx  *Context
+	snap inspector.Snap
+}
+
+// identitySnap snapshots c's globals for "changed since the last step"
+// (identities compared: the same state before and after).
+func identitySnap(c *Context) (inspector.Snap, bool) {
+	var sn inspector.Snap
+	err := c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{Identity: true}) })
+	return sn, err == nil
+}
+
 // TrackDiffs turns on snapshots after every step, for "changed since the
 // last step" views (the window turns it on; headless runs do without).
 func (s *Session) TrackDiffs(on bool) {
@@ -60,16 +77,15 @@ func (s *Session) afterStep() {
 	watches := append([]watch(nil), s.watches...)
 	s.rmu.Unlock()
 	if track {
-		snaps := map[string]inspector.Snap{}
+		snaps := map[string]ctxSnap{}
 		for _, c := range s.model.Contexts() {
-			var sn inspector.Snap
-			if c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{Identity: true}) }) == nil {
-				snaps[c.Name] = sn
+			if sn, ok := identitySnap(c); ok {
+				snaps[c.Name] = ctxSnap{ctx: c, snap: sn}
 			}
 		}
 		s.rmu.Lock()
 		if s.cur_ == nil {
-			s.cur_ = map[string]inspector.Snap{}
+			s.cur_ = map[string]ctxSnap{}
 		}
 		s.prev_ = s.cur_
 		s.cur_ = snaps
@@ -203,12 +219,27 @@ func (s *Session) diffView(cmd Command) Result {
 	if !s.track {
 		s.track = true
 	}
-	prev, okPrev := s.prev_[a.Name]
-	cur, okCur := s.cur_[a.Name]
+	prevCS, okPrev := s.prev_[a.Name]
+	curCS, okCur := s.cur_[a.Name]
 	s.rmu.Unlock()
 	if !okCur {
 		return Result{OK: true, Data: inspector.Diff(inspector.Snap{}, inspector.Snap{})}
 	}
+	if curCS.ctx != a {
+		// the latest snapshot is of an older context of that name: take
+		// the live one's now, and compare it with its built-ins
+		sn, ok := identitySnap(a)
+		if !ok {
+			return Failed("diff: context %s is unloaded", a.Name)
+		}
+		curCS, okPrev = ctxSnap{ctx: a, snap: sn}, false
+	}
+	if okPrev && prevCS.ctx != curCS.ctx {
+		// recreated under the same name since the step before: its old
+		// snapshot says nothing about this state
+		okPrev = false
+	}
+	prev, cur := prevCS.snap, curCS.snap
 	if !okPrev {
 		// A context new in the latest step: compare with its built-ins.
 		prev = inspector.Snap{}
@@ -283,6 +314,26 @@ func (s *Session) provenanceView(cmd Command) Result {
 	return Result{OK: true, Data: p}
 }
 
+// runEval compiles and runs an eval's code. Code that does not compile as
+// a statement but does as an expression runs as `return <code>`, as an
+// interactive console would; only the outcome that counts is recorded (a
+// compile error of the first attempt is never reported). Owner goroutine
+// only.
+func (c *Context) runEval(code string) ([]lua.LValue, *ErrorRecord) {
+	fn, err := c.LoadString("eval", code, nil)
+	if err != nil && !strings.HasPrefix(strings.TrimSpace(code), "return") {
+		if fn2, err2 := c.LoadString("eval", "return "+code, nil); err2 == nil {
+			fn, err = fn2, nil
+		}
+	}
+	if err != nil {
+		rec := compileErrorRecord(c, "eval", err)
+		c.addError(rec)
+		return nil, &rec
+	}
+	return c.Call(fn, nil, "eval")
+}
+
 // EvalQuiet runs code in the context without recording errors (watches,
 // tooltips). Owner goroutine only.
 func (c *Context) EvalQuiet(code string) ([]lua.LValue, error) {
@@ -291,7 +342,10 @@ func (c *Context) EvalQuiet(code string) ([]lua.LValue, error) {
 		return nil, err
 	}
 	n := len(c.errs)
+	emit := c.Emit
+	c.Emit = nil // a watch's failure is its own value, never a recorded error
 	vals, rec := c.Call(fn, nil, "watch")
+	c.Emit = emit
 	if rec != nil {
 		c.errs = c.errs[:n]
 		return nil, fmt.Errorf("%s", FormatError(*rec))

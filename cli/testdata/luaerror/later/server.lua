@@ -1,0 +1,2 @@
+-- luaerror fixture: the next mod still loads.
+later_ran = true

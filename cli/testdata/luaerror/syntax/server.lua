@@ -1,0 +1,2 @@
+-- luaerror fixture: a syntax error on line 2.
+broken = = 1
