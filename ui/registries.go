@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"modscope/engine"
+)
+
+// registriesView shows the selected context's registries: handlers with
+// the file:line that registered them, and the model's own rows (classes,
+// threads, players, attachments), plus the contexts.
+type registriesView struct {
+	u     *App
+	head  *widget.Label
+	tree  *widget.Tree
+	kids  map[string][]string
+	text  map[string]string
+	where map[string]string
+	obj   fyne.CanvasObject
+	gen   int
+}
+
+func newRegistriesView(u *App) *registriesView {
+	v := &registriesView{u: u}
+	v.clearData()
+	v.head = widget.NewLabel("Registries of the selected context: handlers, classes, threads, players, attachments.")
+	v.head.Truncation = fyne.TextTruncateEllipsis
+	v.tree = widget.NewTree(
+		func(id string) []string { return v.kids[id] },
+		func(id string) bool { return len(v.kids[id]) > 0 || id == "" },
+		func(bool) fyne.CanvasObject {
+			l := widget.NewLabel("row")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id string, _ bool, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.SetText(v.text[id])
+			if v.where[id] != "" {
+				l.Importance = widget.HighImportance
+			} else {
+				l.Importance = widget.MediumImportance
+			}
+			l.Refresh()
+		})
+	v.tree.OnSelected = func(id string) {
+		if w := v.where[id]; w != "" {
+			u.GotoWhere(w)
+		} else if len(v.kids[id]) > 0 {
+			v.tree.ToggleBranch(id)
+		}
+		v.tree.UnselectAll()
+	}
+	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), v.refresh)
+	refresh.Importance = widget.LowImportance
+	v.obj = container.NewBorder(container.NewBorder(nil, nil, nil, refresh, v.head), nil, nil, nil, v.tree)
+	return v
+}
+
+func (v *registriesView) clearData() {
+	v.kids = map[string][]string{}
+	v.text = map[string]string{}
+	v.where = map[string]string{}
+}
+
+func (v *registriesView) clear() {
+	v.gen++
+	v.clearData()
+	v.tree.Refresh()
+}
+
+func (v *registriesView) add(parent, id, text, where string) string {
+	v.kids[parent] = append(v.kids[parent], id)
+	v.text[id] = text
+	if _, _, ok := SplitWhere(where); ok {
+		v.where[id] = where
+	}
+	return id
+}
+
+func (v *registriesView) refresh() {
+	ctx := v.u.selected
+	if ctx == "" || !v.u.ctl.HasSession() {
+		v.head.SetText("No context yet: Step (F10) or Run all (F5).")
+		return
+	}
+	v.gen++
+	gen := v.gen
+	v.u.ctl.View(engine.Command{Op: "registries", Args: []any{ctx}}, func(r engine.Result) {
+		if gen != v.gen {
+			return
+		}
+		v.clearData()
+		if !r.OK {
+			v.head.SetText("Registries are not available: " + firstLine(r.Error))
+			v.tree.Refresh()
+			return
+		}
+		var reg engine.Registries
+		if err := decodeData(r.Data, &reg); err != nil {
+			v.head.SetText(err.Error())
+			v.tree.Refresh()
+			return
+		}
+		v.fill(reg)
+		v.head.SetText(fmt.Sprintf("Registries of %s — select a file:line to open it", ctx))
+		v.tree.Refresh()
+		v.tree.OpenBranch("h")
+	})
+}
+
+func (v *registriesView) fill(reg engine.Registries) {
+	byName := map[string][]engine.HandlerInfo{}
+	var names []string
+	for _, h := range reg.Handlers {
+		if _, ok := byName[h.Name]; !ok {
+			names = append(names, h.Name)
+		}
+		byName[h.Name] = append(byName[h.Name], h)
+	}
+	sort.Strings(names)
+	h := v.add("", "h", fmt.Sprintf("Handlers (%d for %d messages/events)", len(reg.Handlers), len(names)), "")
+	for _, n := range names {
+		hs := byName[n]
+		sort.Slice(hs, func(i, j int) bool { return hs[i].Order < hs[j].Order })
+		nid := v.add(h, "h/"+n, fmt.Sprintf("%s (%d)", n, len(hs)), "")
+		for i, x := range hs {
+			v.add(nid, fmt.Sprintf("h/%s/%d", n, i), fmt.Sprintf("#%d  %s", x.Order, x.Where), x.Where)
+		}
+	}
+	var kinds []string
+	for k := range reg.Model {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		rows := reg.Model[k]
+		kid := v.add("", "m/"+k, fmt.Sprintf("%s (%d)", strings.ToUpper(k[:1])+k[1:], len(rows)), "")
+		for i, row := range rows {
+			text, where := rowText(row)
+			v.add(kid, fmt.Sprintf("m/%s/%d", k, i), text, where)
+		}
+	}
+	c := v.add("", "c", fmt.Sprintf("Contexts (%d)", len(reg.Contexts)), "")
+	for i, ci := range reg.Contexts {
+		v.add(c, fmt.Sprintf("c/%d", i), ci.Name+" — "+contextLine(ci), "")
+	}
+}
+
+// rowText renders a model registry row: its name first, then the other
+// fields; where is its file:line, if it has one.
+func rowText(row map[string]any) (text, where string) {
+	var keys []string
+	for k := range row {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, first := range []string{"name", "id"} {
+		if x, ok := row[first]; ok {
+			parts = append(parts, fmt.Sprint(x))
+		}
+	}
+	for _, k := range keys {
+		if k == "name" || k == "id" {
+			continue
+		}
+		s := fmt.Sprint(row[k])
+		if k == "where" || k == "defined" || k == "at" {
+			where = s
+		}
+		if xs, ok := row[k].([]any); ok {
+			var ss []string
+			for _, x := range xs {
+				ss = append(ss, fmt.Sprint(x))
+			}
+			s = strings.Join(ss, ", ")
+		}
+		if xs, ok := row[k].([]string); ok {
+			s = strings.Join(xs, ", ")
+		}
+		parts = append(parts, k+": "+s)
+	}
+	return strings.Join(parts, " · "), where
+}

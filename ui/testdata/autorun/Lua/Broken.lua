@@ -1,0 +1,3 @@
+-- fails on line 3
+local t = nil
+local x = t.field
