@@ -264,7 +264,57 @@ func (m *Model) createContext() error {
 	m.c = c
 	m.mu.Unlock()
 	m.mount()
+	m.precompile(true)
 	return nil
+}
+
+// precompile compiles, on every core and in the background, the files the
+// load will run, in the order it runs them, so that the steps find them
+// compiled (and a reopen finds them in the disk cache).
+func (m *Model) precompile(first bool) {
+	var files []string
+	files = append(files, direct(m.g.ListLua("CommonLua"), "CommonLua")...)
+	files = append(files, m.g.ListLua("CommonLua/Classes")...)
+	files = append(files, m.g.ListLua("CommonLua/UI")...)
+	for _, p := range m.g.SubDirs("CommonLua/Platforms") {
+		if m.platformOn(p) {
+			files = append(files, m.g.ListLua("CommonLua/Platforms/"+p)...)
+		}
+	}
+	files = append(files, m.g.ListLua("Lua")...)
+	for _, d := range m.g.SubDirs("DLC") {
+		files = append(files, m.g.ListLua(path.Join("DLC", d, "Code"))...)
+	}
+	for _, d := range m.modList() {
+		if opt := path.Join(d.Folder, "options.lua"); m.g.Exists(opt) {
+			files = append(files, opt)
+		}
+		for _, f := range d.Code {
+			files = append(files, path.Join(d.Folder, f))
+		}
+	}
+	if first {
+		files = append(files, m.g.ListLua("CommonLua/Data")...)
+		files = append(files, m.g.ListLua("Data")...)
+		for _, d := range m.g.SubDirs("DLC") {
+			files = append(files, m.g.ListLua(path.Join("DLC", d, "Presets"))...)
+		}
+	}
+	go m.g.Precompile(files)
+}
+
+// platformOn reports whether the settings turn Platform[name] on.
+func (m *Model) platformOn(name string) bool {
+	flags := m.g.Settings.Autorun.Platform
+	if len(flags) == 0 {
+		flags = []string{"pc", "desktop"}
+	}
+	for _, f := range flags {
+		if f == name {
+			return true
+		}
+	}
+	return false
 }
 
 // mount reads the mod folders (first load, and every reload so that edited
@@ -514,6 +564,7 @@ func (m *Model) startReload() engine.Result {
 	m.steps = append([]string(nil), ReloadSteps...)
 	m.next = 0
 	m.reloads++
+	m.precompile(false)
 	if c := m.context(); c != nil {
 		c.SetState(engine.StateReloading)
 		c.Do(func(*lua.LState) { c.SetWatchdog(false) })
