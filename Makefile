@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/modscope
 FUZZTIME ?= 10s
 
-.PHONY: run test deps build vet bench fuzz clean
+.PHONY: run test deps build vet bench fuzz window-test clean
 
 deps:
 	@./scripts/deps.sh
@@ -21,7 +21,13 @@ vet: deps
 
 test: deps vet
 	$(GO) test -race -timeout 30m ./...
+	$(MAKE) --no-print-directory window-test
 	$(MAKE) --no-print-directory fuzz
+
+# The real binary under Xvfb, driven with xdotool and screenshotted (the
+# screenshots go to a temporary folder; docs/screenshots holds the README's).
+window-test:
+	MODSCOPE_XVFB=1 MODSCOPE_SCREENSHOT_DIR=$$(mktemp -d) $(GO) test -count=1 -run TestScreenshots ./ui
 
 # Each fuzz target runs for a bounded time (FUZZTIME) so CI stays predictable.
 fuzz:

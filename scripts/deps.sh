@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages modscope needs to build and test (Debian/Ubuntu):
-# a C compiler and the OpenGL/X11 headers for Fyne, and Xvfb for window tests.
+# a C compiler and the OpenGL/X11 headers for Fyne, Xvfb, xdotool and
+# ImageMagick for the window tests (the real binary, screenshotted), and
+# lua5.1 and GNU time for the side-by-side benchmark (scripts/bench.sh).
 # As root it installs what is missing with apt-get; otherwise it prints the
 # exact command to run and fails.
 set -euo pipefail
-pkgs=(gcc libgl1-mesa-dev xorg-dev xvfb)
+pkgs=(gcc libgl1-mesa-dev xorg-dev xvfb xdotool imagemagick lua5.1 time)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +39,9 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 	outDir := filepath.Join(root, "docs", "screenshots")
+	if d := os.Getenv("MODSCOPE_SCREENSHOT_DIR"); d != "" {
+		outDir = d // make test writes them aside: the README's stay as they are
+	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -127,13 +132,39 @@ func TestScreenshots(t *testing.T) {
 			time.Sleep(300 * time.Millisecond)
 			xcmd(env, "xdotool", "mousemove", "720", "450")
 			time.Sleep(1500 * time.Millisecond)
-			png := filepath.Join(outDir, s.name+".png")
-			if out, err := xcmd(env, "import", "-window", "root", png); err != nil {
+			shotPath := filepath.Join(outDir, s.name+".png")
+			if out, err := xcmd(env, "import", "-window", "root", shotPath); err != nil {
 				t.Fatalf("import: %v %s", err, out)
 			}
-			t.Logf("wrote %s", png)
+			if n, err := distinctColors(shotPath); err != nil || n < 16 {
+				t.Fatalf("%s does not look like a window (%d colours, %v); output:\n%s", shotPath, n, err, logs.String())
+			}
+			t.Logf("wrote %s", shotPath)
 		})
 	}
+}
+
+// distinctColors counts the colours of a PNG (up to 1000): a black or
+// blank screen has one or two.
+func distinctColors(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return 0, err
+	}
+	seen := map[color.RGBA]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y && len(seen) < 1000; y += 3 {
+		for x := b.Min.X; x < b.Max.X && len(seen) < 1000; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), uint8(a >> 8)}] = true
+		}
+	}
+	return len(seen), nil
 }
 
 func xcmd(env []string, name string, args ...string) (string, error) {
