@@ -15,6 +15,7 @@ import (
 
 	"modscope/engine"
 	"modscope/engine/models"
+	"modscope/engine/remote"
 )
 
 // Version is the program version.
@@ -81,6 +82,8 @@ func Main(args []string, env Env) (code int) {
 		return runCmd(args[1:], env, false)
 	case "globals":
 		return runCmd(args[1:], env, true)
+	case remote.ServeArg: // hidden: the engine child of the window and of run
+		return remote.ServeMain(args[1:], env.Stdin, env.Stdout, env.Stderr)
 	}
 	if strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(env.Stderr, "modscope: unknown flag %s\n%s\n", args[0], usage)
@@ -122,6 +125,7 @@ type runFlags struct {
 	context string
 	path    string
 	limit   int
+	inProc  bool
 }
 
 // parseFlags accepts flags before and after the folder argument.
@@ -135,6 +139,7 @@ func parseFlags(name string, args []string, globals bool) (runFlags, error) {
 	fs.BoolVar(&f.strict, "strict", false, "")
 	fs.BoolVar(&f.stubs, "stubs", false, "")
 	fs.DurationVar(&f.timeout, "timeout", 0, "")
+	fs.BoolVar(&f.inProc, "in-process", false, "")
 	if globals {
 		fs.StringVar(&f.context, "context", "", "")
 		fs.StringVar(&f.path, "path", "", "")
@@ -196,7 +201,7 @@ func runCmd(args []string, env Env, globals bool) int {
 		}
 		script = engine.ParseScript(string(data))
 	}
-	s, err := models.Open(f.dir, opt)
+	s, err := openDriver(f, opt)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "modscope: %s\n", oneLine(err.Error()))
 		return ExitUsage
@@ -227,6 +232,9 @@ func runCmd(args []string, env Env, globals bool) int {
 	if globals {
 		if err := printGlobals(s, f, env); err != nil {
 			fmt.Fprintf(env.Stderr, "modscope: %s\n", oneLine(err.Error()))
+			if died(s) {
+				return ExitLua // the engine died: a recorded error, not bad usage
+			}
 			return ExitUsage
 		}
 		return code
@@ -241,6 +249,23 @@ func runCmd(args []string, env Env, globals bool) int {
 	}
 	WriteText(env.Stdout, rep)
 	return code
+}
+
+// openDriver opens the folder in an engine child process (so that a
+// folder that kills its engine is one more recorded error), or in this
+// process with --in-process (for debugging) or when this program cannot
+// start children (tests that did not ask for them).
+func openDriver(f runFlags, opt engine.Options) (engine.Driver, error) {
+	if f.inProc || !remote.Available() {
+		return models.Open(f.dir, opt)
+	}
+	return remote.Open(f.dir, opt, remote.Options{})
+}
+
+// died tells whether the driver's engine process has died.
+func died(s engine.Driver) bool {
+	d, ok := s.(*remote.Driver)
+	return ok && d.Died() != nil
 }
 
 func unwrap(err error) error {

@@ -10,7 +10,7 @@ import (
 )
 
 // printGlobals prints one context's globals (or the table at --path).
-func printGlobals(s *engine.Session, f runFlags, env Env) error {
+func printGlobals(s engine.Driver, f runFlags, env Env) error {
 	r := s.Do(engine.Command{Op: "page", Args: []any{f.context}, Path: f.path, Limit: f.limit})
 	if !r.OK {
 		return fmt.Errorf("globals: %s", r.Error)

@@ -157,6 +157,7 @@ func New(a fyne.App, post func(func())) *App {
 		}
 	})
 	u.ctl.OnChange(u.changed)
+	u.watchCrashes()
 	return u
 }
 

@@ -1,0 +1,3 @@
+-- crash fixture: the server context loads cleanly.
+loaded = "base"
+print("base server loaded")

@@ -1,0 +1,2 @@
+-- crash fixture: every sector loads this first.
+here = true
