@@ -2,9 +2,9 @@ package engine
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -56,12 +57,14 @@ type Game struct {
 	root     *os.Root
 	memLimit uint64
 
-	cacheMu sync.Mutex
-	cache   map[[32]byte]*lua.FunctionProto
+	cc compileCache // compiled chunks by content, in memory and on disk (compilecache.go)
 
 	runMu   sync.Mutex
 	runSet  map[*Context]bool
 	stopMem chan struct{}
+	// memHit is set when the heap watchdog stopped a call: the next call
+	// collects first, so that the runaway's garbage does not stop it too.
+	memHit atomic.Bool
 }
 
 // OpenGame opens DIR, reads its settings and chooses its model.
@@ -92,8 +95,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open folder %s: %w", dir, err)
 	}
-	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root,
-		cache: map[[32]byte]*lua.FunctionProto{}, runSet: map[*Context]bool{},
+	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Context]bool{},
 		Mode: ModeStubs, Timeout: DefaultTimeout, memLimit: DefaultMemoryLimit}
 	if s.Mode != "" {
 		g.Mode = s.Mode
@@ -115,8 +117,9 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	return g, nil
 }
 
-// Close releases the folder.
+// Close writes what is new to the disk compile cache and releases the folder.
 func (g *Game) Close() {
+	g.flushCompileCache()
 	select {
 	case <-g.stopMem:
 	default:
@@ -153,6 +156,11 @@ func (g *Game) ReadFile(rel string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Stat before opening: opening a FIFO (or a device reached through a
+	// link inside the folder) for reading would block for ever.
+	if st, err := g.root.Stat(c); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("open %s: not a regular file", c)
+	}
 	f, err := g.root.Open(c)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", c, unwrapPathErr(err))
@@ -169,7 +177,7 @@ func (g *Game) ReadFile(rel string) ([]byte, error) {
 		return nil, fmt.Errorf("open %s: %d bytes is larger than the %d MiB limit", c, st.Size(), MaxSourceBytes>>20)
 	}
 	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(f); err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxSourceBytes+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", c, err)
 	}
 	return buf.Bytes(), nil
@@ -278,36 +286,10 @@ func (e *CompileError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// Compile reads and compiles a game file, caching by content.
+// Compile reads and compiles a game file, caching by content (see
+// compilecache.go: Precompile fills the cache on every core).
 func (g *Game) Compile(rel string) (*lua.FunctionProto, error) {
-	c, err := CleanPath(rel)
-	if err != nil {
-		return nil, &CompileError{File: rel, Msg: err.Error()}
-	}
-	src, err := g.ReadFile(c)
-	if err != nil {
-		return nil, &CompileError{File: c, Msg: err.Error()}
-	}
-	h := sha256.New()
-	h.Write([]byte(c))
-	h.Write([]byte{0})
-	h.Write(src)
-	var key [32]byte
-	copy(key[:], h.Sum(nil))
-	g.cacheMu.Lock()
-	p := g.cache[key]
-	g.cacheMu.Unlock()
-	if p != nil {
-		return p, nil
-	}
-	p, err = compileSource(c, src)
-	if err != nil {
-		return nil, err
-	}
-	g.cacheMu.Lock()
-	g.cache[key] = p
-	g.cacheMu.Unlock()
-	return p, nil
+	return g.compile(rel)
 }
 
 var syntaxPos = []string{"line:", "line "}
@@ -333,10 +315,14 @@ func compileSource(name string, src []byte) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, syntaxError(name, err)
 	}
+	if line, depth := syntaxDepth(chunk, MaxSyntaxDepth); depth > MaxSyntaxDepth { // syntaxdepth.go
+		return nil, &CompileError{File: name, Line: line, Msg: fmt.Sprintf("expression or statement chain deeper than %d levels; refused before compiling", MaxSyntaxDepth)}
+	}
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {
 		return nil, syntaxError(name, err)
 	}
+	compactProto(proto) // see compilecache_codec.go: frees ~13 KB per function
 	return proto, nil
 }
 
@@ -397,6 +383,7 @@ func (g *Game) heapWatchdog() {
 		g.runMu.Lock()
 		for c := range g.runSet {
 			c.interrupt(memoryCause{used: used, limit: g.memLimit})
+			g.memHit.Store(true)
 		}
 		g.runMu.Unlock()
 	}

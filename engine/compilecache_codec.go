@@ -1,0 +1,512 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"unsafe"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// The on-disk form of a compiled chunk. gopher-lua has no serializer for
+// *lua.FunctionProto (yuin/gopher-lua#527): its exported fields are plain
+// data, but the VM also needs the unexported stringConstants, which the
+// compiler derives from Constants. We write the exported fields in a compact
+// binary form (varints, fixed 32-bit instructions) and, on reading, rebuild
+// stringConstants exactly as compile.go does, setting the unexported field
+// through reflect. A self-test at first use (protoCodecOK) compiles a probe
+// chunk, round-trips it and compares every field, unexported ones included;
+// if gopher-lua's struct ever changes shape, the disk cache turns itself off
+// and everything is compiled as before.
+
+// protoFormat is bumped whenever the encoding changes.
+const protoFormat = 2
+
+var (
+	errShort = errors.New("truncated")
+	errBad   = errors.New("malformed")
+)
+
+// maxDecodeItems bounds every count read from a cache file, so that a
+// corrupt length cannot make the decoder allocate gigabytes.
+const maxDecodeItems = 1 << 24
+
+// encodeProto appends chunk p to b: a string table (every distinct string
+// once, decoded as one Go string that the others slice), then the protos.
+func encodeProto(b []byte, p *lua.FunctionProto) ([]byte, error) {
+	e := &encoder{index: map[string]int{}}
+	if err := e.proto(p); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(len(e.strs)))
+	for _, s := range e.strs {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+	}
+	for _, s := range e.strs {
+		b = append(b, s...)
+	}
+	return append(b, e.b...), nil
+}
+
+type encoder struct {
+	b     []byte
+	index map[string]int
+	strs  []string
+}
+
+func (e *encoder) str(s string) {
+	i, ok := e.index[s]
+	if !ok {
+		i = len(e.strs)
+		e.index[s] = i
+		e.strs = append(e.strs, s)
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(i))
+}
+
+func (e *encoder) proto(p *lua.FunctionProto) error {
+	e.str(p.SourceName)
+	b := e.b
+	b = binary.AppendVarint(b, int64(p.LineDefined))
+	b = binary.AppendVarint(b, int64(p.LastLineDefined))
+	b = append(b, p.NumUpvalues, p.NumParameters, p.IsVarArg, p.NumUsedRegisters)
+	b = binary.AppendUvarint(b, uint64(len(p.Code)))
+	for _, c := range p.Code {
+		b = binary.LittleEndian.AppendUint32(b, c)
+	}
+	b = binary.AppendUvarint(b, uint64(len(p.Constants)))
+	e.b = b
+	for _, k := range p.Constants {
+		switch v := k.(type) {
+		case lua.LNumber:
+			e.b = append(e.b, 'n')
+			e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(float64(v)))
+		case lua.LString:
+			e.b = append(e.b, 's')
+			e.str(string(v))
+		default:
+			return fmt.Errorf("constant of type %s cannot be cached", k.Type())
+		}
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(len(p.FunctionPrototypes)))
+	for _, sub := range p.FunctionPrototypes {
+		if err := e.proto(sub); err != nil {
+			return err
+		}
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(len(p.DbgSourcePositions)))
+	prev := 0
+	for _, pos := range p.DbgSourcePositions {
+		e.b = binary.AppendVarint(e.b, int64(pos-prev))
+		prev = pos
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(len(p.DbgLocals)))
+	for _, l := range p.DbgLocals {
+		e.str(l.Name)
+		e.b = binary.AppendVarint(e.b, int64(l.StartPc))
+		e.b = binary.AppendVarint(e.b, int64(l.EndPc))
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(len(p.DbgCalls)))
+	for _, c := range p.DbgCalls {
+		e.str(c.Name)
+		e.b = binary.AppendVarint(e.b, int64(c.Pc))
+	}
+	e.b = binary.AppendUvarint(e.b, uint64(len(p.DbgUpvalues)))
+	for _, u := range p.DbgUpvalues {
+		e.str(u)
+	}
+	return nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// decoder reads what encodeProto wrote; every read is bounds checked and
+// the first error sticks.
+type decoder struct {
+	b    []byte
+	err  error
+	strs []string // a chunk's string table
+}
+
+func (d *decoder) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+	d.b = nil
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail(errShort)
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int {
+	v, n := binary.Varint(d.b)
+	if n <= 0 || v > math.MaxInt32 || v < math.MinInt32 {
+		d.fail(errShort)
+		return 0
+	}
+	d.b = d.b[n:]
+	return int(v)
+}
+
+// count reads a length and checks that at least min bytes per item remain.
+func (d *decoder) count(min int) int {
+	n := d.uvarint()
+	if n > maxDecodeItems || (min > 0 && n*uint64(min) > uint64(len(d.b))) {
+		d.fail(errBad)
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if n > len(d.b) {
+		d.fail(errShort)
+		return nil
+	}
+	s := d.b[:n]
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) str() string { return string(d.bytes(d.count(1))) }
+
+// sref reads a reference into the chunk's string table.
+func (d *decoder) sref() string {
+	i := d.uvarint()
+	if i >= uint64(len(d.strs)) {
+		d.fail(errBad)
+		return ""
+	}
+	return d.strs[i]
+}
+
+// table reads the string table: the lengths, then one block of bytes that
+// becomes a single Go string which every entry slices (one allocation).
+func (d *decoder) table() {
+	n := d.count(1)
+	lens := make([]int, n)
+	total := 0
+	for i := range lens {
+		lens[i] = int(d.uvarint())
+		total += lens[i]
+		if lens[i] < 0 || total > len(d.b) {
+			d.fail(errBad)
+			return
+		}
+	}
+	block := string(d.bytes(total))
+	d.strs = make([]string, n)
+	off := 0
+	for i, l := range lens {
+		d.strs[i] = block[off : off+l]
+		off += l
+	}
+}
+
+func (d *decoder) byte1() byte {
+	if len(d.b) < 1 {
+		d.fail(errShort)
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) proto(depth int) *lua.FunctionProto {
+	if depth > 250 {
+		d.fail(errBad)
+		return nil
+	}
+	p := &lua.FunctionProto{SourceName: d.sref(), LineDefined: d.varint(), LastLineDefined: d.varint()}
+	p.NumUpvalues, p.NumParameters, p.IsVarArg, p.NumUsedRegisters = d.byte1(), d.byte1(), d.byte1(), d.byte1()
+	n := d.count(4)
+	raw := d.bytes(4 * n)
+	if d.err != nil {
+		return nil
+	}
+	p.Code = make([]uint32, n)
+	for i := range p.Code {
+		p.Code[i] = binary.LittleEndian.Uint32(raw[4*i:])
+	}
+	n = d.count(2)
+	p.Constants = make([]lua.LValue, n)
+	strs := make([]string, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		switch d.byte1() {
+		case 'n':
+			if raw := d.bytes(8); raw != nil {
+				p.Constants[i] = lua.LNumber(math.Float64frombits(binary.LittleEndian.Uint64(raw)))
+			}
+		case 's':
+			s := d.sref()
+			p.Constants[i], strs[i] = lua.LString(s), s
+		default:
+			d.fail(errBad)
+		}
+	}
+	n = d.count(1)
+	p.FunctionPrototypes = make([]*lua.FunctionProto, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		p.FunctionPrototypes = append(p.FunctionPrototypes, d.proto(depth+1))
+	}
+	n = d.count(1)
+	p.DbgSourcePositions = make([]int, n)
+	prev := 0
+	for i := 0; i < n && d.err == nil; i++ {
+		prev += d.varint()
+		p.DbgSourcePositions[i] = prev
+	}
+	n = d.count(3)
+	p.DbgLocals = make([]*lua.DbgLocalInfo, n)
+	infos := make([]lua.DbgLocalInfo, n) // one allocation for all of them
+	for i := 0; i < n && d.err == nil; i++ {
+		infos[i] = lua.DbgLocalInfo{Name: d.sref(), StartPc: d.varint(), EndPc: d.varint()}
+		p.DbgLocals[i] = &infos[i]
+	}
+	n = d.count(2)
+	p.DbgCalls = make([]lua.DbgCall, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		p.DbgCalls[i] = lua.DbgCall{Name: d.sref(), Pc: d.varint()}
+	}
+	n = d.count(1)
+	p.DbgUpvalues = make([]string, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		p.DbgUpvalues[i] = d.sref()
+	}
+	if d.err != nil {
+		return nil
+	}
+	if !checkProto(p) {
+		d.fail(errBad)
+		return nil
+	}
+	setStringConstants(p, strs)
+	return p
+}
+
+// checkProto rejects what the VM could not run safely: a decoded chunk is
+// only ever something this program wrote, but a disk can still flip bits
+// that a CRC happens to miss, and the VM indexes these slices unchecked.
+func checkProto(p *lua.FunctionProto) bool {
+	if len(p.Code) == 0 || len(p.DbgSourcePositions) != len(p.Code) || int(p.NumUpvalues) != len(p.DbgUpvalues) {
+		return false
+	}
+	nk, np := len(p.Constants), len(p.FunctionPrototypes)
+	for _, inst := range p.Code {
+		op := int(inst >> 26)
+		if op > lua.OP_NOP {
+			return false
+		}
+		bx := int(inst & 0x3ffff)
+		switch op {
+		case lua.OP_LOADK, lua.OP_GETGLOBAL, lua.OP_SETGLOBAL:
+			if bx >= nk {
+				return false
+			}
+		case lua.OP_CLOSURE:
+			if bx >= np {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decodeProto decodes one encoded chunk.
+func decodeProto(b []byte) (p *lua.FunctionProto, err error) {
+	d := &decoder{b: b}
+	d.table()
+	p = d.proto(0)
+	if d.err == nil && len(d.b) != 0 {
+		d.fail(errBad)
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return p, nil
+}
+
+// stringConstants is gopher-lua's unexported FunctionProto.stringConstants.
+var stringConstantsField = func() (f reflect.StructField, ok bool) {
+	f, ok = reflect.TypeOf(lua.FunctionProto{}).FieldByName("stringConstants")
+	return f, ok && f.Type == reflect.TypeOf([]string(nil))
+}
+
+var scOffset = sync.OnceValues(func() (uintptr, bool) {
+	f, ok := stringConstantsField()
+	return f.Offset, ok
+})
+
+// setStringConstants fills the slice the VM reads string constants from:
+// one entry per constant, the string for a string constant and "" for a
+// number, as compile.go builds it.
+func setStringConstants(p *lua.FunctionProto, strs []string) {
+	off, ok := scOffset()
+	if !ok {
+		return
+	}
+	*(*[]string)(unsafe.Add(unsafe.Pointer(p), off)) = strs
+}
+
+func getStringConstants(p *lua.FunctionProto) []string {
+	off, ok := scOffset()
+	if !ok {
+		return nil
+	}
+	return *(*[]string)(unsafe.Add(unsafe.Pointer(p), off))
+}
+
+// gopherLuaVersion names the gopher-lua this binary was built with; cached
+// chunks are only read back by the same one.
+var gopherLuaVersion = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path == "github.com/yuin/gopher-lua" {
+				if m.Replace != nil {
+					return m.Path + "@" + m.Version + "=>" + m.Replace.Path + "@" + m.Replace.Version
+				}
+				return m.Path + "@" + m.Version
+			}
+		}
+	}
+	return "github.com/yuin/gopher-lua@unknown"
+})
+
+// probeSource exercises most of the compiler: what it compiles to is part
+// of the cache's version, so a gopher-lua whose code generation differs
+// never reads chunks another one wrote, even when the build carries no
+// module version (test binaries).
+const probeSource = `local a, b = 1.5, "x" .. "y"
+local t = setmetatable({ 1, 2, k = "v", [3] = a }, { __index = function(_, k) return k end })
+local function f(x, ...) local n = select("#", ...) return { x, n = n }, a, b, G.key, t:m(x) end
+for i = 1, 3 do a = a + i * 2 - 1 / 2 % 3 ^ 2 end
+for k, v in pairs(t) do if k == 1 and v ~= 2 or not v then break elseif #t > 0 then b = b .. k end end
+while a > 0 do a = a - 10 repeat a = -a until a >= 0 end
+return f(a, 2, 3), #"abc", -a, 1e300, 0/0 ~= 0/0, (function(...) return ... end)(a, b)`
+
+// probe compiles probeSource and round-trips it: ok says the codec keeps
+// every field (the condition for using the disk cache at all), version
+// names the compiler's output.
+var probe = sync.OnceValues(func() (ok bool, version string) {
+	if _, ok := scOffset(); !ok {
+		return false, ""
+	}
+	p, err := compileSource("probe.lua", []byte(probeSource))
+	if err != nil {
+		return false, ""
+	}
+	b, err := encodeProto(nil, p)
+	if err != nil {
+		return false, ""
+	}
+	q, err := decodeProto(b)
+	if err != nil || !protoEqual(p, q) {
+		return false, ""
+	}
+	// The refusal limits are part of it too: a chunk compiled under looser
+	// ones must not skip the checks of a stricter build.
+	h := sha256.New()
+	h.Write(b)
+	fmt.Fprintf(h, "limits %d %d %d", MaxSourceBytes, MaxNesting, MaxSyntaxDepth)
+	return true, gopherLuaVersion() + "+" + hex.EncodeToString(h.Sum(nil)[:8])
+})
+
+// protoCodecOK reports whether compiled chunks survive a round trip
+// through encodeProto and decodeProto with every field equal.
+func protoCodecOK() bool {
+	ok, _ := probe()
+	return ok
+}
+
+// cacheVersion is written into every pack; a pack of another is ignored.
+func cacheVersion() string {
+	_, v := probe()
+	return v
+}
+
+// protoEqual compares two protos field by field, the unexported string
+// constants included (NaN constants compare by bits).
+func protoEqual(p, q *lua.FunctionProto) bool {
+	if p.SourceName != q.SourceName || p.LineDefined != q.LineDefined || p.LastLineDefined != q.LastLineDefined ||
+		p.NumUpvalues != q.NumUpvalues || p.NumParameters != q.NumParameters || p.IsVarArg != q.IsVarArg ||
+		p.NumUsedRegisters != q.NumUsedRegisters || !reflect.DeepEqual(p.Code, q.Code) ||
+		!reflect.DeepEqual(p.DbgSourcePositions, q.DbgSourcePositions) || !reflect.DeepEqual(p.DbgLocals, q.DbgLocals) ||
+		!reflect.DeepEqual(p.DbgCalls, q.DbgCalls) || !equalStrings(p.DbgUpvalues, q.DbgUpvalues) ||
+		!equalStrings(getStringConstants(p), getStringConstants(q)) ||
+		len(p.Constants) != len(q.Constants) || len(p.FunctionPrototypes) != len(q.FunctionPrototypes) {
+		return false
+	}
+	for i, k := range p.Constants {
+		switch v := k.(type) {
+		case lua.LNumber:
+			w, ok := q.Constants[i].(lua.LNumber)
+			if !ok || math.Float64bits(float64(v)) != math.Float64bits(float64(w)) {
+				return false
+			}
+		default:
+			if k != q.Constants[i] {
+				return false
+			}
+		}
+	}
+	for i := range p.FunctionPrototypes {
+		if !protoEqual(p.FunctionPrototypes[i], q.FunctionPrototypes[i]) {
+			return false
+		}
+	}
+	// Every field must be covered above: a new one in gopher-lua turns the
+	// cache off until this codec learns it.
+	return reflect.TypeOf(lua.FunctionProto{}).NumField() == 15
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// compactProto copies a freshly compiled chunk's slices to their length.
+// gopher-lua's compiler hands out sub-slices of 1024-entry buffers (code,
+// line numbers) and other generous capacities, so every function of a
+// chunk kept about 13 KB alive however small it was: most of the heap of a
+// loaded game. Called once, before the chunk is shared.
+func compactProto(p *lua.FunctionProto) {
+	p.Code = slices.Clone(p.Code)
+	p.DbgSourcePositions = slices.Clone(p.DbgSourcePositions)
+	p.Constants = slices.Clone(p.Constants)
+	p.FunctionPrototypes = slices.Clone(p.FunctionPrototypes)
+	p.DbgLocals = slices.Clone(p.DbgLocals)
+	p.DbgCalls = slices.Clone(p.DbgCalls)
+	p.DbgUpvalues = slices.Clone(p.DbgUpvalues)
+	if _, ok := scOffset(); ok {
+		setStringConstants(p, slices.Clone(getStringConstants(p)))
+	}
+	for _, sub := range p.FunctionPrototypes {
+		compactProto(sub)
+	}
+}
