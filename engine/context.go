@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -59,6 +60,8 @@ type Context struct {
 	files    []FileRun
 	errs     []ErrorRecord
 	output   []OutputLine
+	outBytes int // text bytes in output; past MaxOutputBytes lines are dropped
+	errsLost int // errors past MaxErrorRecords, dropped
 	handlers map[string][]*Handler
 	hseq     int
 	stubs    map[string]*StubRecord
@@ -262,6 +265,14 @@ func (c *Context) addError(e ErrorRecord) {
 	if e.Context == "" {
 		e.Context = c.Name
 	}
+	if len(c.errs) >= MaxErrorRecords { // an erroring handler in an endless Msg loop
+		c.errsLost++
+		if c.errsLost > 1 {
+			return
+		}
+		e = ErrorRecord{Context: c.Name, Step: e.Step, File: e.File, Line: e.Line,
+			Message: fmt.Sprintf("more than %d errors in this context: further errors are not recorded", MaxErrorRecords)}
+	}
 	c.errs = append(c.errs, e)
 	if c.Emit != nil {
 		c.Emit(Event{Kind: EventError, Context: c.Name, Step: e.Step, Error: &e})
@@ -281,6 +292,14 @@ func (c *Context) addOutput(level, text string) { c.addOutputAt(level, text, c.w
 
 // addOutputAt records output printed from where (file:line).
 func (c *Context) addOutputAt(level, text, where string) {
+	if c.outBytes > MaxOutputBytes { // a print loop must not fill the heap
+		return
+	}
+	text = limitString(text, 64<<10) // as print does; loggers call Print
+	c.outBytes += len(text)
+	if c.outBytes > MaxOutputBytes {
+		text = fmt.Sprintf("output limit reached: more than %d MiB printed by this context; further output is dropped", MaxOutputBytes>>20)
+	}
 	o := OutputLine{Context: c.Name, Where: where, Level: level, Text: text}
 	c.output = append(c.output, o)
 	if c.Emit != nil {
@@ -349,6 +368,9 @@ func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LVa
 		gctx = tctx
 		cancel = func(err error) { cancelBase(err); cancelT() }
 		c.cancel = cancelBase
+		if c.game.memHit.CompareAndSwap(true, false) {
+			runtime.GC() // a call stopped for memory left its garbage behind
+		}
 		c.game.running(c, true)
 		L.SetContext(gctx)
 		defer func() {
@@ -388,12 +410,20 @@ func (c *Context) interrupt(cause error) {
 
 func (c *Context) errorRecord(err error, what string, gctx context.Context) ErrorRecord {
 	rec := ErrorRecord{Context: c.Name, Step: c.step, File: what}
+	// Read the cause first: a deadline that passes while a huge message is
+	// being handled must not turn an ordinary error into an "infinite loop".
+	var cause error
+	if gctx != nil {
+		cause = context.Cause(gctx)
+	}
 	msg := err.Error()
 	var aerr *lua.ApiError
 	if errors.As(err, &aerr) {
 		msg = safeString(aerr.Object)
 		rec.Traceback = limitString(aerr.StackTrace, 8<<10)
 	}
+	// error(string.rep("x", 6e7)): cut before any regexp looks at it.
+	msg = limitString(msg, 64<<10)
 	if m := errPos.FindStringSubmatch(msg); m != nil && !strings.ContainsAny(m[1], "\n") {
 		rec.File = m[1]
 		rec.Line, _ = strconv.Atoi(m[2])
@@ -403,10 +433,9 @@ func (c *Context) errorRecord(err error, what string, gctx context.Context) Erro
 			rec.File, rec.Line = f, l
 		}
 	}
-	if gctx != nil {
+	if cause != nil {
 		var tc timeoutCause
 		var mc memoryCause
-		cause := context.Cause(gctx)
 		switch {
 		case errors.As(cause, &tc):
 			msg = fmt.Sprintf("stopped after %s: this looks like an infinite loop (context %s, %s:%d)", tc.limit, c.Name, rec.File, rec.Line)
@@ -451,7 +480,7 @@ func safeString(v lua.LValue) string {
 	case lua.LBool:
 		return x.String()
 	case *lua.LNilType:
-		return "nil"
+		return "(error object is a nil value)"
 	default:
 		return fmt.Sprintf("(error object is a %s value)", v.Type().String())
 	}

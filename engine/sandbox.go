@@ -51,6 +51,7 @@ func (c *Context) init() error {
 	}))
 	c.capStrings(G)
 	c.wrapCoroutines(G)
+	c.openDefenses(G) // defenses.go
 
 	c.globals = newGlobalsTable(c, G)
 	L.G.Global = c.globals.proxy
@@ -435,25 +436,27 @@ func (c *Context) capStrings(G *lua.LTable) {
 			return 1
 		}
 		total := int64(len(s))*int64(n) + int64(len(sep))*int64(n-1)
+		if total == 0 { // string.rep("", 2^53) would loop for ever writing nothing
+			L.Push(lua.LString(""))
+			return 1
+		}
 		if total > MaxStringBytes {
 			L.RaiseError("string.rep: result of %d bytes is over the %d MiB limit", total, MaxStringBytes>>20)
 		}
-		var b strings.Builder
-		b.Grow(int(total))
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteString(sep)
-			}
-			b.WriteString(s)
+		// strings.Repeat copies by doubling: a byte-at-a-time loop took
+		// half a second for 60 MB.
+		if sep == "" {
+			L.Push(lua.LString(strings.Repeat(s, n)))
+		} else {
+			L.Push(lua.LString(strings.Repeat(s+sep, n-1) + s))
 		}
-		L.Push(lua.LString(b.String()))
 		return 1
 	}))
 	if orig, ok := str.RawGetString("format").(*lua.LFunction); ok {
 		str.RawSetString("format", L.NewFunction(func(L *lua.LState) int {
 			f := L.CheckString(1)
-			if m := wideFormat.FindString(f); m != "" {
-				L.RaiseError("invalid format '%s' (width or precision too long)", m)
+			if err := checkFormat(f); err != nil { // defenses.go
+				L.RaiseError("string.format: %s", err.Error())
 			}
 			return orig.GFunction(L)
 		}))
@@ -465,8 +468,8 @@ func (c *Context) capStrings(G *lua.LTable) {
 				sep := L.OptString(2, "")
 				i := L.OptInt(3, 1)
 				j := L.OptInt(4, t.Len())
-				if j-i > 1<<24 {
-					L.RaiseError("table.concat: %d items is over the limit", j-i+1)
+				if float64(j)-float64(i) > 1<<24 { // float: j-i overflows for ±9e18
+					L.RaiseError("table.concat: %.0f items is over the limit", float64(j)-float64(i)+1)
 				}
 				total := int64(0)
 				for k := i; k <= j; k++ {
@@ -485,16 +488,14 @@ func (c *Context) capStrings(G *lua.LTable) {
 				t := L.CheckTable(1)
 				i := L.OptInt(2, 1)
 				j := L.OptInt(3, t.Len())
-				if j-i >= 8000 {
-					L.RaiseError("unpack: too many results (%d)", j-i+1)
+				if float64(j)-float64(i) >= maxMultRet { // float: j-i overflows for ±9e18
+					L.RaiseError("unpack: too many results (%.0f)", float64(j)-float64(i)+1)
 				}
 				return orig.GFunction(L)
 			}))
 		}
 	}
 }
-
-var wideFormat = regexp.MustCompile(`%[-+ #0]*[0-9]{3,}|%[-+ #0]*[0-9]*\.[0-9]{3,}`)
 
 // wrapCoroutines makes a resumed coroutine run under the resumer's
 // deadline, so the watchdog sees into coroutines.

@@ -1,0 +1,5 @@
+first_ok = true
+
+function broken(
+  return 1
+end

@@ -1,0 +1,3 @@
+loop_started = true
+while true do
+end

@@ -1,0 +1,3 @@
+local o = setmetatable({}, {__tostring = function() error("no") end})
+print(o)
+error(o)

@@ -1,0 +1,3 @@
+local t = {}
+t[6e7] = 1
+error(string.rep("x", 1e7))

@@ -1,0 +1,2 @@
+last_ran = true
+last_runs = (last_runs or 0) + 1

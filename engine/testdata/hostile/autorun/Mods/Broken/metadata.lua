@@ -1,0 +1,4 @@
+return PlaceObj("ModDef", {
+  "id", "Broken",
+  "code" {"Code/b.lua"},
+})

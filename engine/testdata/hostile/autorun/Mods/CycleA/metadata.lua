@@ -1,0 +1,5 @@
+return PlaceObj("ModDef", {
+	"id", "CycleA",
+	"code", {"Code/a.lua"},
+	"dependencies", { PlaceObj("ModDependency", {"id", "CycleB"}) },
+})

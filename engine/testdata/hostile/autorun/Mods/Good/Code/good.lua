@@ -1,0 +1,1 @@
+good_mod_ran = true

@@ -1,0 +1,1 @@
+return PlaceObj("ModDef", {"id", "Good", "title", "Still loads", "code", {"Code/good.lua"}})

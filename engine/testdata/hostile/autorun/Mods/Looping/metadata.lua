@@ -1,0 +1,2 @@
+-- a metadata file that never returns
+while true do end

@@ -1,0 +1,5 @@
+return PlaceObj("ModDef", {
+	"id", "NeedsGhost",
+	"code", {},
+	"dependencies", { PlaceObj("ModDependency", {"id", "Ghost"}) },
+})

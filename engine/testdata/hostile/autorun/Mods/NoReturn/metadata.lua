@@ -1,0 +1,1 @@
+local def = PlaceObj("ModDef", {"id", "NoReturn"})

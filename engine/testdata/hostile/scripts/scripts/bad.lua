@@ -1,0 +1,4 @@
+function on_update(dt)
+  local t = nil
+  return t.field
+end

@@ -1,0 +1,2 @@
+loop_started = true
+repeat until false
