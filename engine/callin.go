@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -41,6 +42,31 @@ func (c *Context) CallIn(L *lua.LState, fn lua.LValue, args []lua.LValue, what s
 	rec := c.errorRecord(err, what, L.Context())
 	c.addError(rec)
 	return nil, &rec
+}
+
+// CallHandler is CallIn for a message or event handler: the handler runs
+// under a deadline of its own, and its caller's clock stops meanwhile (a
+// handler stopped by the watchdog does not stop the code that sent the
+// message; stopping the context still stops both).
+func (c *Context) CallHandler(L *lua.LState, fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+	if c.depth == 0 || L == nil || c.watch == nil || L.Context() == nil {
+		return c.CallIn(L, fn, args, what)
+	}
+	outer := L.Context()
+	hctx, cancelH := context.WithCancelCause(outer)
+	prev := c.watch
+	prev.pause()
+	hw := startWatchdog(c.callLimit(), cancelH)
+	c.watch = hw
+	L.SetContext(watchContext{hctx})
+	defer func() {
+		hw.stop()
+		c.watch = prev
+		L.SetContext(outer)
+		cancelH(nil)
+		prev.resume()
+	}()
+	return c.CallIn(L, fn, args, what)
 }
 
 // RecordLuaError records an error value caught inside Lua (a coroutine that

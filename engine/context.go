@@ -45,6 +45,7 @@ type Context struct {
 	depth       int // host calls in progress (nested ones reuse the deadline)
 	watchdogOff bool
 	cancel      context.CancelCauseFunc
+	watch       *watchdog // the deadline of the innermost call with its own (owner goroutine)
 
 	// LockNewGlobals makes creating a global an error while the global
 	// Loading is not true (autorun).
@@ -359,15 +360,12 @@ func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LVa
 	var gctx context.Context
 	var cancel context.CancelCauseFunc
 	if c.depth == 1 {
-		limit := c.game.Timeout
-		if c.watchdogOff {
-			limit = max(12*limit, time.Minute)
-		}
 		base, cancelBase := context.WithCancelCause(context.Background())
-		tctx, cancelT := context.WithTimeoutCause(base, limit, timeoutCause{limit})
-		gctx = tctx
-		cancel = func(err error) { cancelBase(err); cancelT() }
+		w := startWatchdog(c.callLimit(), cancelBase)
+		gctx = watchContext{base}
+		cancel = func(err error) { w.stop(); cancelBase(err) }
 		c.cancel = cancelBase
+		c.watch = w
 		if c.game.memHit.CompareAndSwap(true, false) {
 			runtime.GC() // a call stopped for memory left its garbage behind
 		}
@@ -376,6 +374,7 @@ func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LVa
 		defer func() {
 			c.game.running(c, false)
 			c.cancel = nil
+			c.watch = nil
 			L.RemoveContext()
 			cancel(nil)
 		}()
@@ -400,6 +399,61 @@ func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LVa
 	c.addError(rec)
 	return nil, &rec
 }
+
+// callLimit is the deadline of one file, handler or callback.
+func (c *Context) callLimit() time.Duration {
+	limit := c.game.Timeout
+	if c.watchdogOff {
+		limit = max(12*limit, time.Minute)
+	}
+	return limit
+}
+
+// watchdog is a deadline that can be paused: while a handler runs under its
+// own deadline, its caller's clock stops, so a message with many slow but
+// finite handlers does not stop the file that sent it, and a loop sending
+// messages is still stopped by its own time. Owner goroutine only; the
+// timer's goroutine only cancels.
+type watchdog struct {
+	limit   time.Duration
+	left    time.Duration
+	started time.Time
+	timer   *time.Timer
+	cancel  context.CancelCauseFunc
+}
+
+// watchContext is a call's context: stopped by its watchdog, its Err is
+// context.DeadlineExceeded (the text Lua code and tracebacks see), as a
+// context with a deadline would say; stopped otherwise, context.Canceled.
+type watchContext struct{ context.Context }
+
+func (w watchContext) Err() error {
+	err := w.Context.Err()
+	var tc timeoutCause
+	if err != nil && errors.As(context.Cause(w.Context), &tc) {
+		return context.DeadlineExceeded
+	}
+	return err
+}
+
+func startWatchdog(limit time.Duration, cancel context.CancelCauseFunc) *watchdog {
+	w := &watchdog{limit: limit, left: limit, cancel: cancel}
+	w.resume()
+	return w
+}
+
+func (w *watchdog) resume() {
+	w.started = time.Now()
+	w.timer = time.AfterFunc(w.left, func() { w.cancel(timeoutCause{w.limit}) })
+}
+
+func (w *watchdog) pause() {
+	if w.timer.Stop() {
+		w.left = max(w.left-time.Since(w.started), 0)
+	}
+}
+
+func (w *watchdog) stop() { w.timer.Stop() }
 
 // Interrupt stops whatever the context is running (any goroutine).
 func (c *Context) interrupt(cause error) {

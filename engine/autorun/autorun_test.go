@@ -727,3 +727,39 @@ func TestSampleLoadOrder(t *testing.T) {
 		t.Errorf("sample errors: %v", errorsOf(rep))
 	}
 }
+
+// TestHandlersHaveTheirOwnDeadline: every OnMsg handler runs under a
+// deadline of its own, and the sender's clock stops meanwhile. Several slow
+// but finite handlers do not stop the file that sent the message; a handler
+// that loops for ever is stopped alone, and the next handler and the rest of
+// the sending file still run.
+func TestHandlersHaveTheirOwnDeadline(t *testing.T) {
+	busy := `local t0 = os.clock() while os.clock() - t0 < 0.25 do end`
+	s := open(t, writeGame(t, map[string]string{
+		"Lua/a.lua": `
+Ran = 0
+for i = 1, 4 do
+  OnMsg.Slow = function() ` + busy + ` Ran = Ran + 1 end
+end
+function OnMsg.Loop() while true do end end
+function OnMsg.Loop() AfterLoop = true end
+Msg("Slow")
+Msg("Loop")
+SenderFinished = true
+`,
+	}), engine.Options{Timeout: 400 * time.Millisecond})
+	do(t, s, "run")
+	if got := eval(t, s, "return Ran"); got != "4" {
+		t.Errorf("four slow handlers, together longer than the deadline, should all run: Ran = %s\n%s", got, strings.Join(errorsOf(s.Report()), "\n"))
+	}
+	if got := eval(t, s, "return AfterLoop"); got != "true" {
+		t.Errorf("the handler after the looping one should run: AfterLoop = %s", got)
+	}
+	if got := eval(t, s, "return SenderFinished"); got != "true" {
+		t.Errorf("the sending file should finish: SenderFinished = %s", got)
+	}
+	errs := errorsOf(s.Report())
+	if len(errs) != 1 || !strings.Contains(errs[0], "infinite loop") || !strings.Contains(errs[0], "Lua/a.lua:6") {
+		t.Errorf("want exactly the looping handler stopped at Lua/a.lua:6, got:\n%s", strings.Join(errs, "\n"))
+	}
+}

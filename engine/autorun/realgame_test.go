@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"testing"
+	"time"
 
 	"modscope/engine"
 	"modscope/internal/gengame"
@@ -28,7 +29,10 @@ func TestGeneratedGameRunsInStubMode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := open(t, dir, engine.Options{Mode: engine.ModeStubs})
+			// One Autorun handler builds every class (2,034 for mods):
+			// under -race on a busy machine that takes longer than the
+			// tests' usual deadline; what is tested here is not speed.
+			s := open(t, dir, engine.Options{Mode: engine.ModeStubs, Timeout: time.Minute})
 			do(t, s, "run")
 			rep := s.Report()
 			total := rep.Files.OK + rep.Files.Failed

@@ -54,7 +54,7 @@ func (m *Model) exportEngine(L *lua.LState) {
 		hs := c.HandlersOf(key)
 		m.handlerDepth++
 		for _, h := range hs {
-			c.CallIn(L, h.Fn, args, h.Where)
+			c.CallHandler(L, h.Fn, args, h.Where)
 		}
 		m.handlerDepth--
 		rec.Handlers = len(hs)

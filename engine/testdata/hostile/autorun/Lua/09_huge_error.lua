@@ -1,3 +1,3 @@
 local t = {}
 t[6e7] = 1
-error(string.rep("x", 1e7))
+error(string.rep("x", 2e6))
