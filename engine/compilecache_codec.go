@@ -443,14 +443,24 @@ func cacheVersion() string {
 	return v
 }
 
+// sameSlice is reflect.DeepEqual, except that nil and empty slices are
+// the same (a fresh compile leaves nil where a decoded proto has empty).
+func sameSlice(a, b any) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Len() == 0 && vb.Len() == 0 {
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
 // protoEqual compares two protos field by field, the unexported string
 // constants included (NaN constants compare by bits).
 func protoEqual(p, q *lua.FunctionProto) bool {
 	if p.SourceName != q.SourceName || p.LineDefined != q.LineDefined || p.LastLineDefined != q.LastLineDefined ||
 		p.NumUpvalues != q.NumUpvalues || p.NumParameters != q.NumParameters || p.IsVarArg != q.IsVarArg ||
-		p.NumUsedRegisters != q.NumUsedRegisters || !reflect.DeepEqual(p.Code, q.Code) ||
-		!reflect.DeepEqual(p.DbgSourcePositions, q.DbgSourcePositions) || !reflect.DeepEqual(p.DbgLocals, q.DbgLocals) ||
-		!reflect.DeepEqual(p.DbgCalls, q.DbgCalls) || !equalStrings(p.DbgUpvalues, q.DbgUpvalues) ||
+		p.NumUsedRegisters != q.NumUsedRegisters || !sameSlice(p.Code, q.Code) ||
+		!sameSlice(p.DbgSourcePositions, q.DbgSourcePositions) || !sameSlice(p.DbgLocals, q.DbgLocals) ||
+		!sameSlice(p.DbgCalls, q.DbgCalls) || !equalStrings(p.DbgUpvalues, q.DbgUpvalues) ||
 		!equalStrings(getStringConstants(p), getStringConstants(q)) ||
 		len(p.Constants) != len(q.Constants) || len(p.FunctionPrototypes) != len(q.FunctionPrototypes) {
 		return false

@@ -23,6 +23,9 @@ import (
 // first, so that the OS limit only stops what the watchdog cannot.
 const DefaultMemoryLimit = 4 << 30
 
+// EngineGCPercent is the child's GOGC unless the environment sets one.
+const EngineGCPercent = 200
+
 // closeWait bounds how long a child waits for its session to close once
 // the parent has gone.
 const closeWait = 5 * time.Second
@@ -37,6 +40,14 @@ func ServeMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	mem := fs.Uint64("memory", DefaultMemoryLimit, "OS memory limit in bytes (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if os.Getenv("GOGC") == "" {
+		// The child is a batch worker with a known memory budget: loading
+		// a game tree allocates fast and keeps most of it (compiled code,
+		// data tables), so a collection every doubling is mostly wasted
+		// work. At 200 a cold load of a 1,136-file tree is about 15%
+		// faster for about 20% more peak memory (BENCHMARKS.md).
+		debug.SetGCPercent(EngineGCPercent)
 	}
 	if *mem > 0 {
 		if err := limitMemory(*mem); err != nil {

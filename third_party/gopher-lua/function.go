@@ -96,16 +96,18 @@ func newFunctionProto(name string) *FunctionProto {
 		NumParameters:      0,
 		IsVarArg:           0,
 		NumUsedRegisters:   2,
-		Code:               make([]uint32, 0, 128),
-		Constants:          make([]LValue, 0, 32),
-		FunctionPrototypes: make([]*FunctionProto, 0, 16),
+		// modscope: no preallocated buffers (they were 3 KB per function;
+		// Code and DbgSourcePositions are replaced when compiling ends).
+		Code:               nil,
+		Constants:          make([]LValue, 0, 4),
+		FunctionPrototypes: nil,
 
-		DbgSourcePositions: make([]int, 0, 128),
-		DbgLocals:          make([]*DbgLocalInfo, 0, 16),
-		DbgCalls:           make([]DbgCall, 0, 128),
-		DbgUpvalues:        make([]string, 0, 16),
+		DbgSourcePositions: nil,
+		DbgLocals:          nil,
+		DbgCalls:           nil,
+		DbgUpvalues:        nil,
 
-		stringConstants: make([]string, 0, 32),
+		stringConstants: nil,
 	}
 }
 

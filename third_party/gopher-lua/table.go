@@ -1,7 +1,7 @@
 package lua
 
-const defaultArrayCap = 32
-const defaultHashCap = 32
+const defaultArrayCap = 4 // modscope: was 32
+const defaultHashCap = 4 // modscope: was 32 (a table with one string key held a 32-slot map)
 
 type lValueArraySorter struct {
 	L      *LState
@@ -42,6 +42,9 @@ func newLTable(acap int, hcap int) *LTable {
 	}
 	if hcap != 0 {
 		tb.strdict = make(map[string]LValue, hcap)
+		// modscope: the key order for next, sized once like the map.
+		tb.keys = make([]LValue, 0, hcap)
+		tb.k2i = make(map[LValue]int, hcap)
 	}
 	return tb
 }

@@ -46,6 +46,23 @@ func isDigit(ch int) bool {
 type Scanner struct {
 	Pos    ast.Position
 	reader *bufio.Reader
+	// modscope: one token buffer for the whole scan (it was one per token)
+	// and the identifiers seen so far (each name's string made once).
+	buf    bytes.Buffer
+	idents map[string]string
+}
+
+// intern returns b as a string, one string per distinct identifier.
+func (sc *Scanner) intern(b []byte) string {
+	if s, ok := sc.idents[string(b)]; ok {
+		return s
+	}
+	if sc.idents == nil {
+		sc.idents = make(map[string]string, 256)
+	}
+	s := string(b)
+	sc.idents[s] = s
+	return s
 }
 
 func NewScanner(reader io.Reader, source string) *Scanner {
@@ -307,15 +324,15 @@ redo:
 		lexer.PNewLine = false
 	}
 
-	var _buf bytes.Buffer
-	buf := &_buf
+	buf := &sc.buf
+	buf.Reset()
 	tok.Pos = sc.Pos
 
 	switch {
 	case isIdent(ch, 0):
 		tok.Type = TIdent
 		err = sc.scanIdent(ch, buf)
-		tok.Str = buf.String()
+		tok.Str = sc.intern(buf.Bytes())
 		if err != nil {
 			goto finally
 		}
