@@ -74,7 +74,7 @@ best() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 # files_of: "ok/failed" from a modscope JSON report in $work/best.out.
-files_of() { grep -o '"files":{"ok":[0-9]*,"failed":[0-9]*}' "$work/best.out" | head -1 | tr -dc '0-9,' | tr ',' '/'; }
+files_of() { grep -o '"files":{"ok":[0-9]*,"failed":[0-9]*}' "$work/best.out" | awk "NR == 1" | tr -dc '0-9,' | tr ',' '/'; }
 
 # reload_ms: the ReloadLua steps' time from a report (steps from "ReloadLua" on).
 reload_ms() {
@@ -97,7 +97,7 @@ for preset in "${presets[@]}"; do
   before=""
   best "lua5.1 run.lua (every file)" lua5.1 scripts/lua51/run.lua "$dir" --quiet
   lua_secs=$best_secs lua_mb=$best_mb
-  lua_files=$(grep -o 'files ok=[0-9]* failed=[0-9]*' "$work/best.out" | head -1 | tr -dc '0-9 ' | awk '{ print $1 "/" $2 }')
+  lua_files=$(grep -o 'files ok=[0-9]* failed=[0-9]*' "$work/best.out" | awk "NR == 1" | tr -dc '0-9 ' | awk '{ print $1 "/" $2 }')
 
   n=0
   before='n=$((n + 1)); export MODSCOPE_CACHE="$work/cache-$preset-$n"; rm -rf "$MODSCOPE_CACHE"'
@@ -113,7 +113,7 @@ for preset in "${presets[@]}"; do
   cold_secs=$best_secs cold_mb=$best_mb cold_files=$(files_of)
   export MODSCOPE_CACHE="$work/cache-$preset-$n" # the last cold run's disk cache
 
-  edit="$dir/$(cd "$dir" && find Lua -name '*.lua' | LC_ALL=C sort | head -1)"
+  edit="$dir/$(cd "$dir" && find Lua -name '*.lua' | LC_ALL=C sort | awk 'NR == 1')"
   before='printf "\n-- edited by bench.sh\n" >>"$edit"'
   best "modscope reopen after one edit" "$MODSCOPE" run "$dir" --stubs --json
   reopen_secs=$best_secs
