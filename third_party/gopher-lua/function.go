@@ -89,13 +89,13 @@ func UpvalueIndex(i int) int {
 
 func newFunctionProto(name string) *FunctionProto {
 	return &FunctionProto{
-		SourceName:         name,
-		LineDefined:        0,
-		LastLineDefined:    0,
-		NumUpvalues:        0,
-		NumParameters:      0,
-		IsVarArg:           0,
-		NumUsedRegisters:   2,
+		SourceName:       name,
+		LineDefined:      0,
+		LastLineDefined:  0,
+		NumUpvalues:      0,
+		NumParameters:    0,
+		IsVarArg:         0,
+		NumUsedRegisters: 2,
 		// modscope: no preallocated buffers (they were 3 KB per function;
 		// Code and DbgSourcePositions are replaced when compiling ends).
 		Code:               nil,

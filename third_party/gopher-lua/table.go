@@ -1,7 +1,7 @@
 package lua
 
 const defaultArrayCap = 4 // modscope: was 32
-const defaultHashCap = 4 // modscope: was 32 (a table with one string key held a 32-slot map)
+const defaultHashCap = 4  // modscope: was 32 (a table with one string key held a 32-slot map)
 
 type lValueArraySorter struct {
 	L      *LState
