@@ -72,10 +72,6 @@ type GlobalChanges struct {
 	Removed []string `json:"removed,omitempty"`
 }
 
-func (g *GlobalChanges) empty() bool {
-	return len(g.Added) == 0 && len(g.Changed) == 0 && len(g.Removed) == 0
-}
-
 // ContextInfo describes one context for lists and reports.
 type ContextInfo struct {
 	Name      string   `json:"name"`

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -351,14 +350,4 @@ func (c *Context) EvalQuiet(code string) ([]lua.LValue, error) {
 		return nil, fmt.Errorf("%s", FormatError(*rec))
 	}
 	return vals, nil
-}
-
-// SortedHandlerNames lists handler names for stable output.
-func SortedHandlerNames(h map[string]int) []string {
-	out := make([]string, 0, len(h))
-	for n := range h {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }

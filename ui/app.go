@@ -161,12 +161,6 @@ func New(a fyne.App, post func(func())) *App {
 	return u
 }
 
-// Window returns the window.
-func (u *App) Window() fyne.Window { return u.win }
-
-// Controller returns the controller.
-func (u *App) Controller() *Controller { return u.ctl }
-
 // Start opens dir, or a bundled sample when dir is "" (autorun when it is
 // there, else the first one found).
 func (u *App) Start(dir string) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -469,6 +468,3 @@ func (v *eventsView) ReplayText(name, src string) {
 		v.result.SetText(fmt.Sprintf("Replayed %s: %d lines, %d failed\n%s", name, len(out), bad, b.String()))
 	})
 }
-
-// writeFile is a small helper for exports.
-func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }

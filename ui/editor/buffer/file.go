@@ -90,23 +90,6 @@ func Load(path string) (string, Stamp, error) {
 	return string(data), Stamp{Size: int64(len(data)), ModTime: st.ModTime(), SHA256: sha256.Sum256(data)}, nil
 }
 
-// StampOf returns the Stamp of the file at path as it is now (zero with a
-// nil error when there is no file).
-func StampOf(path string) (Stamp, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Stamp{}, nil
-	}
-	if err != nil {
-		return Stamp{}, pathError("stat", path, err)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return Stamp{}, pathError("stat", path, err)
-	}
-	return Stamp{Size: int64(len(data)), ModTime: st.ModTime(), SHA256: sha256.Sum256(data)}, nil
-}
-
 // SaveAtomic writes data to path and returns the new Stamp. The data goes to
 // a temporary file in the same directory, which is synced and then renamed
 // over path, so the file is never seen half-written; an existing file's
