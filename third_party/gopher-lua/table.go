@@ -42,9 +42,6 @@ func newLTable(acap int, hcap int) *LTable {
 	}
 	if hcap != 0 {
 		tb.strdict = make(map[string]LValue, hcap)
-		// modscope: the key order for next, sized once like the map.
-		tb.keys = make([]LValue, 0, hcap)
-		tb.k2i = make(map[LValue]int, hcap)
 	}
 	return tb
 }
