@@ -168,6 +168,10 @@ func loadaux(L *LState, reader io.Reader, chunkname string) int {
 }
 
 func baseLoad(L *LState) int {
+	// modscope (Lua 5.2+): load(chunk [, chunkname [, mode [, env]]]), chunk a string or a reader
+	if s, ok := L.Get(1).(LString); ok {
+		return withLoadEnv(L, loadaux(L, strings.NewReader(string(s)), L.OptString(2, "<string>")), 4)
+	}
 	fn := L.CheckFunction(1)
 	chunkname := L.OptString(2, "?")
 	top := L.GetTop()
@@ -192,7 +196,21 @@ func baseLoad(L *LState) int {
 			return 2
 		}
 	}
-	return loadaux(L, strings.NewReader(strings.Join(buf, "")), chunkname)
+	return withLoadEnv(L, loadaux(L, strings.NewReader(strings.Join(buf, "")), chunkname), 4)
+}
+
+// withLoadEnv gives the function a load or loadfile just pushed (n results)
+// the table argument envArg as its environment, as Lua 5.2+ does with the
+// env argument (modscope).
+func withLoadEnv(L *LState, n int, envArg int) int {
+	env, ok := L.Get(envArg).(*LTable)
+	if !ok || n != 1 {
+		return n
+	}
+	if fn, isFn := L.Get(-1).(*LFunction); isFn {
+		fn.Env = env
+	}
+	return n
 }
 
 func baseLoadFile(L *LState) int {
@@ -212,7 +230,7 @@ func baseLoadFile(L *LState) int {
 		}
 		defer reader.(*os.File).Close()
 	}
-	return loadaux(L, reader, chunkname)
+	return withLoadEnv(L, loadaux(L, reader, chunkname), 3) // modscope: loadfile(name, mode, env)
 }
 
 func baseLoadString(L *LState) int {
@@ -410,7 +428,9 @@ func baseToNumber(L *LState) int {
 		L.Push(lv)
 	case LString:
 		str := strings.Trim(string(lv), " \n\t")
-		if strings.Index(str, ".") > -1 {
+		if v, ok := parseHexInteger(str); ok && noBase { // modscope: Lua 5.3 hex integers (signed, wrapping)
+			L.Push(v)
+		} else if strings.Index(str, ".") > -1 {
 			if v, err := strconv.ParseFloat(str, LNumberBit); err != nil {
 				L.Push(LNil)
 			} else {

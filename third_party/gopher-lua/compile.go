@@ -411,6 +411,10 @@ type funcContext struct {
 	gotosCount      int
 	unresolvedGotos map[int]*gotoLabelDesc
 	constIndex      map[LValue]int // modscope patch: ConstIndex in O(1)
+	// envLocal is set once a local named _ENV has been declared in this
+	// function or an enclosing one (modscope: Lua 5.2+ _ENV); only then
+	// are free names looked up as fields of _ENV.
+	envLocal bool
 }
 
 func newFuncContext(sourcename string, parent *funcContext) *funcContext {
@@ -427,6 +431,9 @@ func newFuncContext(sourcename string, parent *funcContext) *funcContext {
 		unresolvedGotos: map[int]*gotoLabelDesc{},
 	}
 	fc.Blocks = []*codeBlock{fc.Block}
+	if parent != nil {
+		fc.envLocal = parent.envLocal
+	}
 	return fc
 }
 
@@ -554,6 +561,9 @@ func (fc *funcContext) BlockLocalVarsCount() int {
 }
 
 func (fc *funcContext) RegisterLocalVar(name string) int {
+	if name == "_ENV" {
+		fc.envLocal = true
+	}
 	ret := fc.Block.LocalVars.Register(name)
 	fc.Proto.DbgLocals = append(fc.Proto.DbgLocals, &DbgLocalInfo{Name: name, StartPc: fc.Code.LastPC() + 1})
 	fc.SetRegTop(fc.RegTop() + 1)
@@ -793,6 +803,7 @@ func compileAssignStmtRight(context *funcContext, stmt *ast.AssignStmt, reg int,
 } // }}}
 
 func compileAssignStmt(context *funcContext, stmt *ast.AssignStmt) { // {{{
+	stmt = envAssignStmt(context, stmt)
 	code := context.Code
 	lennames := len(stmt.Lhs)
 	reg, acs := compileAssignStmtLeft(context, stmt)
@@ -807,7 +818,11 @@ func compileAssignStmt(context *funcContext, stmt *ast.AssignStmt) { // {{{
 				reg -= 1
 			}
 		case ecGlobal:
-			code.AddABx(OP_SETGLOBAL, reg, context.ConstIndex(LString(ex.(*ast.IdentExpr).Value)), sline(ex))
+			if name := ex.(*ast.IdentExpr).Value; name == "_ENV" { // modscope: assignment to a free _ENV
+				code.AddABC(OP_SETENV, reg, 0, 0, sline(ex))
+			} else {
+				code.AddABx(OP_SETGLOBAL, reg, context.ConstIndex(LString(name)), sline(ex))
+			}
 			reg -= 1
 		case ecUpvalue:
 			code.AddABC(OP_SETUPVAL, reg, context.Upvalues.RegisterUnique(ex.(*ast.IdentExpr).Value), 0, sline(ex))
@@ -1185,6 +1200,13 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 	case *ast.IdentExpr:
 		switch getIdentRefType(context, context, ex) {
 		case ecGlobal:
+			if ex.Value == "_ENV" { // modscope: a free _ENV is the function's environment
+				code.AddABC(OP_GETENV, sreg, 0, 0, sline(ex))
+				return sused
+			}
+			if envexpr := envIndexExpr(context, ex); envexpr != nil {
+				return compileExpr(context, reg, envexpr, ec)
+			}
 			code.AddABx(OP_GETGLOBAL, sreg, context.ConstIndex(LString(ex.Value)), sline(ex))
 		case ecUpvalue:
 			code.AddABC(OP_GETUPVAL, sreg, context.Upvalues.RegisterUnique(ex.Value), 0, sline(ex))
@@ -1224,7 +1246,7 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 	case *ast.StringConcatOpExpr:
 		compileStringConcatOpExpr(context, reg, ex, ec)
 		return sused
-	case *ast.UnaryMinusOpExpr, *ast.UnaryNotOpExpr, *ast.UnaryLenOpExpr:
+	case *ast.UnaryMinusOpExpr, *ast.UnaryNotOpExpr, *ast.UnaryLenOpExpr, *ast.UnaryBNotOpExpr:
 		compileUnaryOpExpr(context, reg, ex, ec)
 		return sused
 	case *ast.RelationalOpExpr:
@@ -1298,6 +1320,13 @@ func constFold(exp ast.Expr) ast.Expr { // {{{
 				return &constLValueExpr{Value: luaModulo(lvalue, rvalue)}
 			case "^":
 				return &constLValueExpr{Value: LNumber(math.Pow(float64(lvalue), float64(rvalue)))}
+			case "//": // modscope: Lua 5.3 operators
+				return &constLValueExpr{Value: luaFloorDiv(lvalue, rvalue)}
+			case "&", "|", "~", "<<", ">>":
+				if v, ok := constFoldBitwise(expr.Operator, lvalue, rvalue); ok {
+					return &constLValueExpr{Value: v}
+				}
+				return expr
 			default:
 				panic(fmt.Sprintf("unknown binop: %v", expr.Operator))
 			}
@@ -1308,6 +1337,13 @@ func constFold(exp ast.Expr) ast.Expr { // {{{
 		expr.Expr = constFold(expr.Expr)
 		if value, ok := lnumberValue(expr.Expr); ok {
 			return &constLValueExpr{Value: LNumber(-value)}
+		}
+		return expr
+	case *ast.UnaryBNotOpExpr: // modscope: Lua 5.3
+		if value, ok := lnumberValue(constFold(expr.Expr)); ok {
+			if x, ok := lnumberToInt64(value); ok {
+				return &constLValueExpr{Value: LNumber(^x)}
+			}
 		}
 		return expr
 	default:
@@ -1458,6 +1494,18 @@ func compileArithmeticOpExpr(context *funcContext, reg int, expr *ast.Arithmetic
 		op = OP_MOD
 	case "^":
 		op = OP_POW
+	case "//": // modscope: Lua 5.3 operators
+		op = OP_IDIV
+	case "&":
+		op = OP_BAND
+	case "|":
+		op = OP_BOR
+	case "~":
+		op = OP_BXOR
+	case "<<":
+		op = OP_SHL
+	case ">>":
+		op = OP_SHR
 	}
 	context.Code.AddABC(op, a, b, c, sline(expr))
 } // }}}
@@ -1512,6 +1560,15 @@ func compileUnaryOpExpr(context *funcContext, reg int, expr ast.Expr, ec *expcon
 		}
 	case *ast.UnaryLenOpExpr:
 		opcode = OP_LEN
+		operandexpr = ex.Expr
+	case *ast.UnaryBNotOpExpr: // modscope: Lua 5.3
+		exp := constFold(ex)
+		if lvexpr, ok := exp.(*constLValueExpr); ok {
+			exp.SetLine(sline(expr))
+			compileExpr(context, reg, lvexpr, ec)
+			return
+		}
+		opcode = OP_BNOT
 		operandexpr = ex.Expr
 	}
 
@@ -1754,6 +1811,56 @@ func loadRk(context *funcContext, reg *int, expr ast.Expr, cnst LValue) int { //
 	}
 } // }}}
 
+// envIndexExpr returns _ENV.name for a free name when a local or upvalue
+// named _ENV is in scope (Lua 5.2+), nil otherwise (modscope).
+func envIndexExpr(context *funcContext, ident *ast.IdentExpr) ast.Expr { // {{{
+	if !context.envLocal || ident.Value == "_ENV" {
+		return nil
+	}
+	env := &ast.IdentExpr{Value: "_ENV"}
+	env.SetLine(ident.Line())
+	env.SetLastLine(ident.LastLine())
+	if getIdentRefType(context, context, env) == ecGlobal {
+		return nil
+	}
+	key := &ast.StringExpr{Value: ident.Value}
+	key.SetLine(ident.Line())
+	key.SetLastLine(ident.LastLine())
+	get := &ast.AttrGetExpr{Object: env, Key: key}
+	get.SetLine(ident.Line())
+	get.SetLastLine(ident.LastLine())
+	return get
+} // }}}
+
+// envAssignStmt returns stmt with its free names rewritten to fields of a
+// local _ENV in scope (a copy; the syntax tree is not changed), or stmt
+// itself when there is nothing to rewrite (modscope).
+func envAssignStmt(context *funcContext, stmt *ast.AssignStmt) *ast.AssignStmt { // {{{
+	if !context.envLocal {
+		return stmt
+	}
+	var lhs []ast.Expr
+	for i, e := range stmt.Lhs {
+		ident, ok := e.(*ast.IdentExpr)
+		if !ok || getIdentRefType(context, context, ident) != ecGlobal {
+			continue
+		}
+		if get := envIndexExpr(context, ident); get != nil {
+			if lhs == nil {
+				lhs = append([]ast.Expr(nil), stmt.Lhs...)
+			}
+			lhs[i] = get
+		}
+	}
+	if lhs == nil {
+		return stmt
+	}
+	copied := &ast.AssignStmt{Lhs: lhs, Rhs: stmt.Rhs}
+	copied.SetLine(stmt.Line())
+	copied.SetLastLine(stmt.LastLine())
+	return copied
+} // }}}
+
 func getIdentRefType(context *funcContext, current *funcContext, expr *ast.IdentExpr) expContextType { // {{{
 	if current == nil {
 		return ecGlobal
@@ -1795,7 +1902,7 @@ func patchCode(context *funcContext) { // {{{
 			pc += int(context.Proto.FunctionPrototypes[opGetArgBx(inst)].NumUpvalues)
 			moven = 0
 			continue
-		case OP_SETGLOBAL, OP_SETUPVAL, OP_EQ, OP_LT, OP_LE, OP_TEST,
+		case OP_SETGLOBAL, OP_SETENV, OP_SETUPVAL, OP_EQ, OP_LT, OP_LE, OP_TEST,
 			OP_TAILCALL, OP_RETURN, OP_FORPREP, OP_FORLOOP, OP_TFORLOOP,
 			OP_SETLIST, OP_CLOSE:
 			/* nothing to do */

@@ -8,7 +8,8 @@ import (
 func OpenMath(L *LState) int {
 	mod := L.RegisterModule(MathLibName, mathFuncs).(*LTable)
 	mod.RawSetString("pi", LNumber(math.Pi))
-	mod.RawSetString("huge", LNumber(math.MaxFloat64))
+	mod.RawSetString("huge", LNumber(math.Inf(1))) // modscope: HUGE_VAL, as in Lua 5.1 and 5.3 (was math.MaxFloat64)
+	openMath53(mod)                                // modscope: maxinteger, mininteger
 	L.Push(mod)
 	return 1
 }

@@ -96,8 +96,20 @@ const (
 	OP_VARARG /*     A B     R(A) R(A+1) ... R(A+B-1) = vararg            */
 
 	OP_NOP /* NOP */
+
+	// modscope (Lua 5.3 operators and _ENV), after the 5.1 opcodes so
+	// those keep their numbers.
+	OP_IDIV   /*      A B C   R(A) := RK(B) // RK(C)                          */
+	OP_BAND   /*      A B C   R(A) := RK(B) & RK(C)                           */
+	OP_BOR    /*      A B C   R(A) := RK(B) | RK(C)                           */
+	OP_BXOR   /*      A B C   R(A) := RK(B) ~ RK(C)                           */
+	OP_SHL    /*      A B C   R(A) := RK(B) << RK(C)                          */
+	OP_SHR    /*      A B C   R(A) := RK(B) >> RK(C)                          */
+	OP_BNOT   /*      A B     R(A) := ~R(B)                                   */
+	OP_GETENV /*      A       R(A) := environment of the running function     */
+	OP_SETENV /*      A       environment of the running function := R(A)     */
 )
-const opCodeMax = OP_NOP
+const opCodeMax = OP_SETENV
 
 type opArgMode int
 
@@ -168,6 +180,15 @@ var opProps = []opProp{
 	opProp{"CLOSURE", false, true, opArgModeU, opArgModeN, opTypeABx},
 	opProp{"VARARG", false, true, opArgModeU, opArgModeN, opTypeABC},
 	opProp{"NOP", false, false, opArgModeR, opArgModeN, opTypeASbx},
+	opProp{"IDIV", false, true, opArgModeK, opArgModeK, opTypeABC},
+	opProp{"BAND", false, true, opArgModeK, opArgModeK, opTypeABC},
+	opProp{"BOR", false, true, opArgModeK, opArgModeK, opTypeABC},
+	opProp{"BXOR", false, true, opArgModeK, opArgModeK, opTypeABC},
+	opProp{"SHL", false, true, opArgModeK, opArgModeK, opTypeABC},
+	opProp{"SHR", false, true, opArgModeK, opArgModeK, opTypeABC},
+	opProp{"BNOT", false, true, opArgModeR, opArgModeN, opTypeABC},
+	opProp{"GETENV", false, true, opArgModeN, opArgModeN, opTypeABC},
+	opProp{"SETENV", false, false, opArgModeN, opArgModeN, opTypeABC},
 }
 
 func opGetOpCode(inst uint32) int {
@@ -366,6 +387,15 @@ func opToString(inst uint32) string {
 		buf += fmt.Sprintf(";  R(%v) R(%v+1) ... R(%v+%v-1) = vararg", arga, arga, arga, argb)
 	case OP_NOP:
 		/* nothing to do */
+	case OP_IDIV, OP_BAND, OP_BOR, OP_BXOR, OP_SHL, OP_SHR:
+		sym := map[int]string{OP_IDIV: "//", OP_BAND: "&", OP_BOR: "|", OP_BXOR: "~", OP_SHL: "<<", OP_SHR: ">>"}[op]
+		buf += fmt.Sprintf("; R(%v) := RK(%v) %s RK(%v)", arga, argb, sym, argc)
+	case OP_BNOT:
+		buf += fmt.Sprintf("; R(%v) := ~R(%v)", arga, argb)
+	case OP_GETENV:
+		buf += fmt.Sprintf("; R(%v) := _ENV", arga)
+	case OP_SETENV:
+		buf += fmt.Sprintf("; _ENV := R(%v)", arga)
 	}
 	return buf
 }

@@ -135,6 +135,7 @@ func strFind(L *LState) int {
 
 func strFormat(L *LState) int {
 	str := L.CheckString(1)
+	checkFormatIntegers(L, str) // modscope: Lua 5.3 accepts 3.0 for %d and rejects 3.5
 	args := make([]interface{}, L.GetTop()-1)
 	top := L.GetTop()
 	for i := 2; i <= top; i++ {

@@ -78,7 +78,8 @@ func tableConcat(L *LState) int {
 			L.Push(sep)
 		}
 	}
-	L.Push(stringConcat(L, L.GetTop()-retbottom, L.reg.Top()-1))
+	// modscope: always a string (stringConcat returns a lone number as is)
+	L.Push(LString(LVAsString(stringConcat(L, L.GetTop()-retbottom, L.reg.Top()-1))))
 	return 1
 }
 

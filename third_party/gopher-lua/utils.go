@@ -143,7 +143,13 @@ func isArrayKey(v LNumber) bool {
 func parseNumber(number string) (LNumber, error) {
 	var value LNumber
 	number = strings.Trim(number, " \t\n")
+	if v, ok := parseHexInteger(number); ok { // modscope: Lua 5.3 hex integers wrap around
+		return v, nil
+	}
 	if v, err := strconv.ParseInt(number, 0, LNumberBit); err != nil {
+		if isHexFloatWithoutExponent(number) { // modscope: Lua accepts 0xA.8 (Go wants a p exponent)
+			number += "p0"
+		}
 		if v2, err2 := strconv.ParseFloat(number, LNumberBit); err2 != nil {
 			return LNumber(0), err2
 		} else {
@@ -262,4 +268,49 @@ func unsafeFastStringToReadOnlyBytes(s string) (bs []byte) {
 	bh.Cap = sh.Len
 	bh.Len = sh.Len
 	return
+}
+
+// parseHexInteger parses a hexadecimal integer numeral the way Lua 5.3
+// does: digits beyond 64 bits wrap around (0xFFFFFFFFFFFFFFFF is -1)
+// (modscope).
+func parseHexInteger(number string) (LNumber, bool) {
+	s := number
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if len(s) < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') {
+		return 0, false
+	}
+	var v uint64
+	for i := 2; i < len(s); i++ {
+		c := s[i]
+		var d uint64
+		switch {
+		case c >= '0' && c <= '9':
+			d = uint64(c - '0')
+		case c >= 'a' && c <= 'f':
+			d = uint64(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			d = uint64(c-'A') + 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | d
+	}
+	if neg {
+		v = -v
+	}
+	return LNumber(int64(v)), true
+}
+
+// isHexFloatWithoutExponent reports a hexadecimal numeral with a fraction
+// and no binary exponent, such as 0xA.8 (modscope).
+func isHexFloatWithoutExponent(number string) bool {
+	s := strings.TrimLeft(number, "+-")
+	if len(s) < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') {
+		return false
+	}
+	return strings.Contains(s, ".") && !strings.ContainsAny(s, "pP")
 }

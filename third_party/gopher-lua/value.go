@@ -3,6 +3,7 @@ package lua
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 )
 
@@ -112,6 +113,18 @@ func (st LString) Format(f fmt.State, c rune) {
 }
 
 func (nm LNumber) String() string {
+	// modscope: infinities and NaN print as Lua (C's printf) prints them.
+	if f := float64(nm); math.IsInf(f, 0) || f != f {
+		switch {
+		case math.IsInf(f, 1):
+			return "inf"
+		case math.IsInf(f, -1):
+			return "-inf"
+		case math.Signbit(f):
+			return "-nan"
+		}
+		return "nan"
+	}
 	if isInteger(nm) {
 		return fmt.Sprint(int64(nm))
 	}

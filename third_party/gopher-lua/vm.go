@@ -1089,23 +1089,24 @@ func init() {
 				if v2, ok2 := rhs.(LNumber); ok2 {
 					ret = v1 <= v2
 				} else {
-					L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
+					ret = mixedCompare(L, lhs, rhs, true) // modscope: stand-ins compare
 				}
 			} else {
 				if lhs.Type() != rhs.Type() {
-					L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
-				}
-				switch lhs.Type() {
-				case LTString:
-					ret = strCmp(string(lhs.(LString)), string(rhs.(LString))) <= 0
-				default:
-					switch objectRational(L, lhs, rhs, "__le") {
-					case 1:
-						ret = true
-					case 0:
-						ret = false
+					ret = mixedCompare(L, lhs, rhs, true) // modscope: stand-ins compare
+				} else {
+					switch lhs.Type() {
+					case LTString:
+						ret = strCmp(string(lhs.(LString)), string(rhs.(LString))) <= 0
 					default:
-						ret = !objectRationalWithError(L, rhs, lhs, "__lt")
+						switch objectRational(L, lhs, rhs, "__le") {
+						case 1:
+							ret = true
+						case 0:
+							ret = false
+						default:
+							ret = !objectRationalWithError(L, rhs, lhs, "__lt")
+						}
 					}
 				}
 			}
@@ -2203,6 +2204,15 @@ func init() {
 		func(L *LState, inst uint32, baseframe *callFrame) int { //OP_NOP
 			return 0
 		},
+		opArith,  // OP_IDIV (modscope: Lua 5.3)
+		opArith,  // OP_BAND
+		opArith,  // OP_BOR
+		opArith,  // OP_BXOR
+		opArith,  // OP_SHL
+		opArith,  // OP_SHR
+		opBNot,   // OP_BNOT
+		opGetEnv, // OP_GETENV
+		opSetEnv, // OP_SETENV
 	}
 }
 
@@ -2293,6 +2303,10 @@ func numberArith(L *LState, opcode int, lhs, rhs LNumber) LNumber {
 		flhs := float64(lhs)
 		frhs := float64(rhs)
 		return LNumber(math.Pow(flhs, frhs))
+	case OP_IDIV: // modscope: Lua 5.3
+		return luaFloorDiv(lhs, rhs)
+	case OP_BAND, OP_BOR, OP_BXOR, OP_SHL, OP_SHR:
+		return luaBitwise(L, opcode, lhs, rhs)
 	}
 	panic("should not reach here")
 	return LNumber(0)
@@ -2313,6 +2327,18 @@ func objectArith(L *LState, opcode int, lhs, rhs LValue) LValue {
 		event = "__mod"
 	case OP_POW:
 		event = "__pow"
+	case OP_IDIV: // modscope: Lua 5.3
+		event = "__idiv"
+	case OP_BAND:
+		event = "__band"
+	case OP_BOR:
+		event = "__bor"
+	case OP_BXOR:
+		event = "__bxor"
+	case OP_SHL:
+		event = "__shl"
+	case OP_SHR:
+		event = "__shr"
 	}
 	op := L.metaOp2(lhs, rhs, event)
 	if _, ok := op.(*LFunction); ok {
@@ -2336,6 +2362,9 @@ func objectArith(L *LState, opcode int, lhs, rhs LValue) LValue {
 		if v2, ok2 := rhs.(LNumber); ok2 {
 			return numberArith(L, opcode, LNumber(v1), LNumber(v2))
 		}
+	}
+	if isBitwiseOp(opcode) { // modscope: Lua 5.3's message
+		bitwiseOperandError(L, lhs, rhs)
 	}
 	L.RaiseError(fmt.Sprintf("cannot perform %v operation between %v and %v",
 		strings.TrimLeft(event, "_"), lhs.Type().String(), rhs.Type().String()))
@@ -2386,11 +2415,10 @@ func lessThan(L *LState, lhs, rhs LValue) bool {
 		if v2, ok2 := rhs.(LNumber); ok2 {
 			return v1 < v2
 		}
-		L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
+		return mixedCompare(L, lhs, rhs, false) // modscope: stand-ins compare
 	}
 	if lhs.Type() != rhs.Type() {
-		L.RaiseError("attempt to compare %v with %v", lhs.Type().String(), rhs.Type().String())
-		return false
+		return mixedCompare(L, lhs, rhs, false) // modscope: stand-ins compare
 	}
 	ret := false
 	switch lhs.Type() {

@@ -130,6 +130,12 @@ type UnaryLenOpExpr struct {
 	Expr Expr
 }
 
+// UnaryBNotOpExpr is Lua 5.3's unary bitwise not, ~x (modscope).
+type UnaryBNotOpExpr struct {
+	ExprBase
+	Expr Expr
+}
+
 type FunctionExpr struct {
 	ExprBase
 

@@ -35,6 +35,42 @@ func writeChar(buf *bytes.Buffer, c int) { buf.WriteByte(byte(c)) }
 
 func isDecimal(ch int) bool { return '0' <= ch && ch <= '9' }
 
+// hexValue is the value of the hexadecimal digit ch (modscope).
+func hexValue(ch int) int {
+	switch {
+	case '0' <= ch && ch <= '9':
+		return ch - '0'
+	case 'a' <= ch && ch <= 'f':
+		return ch - 'a' + 10
+	default:
+		return ch - 'A' + 10
+	}
+}
+
+// writeUTF8 writes x in UTF-8, in up to six bytes for values up to
+// 0x7FFFFFFF, as Lua 5.3's \u{XXX} escape does (modscope).
+func writeUTF8(buf *bytes.Buffer, x uint32) {
+	if x < 0x80 {
+		buf.WriteByte(byte(x))
+		return
+	}
+	var tmp [8]byte
+	n := 0
+	mfb := uint32(0x3f)
+	for {
+		tmp[7-n] = byte(0x80 | (x & 0x3f))
+		n++
+		x >>= 6
+		mfb >>= 1
+		if x <= mfb {
+			break
+		}
+	}
+	tmp[7-n] = byte((^mfb << 1) | x)
+	n++
+	buf.Write(tmp[8-n:])
+}
+
 func isIdent(ch int, pos int) bool {
 	return ch == '_' || 'A' <= ch && ch <= 'Z' || 'a' <= ch && ch <= 'z' || isDecimal(ch) && pos > 0
 }
@@ -177,8 +213,28 @@ func (sc *Scanner) scanNumber(ch int, buf *bytes.Buffer) error {
 				writeChar(buf, sc.Next())
 				hasvalue = true
 			}
+			// modscope (Lua 5.2+): hexadecimal fractions and binary exponents, 0xA.8p1
+			if sc.Peek() == '.' {
+				writeChar(buf, sc.Next())
+				for isDigit(sc.Peek()) {
+					writeChar(buf, sc.Next())
+					hasvalue = true
+				}
+			}
 			if !hasvalue {
 				return sc.Error(buf.String(), "illegal hexadecimal number")
+			}
+			if c := sc.Peek(); c == 'p' || c == 'P' {
+				writeChar(buf, sc.Next())
+				if c = sc.Peek(); c == '-' || c == '+' {
+					writeChar(buf, sc.Next())
+				}
+				if !isDecimal(sc.Peek()) {
+					return sc.Error(buf.String(), "malformed number")
+				}
+				for isDecimal(sc.Peek()) {
+					writeChar(buf, sc.Next())
+				}
 			}
 			return nil
 		} else if sc.Peek() != '.' && isDecimal(sc.Peek()) {
@@ -246,6 +302,47 @@ func (sc *Scanner) scanEscape(ch int, buf *bytes.Buffer) error {
 	case '\r':
 		buf.WriteByte('\n')
 		sc.Newline('\r')
+	case 'x': // modscope (Lua 5.2+): \xXX
+		val := 0
+		for i := 0; i < 2; i++ {
+			c := sc.Peek()
+			if !isDigit(c) {
+				return sc.Error(buf.String(), "hexadecimal digit expected")
+			}
+			sc.Next()
+			val = val*16 + hexValue(c)
+		}
+		writeChar(buf, val)
+	case 'z': // modscope (Lua 5.2+): \z skips the following white space
+		for {
+			c := sc.Peek()
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
+				break
+			}
+			sc.Next()
+		}
+	case 'u': // modscope (Lua 5.3): \u{XXX}
+		if sc.Peek() != '{' {
+			return sc.Error(buf.String(), "missing '{' in \\u{xxxx}")
+		}
+		sc.Next()
+		val := int64(0)
+		digits := 0
+		for isDigit(sc.Peek()) {
+			val = val*16 + int64(hexValue(sc.Next()))
+			digits++
+			if val > 0x7FFFFFFF {
+				return sc.Error(buf.String(), "UTF-8 value too large")
+			}
+		}
+		if digits == 0 {
+			return sc.Error(buf.String(), "hexadecimal digit expected")
+		}
+		if sc.Peek() != '}' {
+			return sc.Error(buf.String(), "missing '}' in \\u{xxxx}")
+		}
+		sc.Next()
+		writeUTF8(buf, uint32(val))
 	default:
 		if '0' <= ch && ch <= '9' {
 			bytes := []byte{byte(ch)}
@@ -386,12 +483,18 @@ redo:
 				tok.Str = "~="
 				sc.Next()
 			} else {
-				err = sc.Error("~", "Invalid '~' token")
+				// modscope (Lua 5.3): binary xor and unary bitwise not.
+				tok.Type = ch
+				tok.Str = string(rune(ch))
 			}
 		case '<':
 			if sc.Peek() == '=' {
 				tok.Type = TLte
 				tok.Str = "<="
+				sc.Next()
+			} else if sc.Peek() == '<' { // modscope (Lua 5.3): shift left
+				tok.Type = TShl
+				tok.Str = "<<"
 				sc.Next()
 			} else {
 				tok.Type = ch
@@ -401,6 +504,10 @@ redo:
 			if sc.Peek() == '=' {
 				tok.Type = TGte
 				tok.Str = ">="
+				sc.Next()
+			} else if sc.Peek() == '>' { // modscope (Lua 5.3): shift right
+				tok.Type = TShr
+				tok.Str = ">>"
 				sc.Next()
 			} else {
 				tok.Type = ch
@@ -435,7 +542,16 @@ redo:
 				tok.Type = ch
 				tok.Str = string(rune(ch))
 			}
-		case '+', '*', '/', '%', '^', '#', '(', ')', '{', '}', ']', ';', ',':
+		case '/':
+			if sc.Peek() == '/' { // modscope (Lua 5.3): floor division
+				tok.Type = TIDiv
+				tok.Str = "//"
+				sc.Next()
+			} else {
+				tok.Type = ch
+				tok.Str = string(rune(ch))
+			}
+		case '+', '*', '%', '^', '#', '(', ')', '{', '}', ']', ';', ',', '&', '|':
 			tok.Type = ch
 			tok.Str = string(rune(ch))
 		default:

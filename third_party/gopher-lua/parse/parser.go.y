@@ -57,14 +57,21 @@ import (
 /* Literals */
 %token<token> TEqeq TNeq TLte TGte T2Comma T3Comma T2Colon TIdent TNumber TString '{' '('
 
+/* Lua 5.3 operators (modscope) */
+%token<token> TIDiv TShl TShr
+
 /* Operators */
 %left TOr
 %left TAnd
 %left '>' '<' TGte TLte TEqeq TNeq
+%left '|'
+%left '~'
+%left '&'
+%left TShl TShr
 %right T2Comma
 %left '+' '-'
-%left '*' '/' '%'
-%right UNARY /* not # -(unary) */
+%left '*' '/' '%' TIDiv
+%right UNARY /* not # -(unary) ~(unary) */
 %right '^'
 
 %%
@@ -195,6 +202,11 @@ stat:
         TGoto TIdent {
             $$ = &ast.GotoStmt{Label: $2.Str}
             $$.SetLine($1.Pos.Line)
+        } |
+        /* modscope (Lua 5.2+): break is an ordinary statement, others may follow it */
+        TBreak  {
+            $$ = &ast.BreakStmt{}
+            $$.SetLine($1.Pos.Line)
         }
 
 elseifs: 
@@ -213,10 +225,6 @@ laststat:
         } |
         TReturn exprlist {
             $$ = &ast.ReturnStmt{Exprs:$2}
-            $$.SetLine($1.Pos.Line)
-        } |
-        TBreak  {
-            $$ = &ast.BreakStmt{}
             $$.SetLine($1.Pos.Line)
         }
 
@@ -370,6 +378,30 @@ expr:
             $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: "%", Rhs: $3}
             $$.SetLine($1.Line())
         } |
+        expr '&' expr {
+            $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: "&", Rhs: $3}
+            $$.SetLine($1.Line())
+        } |
+        expr '|' expr {
+            $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: "|", Rhs: $3}
+            $$.SetLine($1.Line())
+        } |
+        expr '~' expr {
+            $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: "~", Rhs: $3}
+            $$.SetLine($1.Line())
+        } |
+        expr TShl expr {
+            $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: "<<", Rhs: $3}
+            $$.SetLine($1.Line())
+        } |
+        expr TShr expr {
+            $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: ">>", Rhs: $3}
+            $$.SetLine($1.Line())
+        } |
+        expr TIDiv expr {
+            $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: "//", Rhs: $3}
+            $$.SetLine($1.Line())
+        } |
         expr '^' expr {
             $$ = &ast.ArithmeticOpExpr{Lhs: $1, Operator: "^", Rhs: $3}
             $$.SetLine($1.Line())
@@ -384,6 +416,10 @@ expr:
         } |
         '#' expr %prec UNARY {
             $$ = &ast.UnaryLenOpExpr{Expr: $2}
+            $$.SetLine($2.Line())
+        } |
+        '~' expr %prec UNARY {
+            $$ = &ast.UnaryBNotOpExpr{Expr: $2}
             $$.SetLine($2.Line())
         }
 
