@@ -6,6 +6,7 @@ require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/BurntSushi/toml v1.6.0
 	github.com/alecthomas/chroma/v2 v2.27.0
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/yuin/gopher-lua v1.1.2
 	golang.org/x/image v0.24.0
 )
@@ -15,7 +16,6 @@ require (
 	github.com/davecgh/go-spew v1.1.1 // indirect
 	github.com/dlclark/regexp2/v2 v2.2.1 // indirect
 	github.com/fredbi/uri v1.1.1 // indirect
-	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/fyne-io/gl-js v0.2.0 // indirect
 	github.com/fyne-io/glfw-js v0.3.0 // indirect
 	github.com/fyne-io/image v0.1.1 // indirect
@@ -46,3 +46,7 @@ require (
 
 // A patched copy (third_party/gopher-lua/MODSCOPE-PATCH.md): O(1) constant lookup in the compiler.
 replace github.com/yuin/gopher-lua => ./third_party/gopher-lua
+
+// A patched copy (third_party/go-locale/MODSCOPE-PATCH.md): C.UTF-8 is the C locale, so Fyne
+// logs nothing on standard error at start-up in that locale.
+replace github.com/jeandeaual/go-locale => ./third_party/go-locale

@@ -1,6 +1,7 @@
-// Package assets holds files built into the binary: the application icon.
-// (The sample game folders under assets/samples stay on disk: they are
-// opened like any other folder.)
+// Package assets holds files built into the binary: the application icon
+// and the bundled sample game folders (assets/samples, one per context
+// model), which run from anywhere (`modscope run --sample NAME`) and which
+// the window opens as a writable copy under the user's data directory.
 package assets
 
 import _ "embed"

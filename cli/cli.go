@@ -1,6 +1,7 @@
-// Package cli implements modscope's command line (CLI.md): the headless
-// `run` and `globals` commands and `version`. The window is started by
-// main through the function it is given, so this package never imports Fyne.
+// Package cli implements modscope's command line (docs/cli.md): the headless
+// `run`, `globals` and `annotate` commands, `version`, and the bundled
+// samples (--sample). The window is started by main through the function it
+// is given, so this package never imports Fyne.
 package cli
 
 import (
@@ -10,18 +11,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"modscope/assets"
 	"modscope/engine"
 	"modscope/engine/models"
 	"modscope/engine/remote"
 )
 
-// Version is the program version.
-var Version = "0.1.0"
-
-// Exit statuses (CLI.md).
+// Exit statuses (docs/cli.md).
 const (
 	ExitOK    = 0
 	ExitLua   = 1
@@ -45,19 +45,27 @@ func (u usageError) Error() string { return u.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 const usage = `usage:
-  modscope                       open the window on the bundled sample game
-  modscope DIR                   open the window on the game folder DIR
-  modscope run DIR [flags]       load DIR as its game would, print a report, exit
-  modscope globals DIR [flags]   load DIR, print one context's globals
+  modscope                          open the window on the bundled autorun sample
+  modscope DIR                      open the window on the game folder DIR
+  modscope run DIR [flags]          load DIR as its game would, print a report, exit
+  modscope globals DIR [flags]      load DIR, print one context's globals
+  modscope annotate DIR -o OUT      load DIR, write LuaLS definitions of its API to OUT
+  modscope conflicts DIR [--json]   load DIR, print the mod conflicts (who overwrites whom)
   modscope version
-flags of run and globals:
+instead of DIR, --sample NAME loads a bundled sample (autorun, sectors, scripts)
+flags of run, globals and annotate:
   --until NAME     stop after the step or message NAME
   --events FILE    after loading, play the event script FILE (- reads standard input)
-  --json           print the report as one JSON object
-  --strict         strict mode          --stubs   stub mode
+  --strict         strict mode          --stubs   stub mode (the default)
   --timeout DUR    watchdog limit (default 5s)
+  --in-process     run the folder's Lua inside modscope, not in a child process
+  --json           (run, globals) print the report or the globals as JSON
   --context NAME   (globals) which context
-  --path a.b.c     (globals) descend into a table first`
+  --path a.b.c     (globals) descend into a table first
+  --limit N        (globals) at most N entries (default 200)
+  -o DIR           (annotate) the folder to write (created if missing)
+exit status: 0 clean, 1 Lua errors were recorded, 2 bad usage or unreadable folder
+the full reference is docs/cli.md in modscope's source`
 
 // Main runs the command line and returns the exit status. It never lets a
 // Go panic reach the terminal.
@@ -82,6 +90,10 @@ func Main(args []string, env Env) (code int) {
 		return runCmd(args[1:], env, false)
 	case "globals":
 		return runCmd(args[1:], env, true)
+	case "annotate":
+		return annotateCmd(args[1:], env)
+	case "conflicts": // conflicts.go
+		return conflictsCmd(args[1:], env)
 	case remote.ServeArg: // hidden: the engine child of the window and of run
 		return remote.ServeMain(args[1:], env.Stdin, env.Stdout, env.Stderr)
 	}
@@ -126,16 +138,23 @@ type runFlags struct {
 	path    string
 	limit   int
 	inProc  bool
+	sample  string // --sample NAME: a bundled sample instead of dir
+	out     string // annotate -o
 }
 
-// parseFlags accepts flags before and after the folder argument.
-func parseFlags(name string, args []string, globals bool) (runFlags, error) {
-	var f runFlags
+// flagSet declares the flags of command name (run, globals, annotate)
+// into f.
+func flagSet(name string, f *runFlags, globals bool) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.until, "until", "", "")
 	fs.StringVar(&f.events, "events", "", "")
-	fs.BoolVar(&f.json, "json", false, "")
+	if name != "annotate" {
+		fs.BoolVar(&f.json, "json", false, "")
+	} else {
+		fs.StringVar(&f.out, "o", "", "")
+	}
+	fs.StringVar(&f.sample, "sample", "", "")
 	fs.BoolVar(&f.strict, "strict", false, "")
 	fs.BoolVar(&f.stubs, "stubs", false, "")
 	fs.DurationVar(&f.timeout, "timeout", 0, "")
@@ -145,6 +164,14 @@ func parseFlags(name string, args []string, globals bool) (runFlags, error) {
 		fs.StringVar(&f.path, "path", "", "")
 		fs.IntVar(&f.limit, "limit", 200, "")
 	}
+	return fs
+}
+
+// parseFlags accepts flags before and after the folder argument.
+func parseFlags(name string, args []string, globals bool) (runFlags, error) {
+	annotate := name == "annotate"
+	var f runFlags
+	fs := flagSet(name, &f, globals)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -157,8 +184,19 @@ func parseFlags(name string, args []string, globals bool) (runFlags, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	if len(pos) != 1 {
+	switch {
+	case f.sample != "" && len(pos) != 0:
+		return f, usagef("%s: give a game folder or --sample NAME, not both", name)
+	case f.sample == "" && len(pos) != 1:
 		return f, usagef("%s takes one game folder (got %d arguments)", name, len(pos))
+	}
+	if f.sample != "" {
+		if _, err := assets.Sample(f.sample); err != nil {
+			return f, usagef("%s: --sample: %v", name, err)
+		}
+	}
+	if annotate && f.out == "" {
+		return f, usagef("annotate: -o OUT (the folder to write) is required")
 	}
 	if f.strict && f.stubs {
 		return f, usagef("%s: --strict and --stubs cannot both be given", name)
@@ -166,7 +204,9 @@ func parseFlags(name string, args []string, globals bool) (runFlags, error) {
 	if f.timeout < 0 {
 		return f, usagef("%s: --timeout must be positive", name)
 	}
-	f.dir = pos[0]
+	if len(pos) == 1 {
+		f.dir = pos[0]
+	}
 	return f, nil
 }
 
@@ -180,55 +220,16 @@ func runCmd(args []string, env Env, globals bool) int {
 		fmt.Fprintf(env.Stderr, "modscope: %v\n", err)
 		return ExitUsage
 	}
-	opt := engine.Options{Timeout: f.timeout, KeepReportOnReset: true}
-	if f.strict {
-		opt.Mode = engine.ModeStrict
-	}
-	if f.stubs {
-		opt.Mode = engine.ModeStubs
-	}
-	var script []engine.ScriptLine
-	if f.events != "" {
-		var data []byte
-		if f.events == "-" {
-			data, err = io.ReadAll(env.Stdin)
-		} else {
-			data, err = os.ReadFile(f.events)
-		}
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "modscope: read event script %s: %v\n", f.events, unwrap(err))
-			return ExitUsage
-		}
-		script = engine.ParseScript(string(data))
-	}
-	s, err := openDriver(f, opt)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "modscope: %s\n", oneLine(err.Error()))
+	s, done, ok := load(f, env)
+	if !ok {
 		return ExitUsage
 	}
-	defer s.Close()
-	if f.until != "" {
-		r := s.Do(engine.Command{Op: "until", Args: []any{f.until}})
-		if !r.OK && strings.HasPrefix(r.Error, "no step or message called") {
-			fmt.Fprintf(env.Stderr, "modscope: --until: %s\n", r.Error)
-			return ExitUsage
-		}
-	} else {
-		s.Do(engine.Command{Op: "run"})
-	}
-	if script != nil {
-		s.RunScript(script)
-	}
+	defer done()
 	rep := s.Report()
-	code := ExitOK
-	if len(rep.Errors) > 0 {
-		code = ExitLua
+	if f.sample != "" {
+		rep.Folder = samplePrefix + f.sample
 	}
-	for _, e := range rep.Events {
-		if !e.OK {
-			code = ExitLua
-		}
-	}
+	code := statusOf(rep)
 	if globals {
 		if err := printGlobals(s, f, env); err != nil {
 			fmt.Fprintf(env.Stderr, "modscope: %s\n", oneLine(err.Error()))
@@ -251,6 +252,100 @@ func runCmd(args []string, env Env, globals bool) int {
 	return code
 }
 
+// samplePrefix names a bundled sample in a report's folder field.
+const samplePrefix = "sample:"
+
+// statusOf is the exit status a report calls for: 1 when any Lua error
+// was recorded or any event-script line failed.
+func statusOf(rep engine.Report) int {
+	if len(rep.Errors) > 0 {
+		return ExitLua
+	}
+	for _, e := range rep.Events {
+		if !e.OK {
+			return ExitLua
+		}
+	}
+	return ExitOK
+}
+
+// load opens the folder (or the bundled sample) that f names, runs it to
+// the end or to --until, and plays --events. It reports its own failures
+// on standard error (ok false: exit 2). done closes the engine and removes
+// the sample's temporary copy.
+func load(f runFlags, env Env) (s engine.Driver, done func(), ok bool) {
+	opt := engine.Options{Timeout: f.timeout, KeepReportOnReset: true}
+	if f.strict {
+		opt.Mode = engine.ModeStrict
+	}
+	if f.stubs {
+		opt.Mode = engine.ModeStubs
+	}
+	var script []engine.ScriptLine
+	if f.events != "" {
+		var data []byte
+		var err error
+		if f.events == "-" {
+			data, err = io.ReadAll(io.LimitReader(env.Stdin, engine.MaxScriptBytes+1))
+			if err == nil && len(data) > engine.MaxScriptBytes {
+				err = fmt.Errorf("larger than the %d MiB limit", engine.MaxScriptBytes>>20)
+			}
+		} else {
+			// a regular file of bounded size: a FIFO would block for
+			// ever, /dev/zero would never end (docs/containment.md)
+			data, err = engine.ReadRegularFile(f.events, engine.MaxScriptBytes)
+		}
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "modscope: read event script %s: %v\n", f.events, unwrap(err))
+			return nil, nil, false
+		}
+		script = engine.ParseScript(string(data))
+	}
+	cleanup := func() {}
+	if f.sample != "" {
+		tmp, err := os.MkdirTemp("", "modscope-sample-")
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "modscope: --sample %s: %v\n", f.sample, err)
+			return nil, nil, false
+		}
+		cleanup = func() {
+			if err := os.RemoveAll(tmp); err != nil {
+				fmt.Fprintf(env.Stderr, "modscope: remove the sample's copy: %v\n", err)
+			}
+		}
+		f.dir = filepath.Join(tmp, f.sample)
+		if err := assets.ExtractSample(f.sample, f.dir); err != nil {
+			fmt.Fprintf(env.Stderr, "modscope: %s\n", oneLine(err.Error()))
+			cleanup()
+			return nil, nil, false
+		}
+	}
+	s, err := openDriver(f, opt)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "modscope: %s\n", oneLine(err.Error()))
+		cleanup()
+		return nil, nil, false
+	}
+	done = func() {
+		s.Close()
+		cleanup()
+	}
+	if f.until != "" {
+		r := s.Do(engine.Command{Op: "until", Args: []any{f.until}})
+		if !r.OK && strings.HasPrefix(r.Error, "no step or message called") {
+			fmt.Fprintf(env.Stderr, "modscope: --until: %s\n", r.Error)
+			done()
+			return nil, nil, false
+		}
+	} else {
+		s.Do(engine.Command{Op: "run"})
+	}
+	if script != nil {
+		s.RunScript(script)
+	}
+	return s, done, true
+}
+
 // openDriver opens the folder in an engine child process (so that a
 // folder that kills its engine is one more recorded error), or in this
 // process with --in-process (for debugging) or when this program cannot
@@ -259,7 +354,7 @@ func openDriver(f runFlags, opt engine.Options) (engine.Driver, error) {
 	if f.inProc || !remote.Available() {
 		return models.Open(f.dir, opt)
 	}
-	return remote.Open(f.dir, opt, remote.Options{})
+	return remote.Open(f.dir, opt, remote.Options{Recover: true}) // a death fails its file; the load goes on
 }
 
 // died tells whether the driver's engine process has died.

@@ -12,7 +12,11 @@ import (
 // WriteText prints the report for people: the steps in order with their
 // files, times and errors, then the contexts, then a one-line summary.
 func WriteText(w io.Writer, r engine.Report) {
-	fmt.Fprintf(w, "%s  (model %s, %s mode)\n\n", r.Folder, r.Model, r.Mode)
+	fmt.Fprintf(w, "%s  (model %s, %s mode)\n", r.Folder, r.Model, r.Mode)
+	if len(r.Errors) > 0 { // the number a modder acts on, first (rootcauses.go)
+		fmt.Fprintf(w, "%d root errors (%d errors in all, grouped under \"errors\" below)\n", rootCount(r.Errors), len(r.Errors))
+	}
+	fmt.Fprintln(w)
 	errsByFile := map[string][]engine.ErrorRecord{}
 	for _, e := range r.Errors {
 		errsByFile[e.Context+"|"+e.Step+"|"+e.File] = append(errsByFile[e.Context+"|"+e.Step+"|"+e.File], e)
@@ -54,10 +58,7 @@ func WriteText(w io.Writer, r engine.Report) {
 		}
 	}
 	if len(r.Errors) > 0 {
-		fmt.Fprintf(w, "\nerrors:\n")
-		for _, e := range r.Errors {
-			fmt.Fprintf(w, "  [%s] %s\n", e.Context, engine.FormatError(e))
-		}
+		writeErrors(w, r.Errors)
 	}
 	if len(r.Events) > 0 {
 		fmt.Fprintf(w, "\nevents:\n")
@@ -76,16 +77,7 @@ func WriteText(w io.Writer, r engine.Report) {
 			fmt.Fprintln(w)
 		}
 	}
-	if len(r.Stubs) > 0 {
-		fmt.Fprintf(w, "\nengine functions stubbed (%d):\n", len(r.Stubs))
-		for i, s := range r.Stubs {
-			if i == 20 {
-				fmt.Fprintf(w, "  ... and %d more (--json lists all)\n", len(r.Stubs)-20)
-				break
-			}
-			fmt.Fprintf(w, "  %-40s %5d calls  first at %s\n", s.Name, s.Calls, s.First)
-		}
-	}
+	writeStubs(w, r.Stubs)
 	fmt.Fprintf(w, "\ncontexts:\n")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, c := range r.Contexts {
@@ -96,8 +88,8 @@ func WriteText(w io.Writer, r engine.Report) {
 		fmt.Fprintf(tw, "  %s\t%s\t%d globals\t%s\n", c.Name, c.State, c.Globals, strings.Join(c.Residents, ", "))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d files ok, %d failed, %d errors, %d classes, %d handlers, %d stubs, %.0f ms\n",
-		r.Files.OK, r.Files.Failed, len(r.Errors), r.Classes, countHandlers(r.Handlers), len(r.Stubs), r.Ms)
+	fmt.Fprintf(w, "\n%d files ok, %d failed, %d errors (%d root), %d classes, %d handlers, %d stubs, %.0f ms\n",
+		r.Files.OK, r.Files.Failed, len(r.Errors), rootCount(r.Errors), r.Classes, countHandlers(r.Handlers), len(r.Stubs), r.Ms)
 }
 
 func countHandlers(h map[string]int) int {

@@ -40,8 +40,22 @@ func (c *Context) CallIn(L *lua.LState, fn lua.LValue, args []lua.LValue, what s
 	}
 	L.SetTop(top)
 	rec := c.errorRecord(err, what, L.Context())
-	c.addError(rec)
+	if !budgetSpent(L.Context()) {
+		// a spent budget stops every level at once: the top-level call
+		// records it once, against its file (Call)
+		c.addError(rec)
+	}
 	return nil, &rec
+}
+
+// budgetSpent tells whether ctx was stopped because its top-level call
+// used its whole budget (CallBudget).
+func budgetSpent(ctx context.Context) bool {
+	if ctx == nil || ctx.Err() == nil {
+		return false
+	}
+	var bc budgetCause
+	return errors.As(context.Cause(ctx), &bc)
 }
 
 // CallHandler is CallIn for a message or event handler: the handler runs

@@ -111,6 +111,7 @@ var Ops = map[string]string{
 	"join":     "join PLAYER [SECTOR]",
 	"jump":     "jump PLAYER SECTOR",
 	"leave":    "leave PLAYER",
+	"logout":   "logout PLAYER",
 	"attach":   "attach ENTITY SCRIPT",
 	"detach":   "detach ENTITY SCRIPT",
 	"policy":   "policy NAME|[RULES]",
@@ -180,7 +181,7 @@ func ParseCommand(line string) (Command, error) {
 		return cmd, err
 	}
 	cmd.Args = args
-	min := map[string]int{"until": 1, "msg": 1, "event": 2, "join": 1, "jump": 2, "leave": 1,
+	min := map[string]int{"until": 1, "msg": 1, "event": 2, "join": 1, "jump": 2, "leave": 1, "logout": 1,
 		"attach": 2, "detach": 2, "policy": 1, "callback": 1, "advance": 1, "edit": 1}[op]
 	if len(args) < min {
 		return cmd, fmt.Errorf("usage: %s", Ops[op])
@@ -194,7 +195,7 @@ func ParseCommand(line string) (Command, error) {
 }
 
 func opNames() []string {
-	return []string{"step", "until", "run", "reset", "reload", "msg", "event", "join", "jump", "leave", "attach", "detach", "policy", "callback", "advance", "eval", "edit"}
+	return []string{"step", "until", "run", "reset", "reload", "msg", "event", "join", "jump", "leave", "logout", "attach", "detach", "policy", "callback", "advance", "eval", "edit"}
 }
 
 func splitWord(s string) (string, string) {

@@ -71,7 +71,8 @@ func TestParseScript(t *testing.T) {
 }
 
 func FuzzParseScript(f *testing.F) {
-	for _, s := range []string{"step", `msg A "b" {"c": [1, 2]}`, "eval main return 1 # x", "event all x {", "\"\\", "join p1 alpha"} {
+	for _, s := range []string{"step", `msg A "b" {"c": [1, 2]}`, "eval main return 1 # x", "event all x {", "\"\\", "join p1 alpha",
+		"msg A " + strings.Repeat("[", 100000), `msg A {"a": ` + strings.Repeat(`{"a": `, 5000)} { // containment: deep JSON
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {

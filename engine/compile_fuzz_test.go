@@ -104,6 +104,15 @@ func FuzzCompileSource(f *testing.F) {
 		"if a then elseif b then else end", "goto x ::x::", "return 'a' .. 'b' .. 1 < 2 and #t or -x ^ 2"} {
 		f.Add([]byte(s))
 	}
+	// The Lua 5.3 dialect (docs/lua.md): bitwise operators, //, break
+	// before other statements, labels, _ENV, new escapes and numerals.
+	for _, s := range []string{"return 1 | 2 ~ 3 & 4 << 5 >> 6 // 7", "return ~~x, ~ -1, a ~= b, ~a ~ ~b",
+		"for i = 1, 3 do if i == 2 then goto continue end break ::continue:: end",
+		"while true do break x = 1 end", "local _ENV = {y = 1} return y", "local function f(_ENV) z = 1 end _ENV.x = _ENV",
+		"return 0xFFFFFFFFFFFFFFFF, 0xA.8p1, '\\x41\\z  \\u{20AC}'", "return 2^53 // 1 & 1.5",
+		"do goto l end ::l:: ::m:: local a repeat goto m until true"} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		start := time.Now()
 		proto, err := compileSource("fuzz.lua", src)
@@ -128,7 +137,8 @@ func FuzzCompileSource(f *testing.F) {
 // values the engine accepts.
 func FuzzLoadSettings(f *testing.F) {
 	for _, s := range []string{"", `model = "autorun"`, "mode = \"strict\"\ntimeout = \"5s\"\n[autorun]\nplatform = [\"pc\"]\nmods = [\"A\"]\n[sectors]\nmods = [\"base\"]\n",
-		"model = \n= 3", "timeout = \"-1s\"", "[autorun]\nmods = 3", "model = \"nope\"", "\xef\xbb\xbfmode = \"stubs\"", "[[autorun]]\n"} {
+		"model = \n= 3", "timeout = \"-1s\"", "[autorun]\nmods = 3", "model = \"nope\"", "\xef\xbb\xbfmode = \"stubs\"", "[[autorun]]\n",
+		"timeout = \"87600h\"", "x = " + strings.Repeat("[", 10000), "x = '''" + strings.Repeat("{", 100) + "'''"} {
 		f.Add([]byte(s))
 	}
 	if b, err := os.ReadFile("testdata/hostile/badsettings/modscope.toml"); err == nil {
@@ -158,6 +168,14 @@ func FuzzLoadSettings(f *testing.F) {
 			if d, err := time.ParseDuration(s.Timeout); err != nil || d <= 0 {
 				t.Fatalf("accepted timeout %q", s.Timeout)
 			}
+		}
+		// containment: a folder never raises the watchdog past the
+		// person's limit or MaxFolderTimeout
+		if d := EffectiveTimeout(0, s); d > MaxFolderTimeout || d <= 0 {
+			t.Fatalf("timeout %q gives a limit of %v", s.Timeout, d)
+		}
+		if d := EffectiveTimeout(time.Second, s); d > time.Second || d <= 0 {
+			t.Fatalf("timeout %q raises a 1s limit to %v", s.Timeout, d)
 		}
 	})
 }

@@ -41,7 +41,9 @@ const CacheEnv = "MODSCOPE_CACHE"
 var diskMinFiles = 100
 
 // packMagic starts every pack file.
-const packMagic = "MSCCPACK"
+// packMagic names the pack format: "2" added the file's identity (inode
+// and device) to its stat key.
+const packMagic = "MSCCPAK2"
 
 // packTrimAge: packs unused this long, or whose folder is gone, are removed
 // (checked at most once a day, when a pack is written).
@@ -61,8 +63,13 @@ type CompileStats struct {
 	DiskErr   string
 }
 
+// statKey is what says a file is unchanged without reading it. The
+// identity of the file (ino, dev: the target of a link) is part of it: a
+// link retargeted to another file with the same size and times is another
+// file (containment.md).
 type statKey struct {
 	size, mtime, ctime int64
+	ino, dev           uint64
 }
 
 type memoEntry struct {
@@ -236,7 +243,7 @@ func (g *Game) flushCompileCache() {
 
 // compile is Game.Compile: memory, then the disk cache, then the parser.
 func (g *Game) compile(rel string) (*lua.FunctionProto, error) {
-	c, err := CleanPath(rel)
+	c, err := g.clean(rel)
 	if err != nil {
 		return nil, &CompileError{File: rel, Msg: err.Error()}
 	}
@@ -326,6 +333,7 @@ func (g *Game) compileOnce(c string) (*lua.FunctionProto, error) {
 	disk := cc.diskOn
 	cc.mu.Unlock()
 
+	g.compiles.Add(1)
 	p, err := compileSource(c, src)
 	var blob []byte
 	if err == nil && disk {
@@ -426,6 +434,7 @@ func readPack(file, folder string) (map[string]*memoEntry, int64, error) {
 		path := d.str()
 		m := &memoEntry{}
 		m.stat.size, m.stat.mtime, m.stat.ctime = d.varint64(), d.varint64(), d.varint64()
+		m.stat.ino, m.stat.dev = d.uvarint(), d.uvarint()
 		copy(m.key[:], d.bytes(32))
 		bl := d.count(1)
 		sum := d.bytes(4)
@@ -508,6 +517,8 @@ func writePack(file, folder string, fresh map[string]*memoEntry, exists func(str
 		b = binary.AppendVarint(b, m.stat.size)
 		b = binary.AppendVarint(b, m.stat.mtime)
 		b = binary.AppendVarint(b, m.stat.ctime)
+		b = binary.AppendUvarint(b, m.stat.ino)
+		b = binary.AppendUvarint(b, m.stat.dev)
 		b = append(b, m.key[:]...)
 		b = binary.AppendUvarint(b, uint64(len(m.blob)))
 		b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(m.blob, crcTable))

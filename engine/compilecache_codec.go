@@ -27,8 +27,9 @@ import (
 // if gopher-lua's struct ever changes shape, the disk cache turns itself off
 // and everything is compiled as before.
 
-// protoFormat is bumped whenever the encoding changes.
-const protoFormat = 2
+// protoFormat is bumped whenever the encoding changes (3: the Lua 5.3
+// dialect, whose new opcodes, escapes and hex numerals change compiled code).
+const protoFormat = 3
 
 var (
 	errShort = errors.New("truncated")

@@ -46,6 +46,7 @@ type Context struct {
 	watchdogOff bool
 	cancel      context.CancelCauseFunc
 	watch       *watchdog // the deadline of the innermost call with its own (owner goroutine)
+	resumes     int       // coroutine resumes in progress, nested (MaxResumeNesting)
 
 	// LockNewGlobals makes creating a global an error while the global
 	// Loading is not true (autorun).
@@ -66,7 +67,11 @@ type Context struct {
 	handlers map[string][]*Handler
 	hseq     int
 	stubs    map[string]*StubRecord
+	stand    *stubState // stub mode: stand-ins and root causes (rootcause.go)
 	changes  GlobalChanges
+	queued   bool // changes is in the game's list of contexts with changes
+
+	assigns *assignRecorder // mods' assignments, for conflicts (conflicts.go)
 }
 
 // Handler is a registered message/event handler or callback.
@@ -137,6 +142,7 @@ func (c *Context) Do(fn func(L *lua.LState)) error {
 			}
 		}()
 		fn(c.L)
+		c.queueChanges()
 	}
 	select {
 	case c.jobs <- job:
@@ -186,6 +192,14 @@ func (c *Context) SetResidents(r []string) {
 	c.mu.Unlock()
 }
 
+// AddResident appends one resident (a context shared by thousands of
+// attachments gains one without copying the list).
+func (c *Context) AddResident(r string) {
+	c.mu.Lock()
+	c.residents = append(c.residents, r)
+	c.mu.Unlock()
+}
+
 // Game returns the folder this context runs.
 func (c *Context) Game() *Game { return c.game }
 
@@ -211,7 +225,20 @@ func (c *Context) GlobalsProxy() *lua.LTable { return c.globals.proxy }
 func (c *Context) TakeChanges() GlobalChanges {
 	ch := c.changes
 	c.changes = GlobalChanges{}
+	c.queued = false
 	return ch
+}
+
+// queueChanges puts c in the game's list of contexts with changes to
+// collect, so that a step visits those only (owner goroutine).
+func (c *Context) queueChanges() {
+	if c.queued || len(c.changes.Added)+len(c.changes.Changed)+len(c.changes.Removed) == 0 {
+		return
+	}
+	c.queued = true
+	c.game.chMu.Lock()
+	c.game.changed = append(c.game.changed, c)
+	c.game.chMu.Unlock()
 }
 
 // Provenance returns where the global name was defined and last assigned.
@@ -274,6 +301,7 @@ func (c *Context) addError(e ErrorRecord) {
 		e = ErrorRecord{Context: c.Name, Step: e.Step, File: e.File, Line: e.Line,
 			Message: fmt.Sprintf("more than %d errors in this context: further errors are not recorded", MaxErrorRecords)}
 	}
+	c.classify(&e) // ID and root cause (rootcause.go)
 	c.errs = append(c.errs, e)
 	if c.Emit != nil {
 		c.Emit(Event{Kind: EventError, Context: c.Name, Step: e.Step, Error: &e})
@@ -361,9 +389,16 @@ func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LVa
 	var cancel context.CancelCauseFunc
 	if c.depth == 1 {
 		base, cancelBase := context.WithCancelCause(context.Background())
-		w := startWatchdog(c.callLimit(), cancelBase)
+		limit := c.callLimit()
+		w := startWatchdog(limit, cancelBase)
+		// The call's budget: what it triggers (handlers with deadlines of
+		// their own, nested to any depth) ends with it (containment.md).
+		budget := CallBudget(limit)
+		total := time.AfterFunc(budget, func() { cancelBase(budgetCause{limit: limit, budget: budget}) })
 		gctx = watchContext{base}
-		cancel = func(err error) { w.stop(); cancelBase(err) }
+		cancel = func(err error) { total.Stop(); w.stop(); cancelBase(err) }
+		c.game.calls.Add(1)
+		c.game.budgetNs.Add(int64(budget))
 		c.cancel = cancelBase
 		c.watch = w
 		if c.game.memHit.CompareAndSwap(true, false) {
@@ -400,6 +435,21 @@ func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LVa
 	return nil, &rec
 }
 
+// CallBudgetFactor bounds a top-level call (a file, an event, a handler a
+// step runs) with everything it triggers: each message handler it runs has
+// a deadline of its own (a looping one is stopped alone), but together they
+// may not run longer than this many times the limit.
+const CallBudgetFactor = 8
+
+// CallBudget is the most a top-level call may take under limit.
+func CallBudget(limit time.Duration) time.Duration { return CallBudgetFactor * limit }
+
+// budgetCause marks a call stopped because it and what it triggered used
+// its whole budget.
+type budgetCause struct{ limit, budget time.Duration }
+
+func (b budgetCause) Error() string { return "call budget: " + b.budget.String() }
+
 // callLimit is the deadline of one file, handler or callback.
 func (c *Context) callLimit() time.Duration {
 	limit := c.game.Timeout
@@ -430,7 +480,8 @@ type watchContext struct{ context.Context }
 func (w watchContext) Err() error {
 	err := w.Context.Err()
 	var tc timeoutCause
-	if err != nil && errors.As(context.Cause(w.Context), &tc) {
+	var bc budgetCause
+	if err != nil && (errors.As(context.Cause(w.Context), &tc) || errors.As(context.Cause(w.Context), &bc)) {
 		return context.DeadlineExceeded
 	}
 	return err
@@ -478,7 +529,10 @@ func (c *Context) errorRecord(err error, what string, gctx context.Context) Erro
 	}
 	// error(string.rep("x", 6e7)): cut before any regexp looks at it.
 	msg = limitString(msg, 64<<10)
-	if m := errPos.FindStringSubmatch(msg); m != nil && !strings.ContainsAny(m[1], "\n") {
+	if f, l, rest, ok := cutPosition(msg, what); ok {
+		// the file's own name first: "Lua/x:12: evil.lua" is one file
+		rec.File, rec.Line, msg = f, l, rest
+	} else if m := errPos.FindStringSubmatch(msg); m != nil && !strings.ContainsAny(m[1], "\n") {
 		rec.File = m[1]
 		rec.Line, _ = strconv.Atoi(m[2])
 		msg = m[3]
@@ -487,12 +541,20 @@ func (c *Context) errorRecord(err error, what string, gctx context.Context) Erro
 			rec.File, rec.Line = f, l
 		}
 	}
+	if errors.As(cause, new(budgetCause)) && what != "" && rec.File != what {
+		// stopped at any depth of the messages it sent: the call's own
+		// file is the one to blame, at its innermost line on the stack
+		rec.File, rec.Line = what, frameOf(rec.Traceback, what)
+	}
 	if cause != nil {
 		var tc timeoutCause
 		var mc memoryCause
+		var bc budgetCause
 		switch {
 		case errors.As(cause, &tc):
 			msg = fmt.Sprintf("stopped after %s: this looks like an infinite loop (context %s, %s:%d)", tc.limit, c.Name, rec.File, rec.Line)
+		case errors.As(cause, &bc):
+			msg = fmt.Sprintf("stopped after %s: the call and the messages it sent ran longer than %d times the %s limit in all: this looks like an infinite loop of messages (context %s, %s:%d)", bc.budget, CallBudgetFactor, bc.limit, c.Name, rec.File, rec.Line)
 		case errors.As(cause, &mc):
 			msg = fmt.Sprintf("stopped: %s (context %s, %s:%d)", mc.Error(), c.Name, rec.File, rec.Line)
 		case cause != nil && !errors.Is(cause, context.Canceled):
@@ -506,7 +568,36 @@ func (c *Context) errorRecord(err error, what string, gctx context.Context) Erro
 	return rec
 }
 
+// cutPosition splits "file:line: message" when file is the given name
+// (which may itself hold ":12:", so no pattern can tell where it ends).
+func cutPosition(msg, file string) (string, int, string, bool) {
+	if file == "" || !strings.HasPrefix(msg, file+":") {
+		return "", 0, "", false
+	}
+	rest := msg[len(file)+1:]
+	i := 0
+	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 9 || i >= len(rest) || rest[i] != ':' {
+		return "", 0, "", false
+	}
+	line, _ := strconv.Atoi(rest[:i])
+	return file, line, strings.TrimPrefix(rest[i+1:], " "), true
+}
+
 var tbFrame = regexp.MustCompile(`(?m)^\s*([^\s:\[][^:]*):(\d+):`)
+
+// frameOf returns the line of the first frame of file in a traceback, or 0.
+func frameOf(tb, file string) int {
+	for _, m := range tbFrame.FindAllStringSubmatch(tb, -1) {
+		if m[1] == file {
+			n, _ := strconv.Atoi(m[2])
+			return n
+		}
+	}
+	return 0
+}
 
 func firstFrame(tb string) (string, int) {
 	m := tbFrame.FindStringSubmatch(tb)
@@ -543,11 +634,28 @@ func safeString(v lua.LValue) string {
 // ExecFile compiles and runs the game file rel (relative, slash separated)
 // with env as its environment (nil: the globals). It records the run.
 func (c *Context) ExecFile(rel string, env *lua.LTable) (FileRun, []lua.LValue) {
+	return c.ExecFileArgs(rel, env, nil)
+}
+
+// ExecFileArgs is ExecFile passing args to the chunk (its `...`).
+func (c *Context) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (FileRun, []lua.LValue) {
 	start := time.Now()
 	prevFile := c.file
 	c.file = rel
 	defer func() { c.file = prevFile }()
 	run := FileRun{Path: rel, Context: c.Name, Step: c.step}
+	if why, skip := c.game.skipReason(c.Name, rel); skip {
+		// it killed the engine before: failed without running, and the
+		// load goes on (containment.md)
+		c.addError(ErrorRecord{Context: c.Name, Step: c.step, File: rel, Message: why})
+		run.Error = why
+		c.files = append(c.files, run)
+		if c.Emit != nil {
+			r := run
+			c.Emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
+		}
+		return run, nil
+	}
 	if c.Emit != nil {
 		c.Emit(Event{Kind: EventFileBegin, Context: c.Name, Step: c.step, Text: rel})
 	}
@@ -557,11 +665,13 @@ func (c *Context) ExecFile(rel string, env *lua.LTable) (FileRun, []lua.LValue) 
 		rec := compileErrorRecord(c, rel, err)
 		c.addError(rec)
 		run.Error = rec.Message
+		c.noteFailedFile(rel)
 	} else {
 		var erec *ErrorRecord
-		res, erec = c.Call(fn, nil, rel)
+		res, erec = c.Call(fn, args, rel)
 		if erec != nil {
 			run.Error = erec.Message
+			c.noteFailedFile(rel)
 		} else {
 			run.OK = true
 		}
@@ -596,6 +706,7 @@ func (c *Context) LoadFile(rel string, env *lua.LTable) (*lua.LFunction, error) 
 
 // LoadString compiles source text under a chunk name.
 func (c *Context) LoadString(name, src string, env *lua.LTable) (*lua.LFunction, error) {
+	c.game.compiles.Add(1)
 	proto, err := compileSource(name, []byte(src))
 	if err != nil {
 		return nil, err
@@ -664,6 +775,9 @@ func (c *Context) RemoveHandler(name string, fn *lua.LFunction) bool {
 
 // ClearHandlers drops the handlers of name, or every handler when name is "".
 func (c *Context) ClearHandlers(name string) {
+	if c.assigns != nil {
+		c.assigns.msgClear(name) // conflicts.go
+	}
 	if name == "" {
 		c.handlers = map[string][]*Handler{}
 		return

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 
 	lua "github.com/yuin/gopher-lua"
@@ -88,4 +89,52 @@ func ArgsToLua(L *lua.LState, args []any) []lua.LValue {
 		out[i] = ToLua(L, a)
 	}
 	return out
+}
+
+// DisplayString renders v for the person (an eval's result, a watch): the
+// builtin tostring's meaning, a __tostring metamethod or the plain
+// rendering, never a tostring the game redefined, and a metamethod runs
+// under the watchdog like any call (one that loops is stopped, and its
+// failure is the rendering, never a recorded error). Owner goroutine only.
+func (c *Context) DisplayString(v lua.LValue) string {
+	switch x := v.(type) {
+	case lua.LString:
+		return string(x)
+	case lua.LNumber, lua.LBool, *lua.LNilType:
+		return x.String()
+	}
+	if name, ok := c.stubName(v); ok {
+		return "stub:" + name
+	}
+	mm := c.L.GetMetaField(v, "__tostring")
+	if mm == lua.LNil {
+		return v.String()
+	}
+	res, err := c.callQuiet(mm, []lua.LValue{v}, "tostring")
+	if err != nil {
+		return fmt.Sprintf("(%s: __tostring failed: %s)", v.Type(), limitString(err.Message, 200))
+	}
+	if len(res) == 0 {
+		return v.String()
+	}
+	switch r := res[0].(type) {
+	case lua.LString:
+		return string(r)
+	case lua.LNumber, lua.LBool, *lua.LNilType:
+		return r.String()
+	}
+	return v.String()
+}
+
+// callQuiet is Call without recording the error: the caller shows it.
+func (c *Context) callQuiet(fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+	n, lost := len(c.errs), c.errsLost
+	emit := c.Emit
+	c.Emit = nil
+	defer func() { c.Emit = emit }()
+	res, rec := c.Call(fn, args, what)
+	if rec != nil {
+		c.errs, c.errsLost = c.errs[:n], lost
+	}
+	return res, rec
 }

@@ -31,8 +31,55 @@ const (
 // MaxDateFormat bounds os.date's format string: each "%c" is 24 bytes out.
 const MaxDateFormat = 4096
 
+// MaxResumeNesting bounds coroutines resumed inside each other. Each
+// thread has its own call stack of CallStackSize frames, and a resume, a
+// pcall or a metamethod call from Go nests the Go stack once per frame: a
+// coroutine resumed inside a deep pcall chain, inside another, … overflowed
+// the Go stack, a death no recover stops. Lua's own bound on nested C
+// calls, LUAI_MAXCCALLS, is 200 too, with the same message.
+const MaxResumeNesting = 200
+
+// MaxOutputLine is the most one print or io.write call records.
+const MaxOutputLine = 64 << 10
+
 func init() {
 	lua.MaxArrayIndex = MaxArrayIndex
+	lua.MaxConcatBytes = MaxStringBytes // `s = s .. s` stops at the cap (gopher-lua patch)
+}
+
+// joinOutput renders the arguments from first on, joined by sep, as print
+// and io.write do, but stops once MaxOutputLine bytes are reached: what is
+// recorded is cut there anyway, and a join of every argument first could
+// take more memory than the machine has.
+func (c *Context) joinOutput(L *lua.LState, first int, sep string) string {
+	var b strings.Builder
+	n := L.GetTop()
+	for i := first; i <= n; i++ {
+		if i > first {
+			b.WriteString(sep)
+		}
+		s := c.tostring(L, L.Get(i))
+		if room := MaxOutputLine - b.Len(); len(s) > room {
+			b.WriteString(s[:max(room, 0)])
+			return limitString(b.String()+"…", MaxOutputLine) + fmt.Sprintf(" (output cut at %d KiB)", MaxOutputLine>>10)
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// checkFormatSize refuses a string.format whose string arguments alone are
+// longer than MaxStringBytes (its result would be at least as long).
+func checkFormatSize(L *lua.LState, f string) {
+	total := int64(len(f))
+	for i := 2; i <= L.GetTop(); i++ {
+		if s, ok := L.Get(i).(lua.LString); ok {
+			total += int64(len(s))
+		}
+		if total > MaxStringBytes {
+			L.RaiseError("string.format: result is over the %d MiB limit", MaxStringBytes>>20)
+		}
+	}
 }
 
 // openDefenses installs the bounded replacements (owner goroutine, during
@@ -59,7 +106,10 @@ func (c *Context) openDefenses(G *lua.LTable) {
 // loadChunk compiles src through the same checks as a game file (size,
 // nesting, syntax depth, binary data) and pushes the function, or nil and
 // the message, as loadstring does.
-func (c *Context) loadChunk(L *lua.LState, name string, src []byte) int {
+// env, when not nil, becomes the function's environment (Lua 5.3's
+// load/loadfile env argument); otherwise the globals are.
+func (c *Context) loadChunk(L *lua.LState, name string, src []byte, env *lua.LTable) int {
+	c.game.compiles.Add(1)
 	proto, err := compileSource(name, src)
 	if err != nil {
 		L.Push(lua.LNil)
@@ -68,19 +118,63 @@ func (c *Context) loadChunk(L *lua.LState, name string, src []byte) int {
 	}
 	fn := L.NewFunctionFromProto(proto)
 	fn.Env = c.globals.proxy
+	if env != nil {
+		fn.Env = env
+	}
 	L.Push(fn)
 	return 1
+}
+
+// loadEnv reads the env argument n of Lua 5.3's load and loadfile: a table,
+// or nil (absent or nil: the globals). gopher-lua keeps environments as
+// tables, so another value is an argument error (docs/lua.md).
+func loadEnv(L *lua.LState, n int) *lua.LTable {
+	switch v := L.Get(n).(type) {
+	case *lua.LTable:
+		return v
+	case *lua.LNilType:
+		return nil
+	default:
+		L.ArgError(n, "table expected as the environment, got "+v.Type().String())
+		return nil
+	}
+}
+
+// loadMode checks the mode argument n of Lua 5.3's load and loadfile: only
+// text chunks load here (binary ones are refused whatever the mode), so a
+// mode without "t" refuses the chunk with Lua's message.
+func loadMode(L *lua.LState, n int) string {
+	mode := "bt"
+	if s, ok := L.Get(n).(lua.LString); ok {
+		mode = string(s)
+	} else if L.Get(n) != lua.LNil {
+		L.CheckString(n)
+	}
+	if !strings.Contains(mode, "t") {
+		return fmt.Sprintf("attempt to load a text chunk (mode is '%s')", mode)
+	}
+	return ""
 }
 
 // luaLoadString is loadstring(s [, chunkname]).
 func (c *Context) luaLoadString(L *lua.LState) int {
 	s := L.CheckString(1)
-	return c.loadChunk(L, L.OptString(2, "<string>"), []byte(s))
+	return c.loadChunk(L, L.OptString(2, "<string>"), []byte(s), nil)
 }
 
-// luaLoad is load(reader [, chunkname]): it calls reader for pieces until it
-// returns nil or "", refusing to collect more than MaxSourceBytes.
+// luaLoad is Lua 5.3's load(chunk [, chunkname [, mode [, env]]]): chunk is
+// a string or a reader function, called for pieces until it returns nil or
+// "", refusing to collect more than MaxSourceBytes.
 func (c *Context) luaLoad(L *lua.LState) int {
+	env := loadEnv(L, 4)
+	if msg := loadMode(L, 3); msg != "" {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(msg))
+		return 2
+	}
+	if s, ok := L.Get(1).(lua.LString); ok {
+		return c.loadChunk(L, L.OptString(2, "<string>"), []byte(s), env)
+	}
 	reader := L.CheckFunction(1)
 	name := L.OptString(2, "?")
 	top := L.GetTop()
@@ -110,7 +204,7 @@ func (c *Context) luaLoad(L *lua.LState) int {
 		}
 		buf.WriteString(piece)
 	}
-	return c.loadChunk(L, name, []byte(buf.String()))
+	return c.loadChunk(L, name, []byte(buf.String()), env)
 }
 
 // checkFormat accepts only Lua 5.1 string.format directives: flags, a width

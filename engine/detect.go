@@ -33,7 +33,7 @@ type Detection struct {
 	Evidence []string // one human line per marker found
 }
 
-// Detect looks at DIR for the markers of each model (ENGINE.md §2-4).
+// Detect looks at DIR for the markers of each model (docs/README.md, docs/autorun.md, docs/sectors.md, docs/scripts.md).
 func Detect(dir string) (Detection, error) {
 	var d Detection
 	entries, err := os.ReadDir(dir)

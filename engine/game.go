@@ -27,6 +27,22 @@ const (
 	MaxStringBytes = 64 << 20 // string.rep and friends may not build more
 )
 
+// The parts of a report's time bound that are not Lua calls
+// (containment.md). Compiling is not under the watchdog, but its cost is
+// bounded by the size of the source and by the checks before compiling
+// (MaxNesting, MaxSyntaxDepth, MaxFoldWork): the slowest 16 MiB chunk found
+// compiles in under 30 s on a 2-core machine. BoundConstant covers opening
+// the folder, listing it, and writing the report.
+const (
+	MaxCompileTime = 30 * time.Second
+	BoundConstant  = time.Minute
+)
+
+// bound returns the game's share of a report's time bound and its calls.
+func (g *Game) bound() (time.Duration, int) {
+	return time.Duration(g.budgetNs.Load()) + time.Duration(g.compiles.Load())*MaxCompileTime, int(g.calls.Load())
+}
+
 // DefaultTimeout is the watchdog limit when nothing else is set.
 const DefaultTimeout = 5 * time.Second
 
@@ -43,6 +59,27 @@ type Options struct {
 	// KeepReportOnReset keeps what ran before a reset in the report (a
 	// headless run reports the whole run); the window starts afresh.
 	KeepReportOnReset bool
+	// Skip lists files that are not run but failed with a reason: an
+	// engine process restarted after a file killed it skips that file, and
+	// the load goes on (containment.md).
+	Skip []SkippedFile `json:",omitempty"`
+}
+
+// SkippedFile is a file of a context that fails without running.
+type SkippedFile struct {
+	Context string `json:"context"`
+	File    string `json:"file"`
+	Reason  string `json:"reason"`
+}
+
+// skipReason says whether the file rel of context ctx is to be skipped.
+func (g *Game) skipReason(ctx, rel string) (string, bool) {
+	for _, s := range g.opt.Skip {
+		if s.File == rel && (s.Context == "" || s.Context == ctx) {
+			return s.Reason, true
+		}
+	}
+	return "", false
 }
 
 // Game is an opened game folder, shared by all its contexts.
@@ -56,15 +93,35 @@ type Game struct {
 
 	root     *os.Root
 	memLimit uint64
+	opt      Options
 
 	cc compileCache // compiled chunks by content, in memory and on disk (compilecache.go)
 
-	runMu   sync.Mutex
-	runSet  map[*Context]bool
-	stopMem chan struct{}
+	runMu    sync.Mutex
+	runSet   map[*Context]bool
+	listErrs []ErrorRecord // folders that could not be listed (runMu)
+	stopMem  chan struct{}
 	// memHit is set when the heap watchdog stopped a call: the next call
 	// collects first, so that the runaway's garbage does not stop it too.
 	memHit atomic.Bool
+	// calls counts top-level Lua calls, each bounded by CallBudget: the
+	// report's time bound (containment.md).
+	calls atomic.Int64
+	// budgetNs sums those calls' budgets; compiles counts compiled chunks.
+	budgetNs atomic.Int64
+	compiles atomic.Int64
+
+	chMu    sync.Mutex
+	changed []*Context // contexts with global changes not yet collected
+}
+
+// takeChanged returns the contexts with global changes to collect.
+func (g *Game) takeChanged() []*Context {
+	g.chMu.Lock()
+	defer g.chMu.Unlock()
+	out := g.changed
+	g.changed = nil
+	return out
 }
 
 // OpenGame opens DIR, reads its settings and chooses its model.
@@ -80,8 +137,13 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("open folder %s: not a folder", dir)
 	}
-	s, err := LoadSettings(abs)
+	root, err := os.OpenRoot(abs)
 	if err != nil {
+		return nil, fmt.Errorf("open folder %s: %w", dir, err)
+	}
+	s, err := loadSettings(root) // through the root: no link out (settings.go)
+	if err != nil {
+		root.Close()
 		return nil, err
 	}
 	if opt.Model != "" {
@@ -89,13 +151,10 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	}
 	model, det, err := ChooseModel(abs, s)
 	if err != nil {
+		root.Close()
 		return nil, err
 	}
-	root, err := os.OpenRoot(abs)
-	if err != nil {
-		return nil, fmt.Errorf("open folder %s: %w", dir, err)
-	}
-	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Context]bool{},
+	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Context]bool{}, opt: opt,
 		Mode: ModeStubs, Timeout: DefaultTimeout, memLimit: DefaultMemoryLimit}
 	if s.Mode != "" {
 		g.Mode = s.Mode
@@ -103,12 +162,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if opt.Mode != "" {
 		g.Mode = opt.Mode
 	}
-	if s.Timeout != "" {
-		g.Timeout, _ = time.ParseDuration(s.Timeout)
-	}
-	if opt.Timeout > 0 {
-		g.Timeout = opt.Timeout
-	}
+	g.Timeout = EffectiveTimeout(opt.Timeout, s) // a folder lowers it, never raises it
 	if opt.MemoryLimit > 0 {
 		g.memLimit = opt.MemoryLimit
 	}
@@ -150,9 +204,35 @@ func CleanPath(rel string) (string, error) {
 	return c, nil
 }
 
+// clean is CleanPath for a path the folder may hold literally: a file
+// named `back\slash.lua` (legal outside Windows) is that file when it
+// exists, and "a\b.lua" is "a/b.lua" (as Windows games write) otherwise.
+func (g *Game) clean(rel string) (string, error) {
+	if strings.Contains(rel, "\\") {
+		if lit, err := cleanLiteral(rel); err == nil {
+			if _, err := g.root.Lstat(lit); err == nil {
+				return lit, nil
+			}
+		}
+	}
+	return CleanPath(rel)
+}
+
+// cleanLiteral is CleanPath without reading a backslash as a separator.
+func cleanLiteral(rel string) (string, error) {
+	if rel == "" || path.IsAbs(rel) || filepath.IsAbs(rel) || (len(rel) > 1 && rel[1] == ':') {
+		return "", fmt.Errorf("%s: not a path inside the folder", rel)
+	}
+	c := path.Clean(rel)
+	if c == ".." || strings.HasPrefix(c, "../") || strings.HasPrefix(c, "..\\") {
+		return "", fmt.Errorf("%s: path leaves the game folder", rel)
+	}
+	return c, nil
+}
+
 // ReadFile reads a file inside the game folder; it follows no symlink out.
 func (g *Game) ReadFile(rel string) ([]byte, error) {
-	c, err := CleanPath(rel)
+	c, err := g.clean(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +273,7 @@ func unwrapPathErr(err error) error {
 
 // Exists reports whether rel is a regular file inside the folder.
 func (g *Game) Exists(rel string) bool {
-	c, err := CleanPath(rel)
+	c, err := g.clean(rel)
 	if err != nil {
 		return false
 	}
@@ -214,17 +294,21 @@ func (g *Game) walk(rel string, out *[]string, depth int) {
 	if depth > 64 {
 		return
 	}
-	c, err := CleanPath(rel)
+	c, err := g.clean(rel)
 	if err != nil {
 		return
 	}
 	f, err := g.root.Open(c)
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			g.listError(c, err)
+		}
 		return
 	}
 	entries, err := f.ReadDir(-1)
 	f.Close()
 	if err != nil {
+		g.listError(c, err)
 		return
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
@@ -247,9 +331,29 @@ func (g *Game) walk(rel string, out *[]string, depth int) {
 	}
 }
 
+// listError keeps a folder that could not be listed (no permission): its
+// files are missing from the load, and the report says so (TakeListErrors).
+func (g *Game) listError(rel string, err error) {
+	g.runMu.Lock()
+	defer g.runMu.Unlock()
+	if len(g.listErrs) < 100 {
+		g.listErrs = append(g.listErrs, ErrorRecord{File: rel,
+			Message: fmt.Sprintf("cannot list folder %s: %v: its files are not loaded", rel, unwrapPathErr(err))})
+	}
+}
+
+// TakeListErrors returns and clears the folders that could not be listed.
+func (g *Game) TakeListErrors() []ErrorRecord {
+	g.runMu.Lock()
+	defer g.runMu.Unlock()
+	out := g.listErrs
+	g.listErrs = nil
+	return out
+}
+
 // SubDirs lists the folder names directly inside rel, sorted.
 func (g *Game) SubDirs(rel string) []string {
-	c, err := CleanPath(rel)
+	c, err := g.clean(rel)
 	if err != nil {
 		return nil
 	}
@@ -317,6 +421,9 @@ func compileSource(name string, src []byte) (*lua.FunctionProto, error) {
 	}
 	if line, depth := syntaxDepth(chunk, MaxSyntaxDepth); depth > MaxSyntaxDepth { // syntaxdepth.go
 		return nil, &CompileError{File: name, Line: line, Msg: fmt.Sprintf("expression or statement chain deeper than %d levels; refused before compiling", MaxSyntaxDepth)}
+	}
+	if line, work := foldWork(chunk, MaxFoldWork); work > MaxFoldWork { // syntaxdepth.go
+		return nil, &CompileError{File: name, Line: line, Msg: fmt.Sprintf("arithmetic chains would take more than %d steps to compile; refused before compiling", MaxFoldWork)}
 	}
 	proto, err := lua.Compile(chunk, name)
 	if err != nil {

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"fmt"
-
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -104,12 +102,25 @@ func (g *globalsTable) assign(L *lua.LState, k, v lua.LValue) {
 	case old != v:
 		c.changes.Changed = append(c.changes.Changed, string(name))
 	}
+	if c.assigns != nil {
+		c.assigns.global(string(name), old, v, where) // conflicts.go (before provenance moves)
+	}
 	if p == nil {
 		p = &Provenance{Name: string(name), Context: c.Name, DefinedAt: where, DefinedStep: c.step}
 		g.prov[string(name)] = p
 	}
 	p.AssignedAt, p.AssignedStep = where, c.step
+	if t, isTable := v.(*lua.LTable); isTable && c.game.Stubs() {
+		if kind, ok := engineTables[string(name)]; ok {
+			c.fieldStandIns(t, string(name), kind)
+		}
+	}
 }
+
+// engineTables are the tables the engine fills (in C, or in CommonLua that
+// a game does not ship): in stub mode their missing fields are stand-ins of
+// the kind given, as undefined globals are.
+var engineTables = map[string]string{"const": StubConst, "config": StubConfig, "g_Classes": StubClass, "Presets": StubPreset}
 
 // missing handles a read of an undefined global.
 func (g *globalsTable) missing(L *lua.LState) int {
@@ -119,8 +130,14 @@ func (g *globalsTable) missing(L *lua.LState) int {
 		return 1
 	}
 	c := g.c
-	if c.game.Stubs() && usedAsObject(L) {
-		L.Push(c.Stub(string(name)))
+	if c.game.Stubs() {
+		if _, failed := c.definedByFailed(string(name)); failed {
+			// defined by a file of the folder that failed before it got
+			// there: not an engine name (rootcause.go)
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(c.stubFor(L, string(name), StubGlobal))
 		return 1
 	}
 	if c.StrictReads && g.store.RawGetString("Loading") != lua.LTrue {
@@ -166,7 +183,7 @@ func (c *Context) ModuleTable(name string, t *lua.LTable) *lua.LTable {
 	meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		key := L.Get(2)
 		if c.game.Stubs() {
-			L.Push(c.Stub(fmt.Sprintf("%s.%s", name, key.String())))
+			L.Push(c.stubFor(L, stubKey(name, key), StubModule))
 			return 1
 		}
 		L.Push(lua.LNil)

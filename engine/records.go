@@ -3,7 +3,7 @@ package engine
 // Plain records of what a context did. They cross goroutines and processes
 // (JSON tags), so they hold no Lua values.
 
-// Lifecycle states of a context (ENGINE.md §1).
+// Lifecycle states of a context (docs/README.md).
 const (
 	StateLoading   = "loading"
 	StateActive    = "active"
@@ -25,12 +25,18 @@ type FileRun struct {
 // ErrorRecord is one Lua error with where it happened.
 type ErrorRecord struct {
 	Context   string `json:"context"`
-	Step      string `json:"step"` // CLI.md lists step, file, line and traceback:
+	Step      string `json:"step"` // docs/report.md lists step, file, line and traceback:
 	File      string `json:"file"` // they stay in the JSON even when empty
 	Line      int    `json:"line"`
 	Message   string `json:"message"`
 	Traceback string `json:"traceback"`
 	Fatal     bool   `json:"fatal,omitempty"`
+	// ID names this error so that others can point at it as their cause
+	// (stub mode's root-cause analysis fills it in).
+	ID string `json:"id,omitempty"`
+	// Cause is "root" for an error that is a problem of its own, or the ID
+	// of the error, failed file or stand-in this one follows from.
+	Cause string `json:"cause,omitempty"`
 }
 
 // OutputLine is one line written by print, io.write or a logger.
@@ -59,10 +65,28 @@ type Provenance struct {
 }
 
 // StubRecord is one engine stand-in that code touched (stub mode).
+// The report lists the names code used (a path only walked through to a
+// field, like "terrain" of terrain.GetHeight(), is left out) with what
+// their calls returned nested under them.
 type StubRecord struct {
 	Name  string `json:"name"`
 	Calls int    `json:"calls"`
 	First string `json:"first"`
+	// Kind says where the name was read: global, library, const, config,
+	// class (an undefined parent class) or module.
+	Kind string `json:"kind,omitempty"`
+	// Reads counts reads of the value (a global or field read, a class
+	// inheriting from it); Writes assignments and table.insert into it.
+	Reads  int `json:"reads"`
+	Writes int `json:"writes,omitempty"`
+	// Arities lists the numbers of arguments calls passed, ascending
+	// (`modscope annotate` declares the function with them).
+	Arities []int `json:"arities,omitempty"`
+	// Classes lists the classes built with this stand-in parent (Kind class).
+	Classes []string `json:"classes,omitempty"`
+	// Results holds what calls of this function returned and what code did
+	// with that ("GetMapSize()", "GetMapSize().x"), by name.
+	Results []StubRecord `json:"results,omitempty"`
 }
 
 // GlobalChanges lists what a step did to one context's globals.

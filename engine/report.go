@@ -2,10 +2,11 @@ package engine
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 )
 
-// Report is the result of a headless run (CLI.md's JSON report) and what the
+// Report is the result of a headless run (docs/report.md) and what the
 // window's timeline shows. Field names are a contract: add, never rename.
 type Report struct {
 	Model    string          `json:"model"`
@@ -22,6 +23,14 @@ type Report struct {
 	Events   []EventResult   `json:"events"`
 	Output   []OutputLine    `json:"output"`
 	Ms       float64         `json:"ms"`
+	// BoundMs is the time the run was sure to end within
+	// (docs/containment.md): the budget of each top-level Lua call it made
+	// (Calls: files, handlers run by steps, events), plus MaxCompileTime for
+	// each chunk it compiled, plus BoundConstant.
+	BoundMs float64 `json:"bound_ms"`
+	Calls   int     `json:"calls"`
+	// StubsNotListed counts stand-ins past MaxReportStubs, left out of Stubs.
+	StubsNotListed int `json:"stubs_not_listed,omitempty"`
 }
 
 // StepReport is one loading step (Kind "step") or one command that ran Lua
@@ -79,7 +88,7 @@ func Failed(format string, args ...any) Result {
 }
 
 // MarshalJSON writes "result" for every successful eval line, even when
-// the code returned nothing (CLI.md: result holds what an eval returned).
+// the code returned nothing (docs/report.md: result holds what an eval returned).
 func (e EventResult) MarshalJSON() ([]byte, error) {
 	type plain EventResult
 	if e.OK && e.Result == "" && strings.HasPrefix(e.Event, "eval ") {
@@ -89,4 +98,58 @@ func (e EventResult) MarshalJSON() ([]byte, error) {
 		}{plain(e), ""})
 	}
 	return json.Marshal(plain(e))
+}
+
+// NestStubs turns the flat stand-in records of a run into the report's
+// list: what a call returned ("GetMapSize()", "GetMapSize().x") nested
+// under its function, and names nobody used left out — a path only walked
+// through ("terrain" of terrain.GetHeight()), a call result only passed on.
+// A name is used when it was called, written to, inherited from, or read
+// without being walked through.
+func NestStubs(flat []StubRecord) []StubRecord {
+	sort.Slice(flat, func(i, j int) bool { return flat[i].Name < flat[j].Name })
+	walked := map[string]bool{}
+	for _, s := range flat {
+		for i := 1; i < len(s.Name); i++ {
+			switch s.Name[i] {
+			case '.', '[':
+				walked[s.Name[:i]] = true
+			case '(':
+				if i+1 < len(s.Name) && s.Name[i+1] == ')' {
+					walked[s.Name[:i+2]] = true
+				}
+			}
+		}
+	}
+	used := func(s StubRecord) bool {
+		return s.Calls > 0 || s.Writes > 0 || s.Kind == StubClass || (s.Reads > 0 && !walked[s.Name])
+	}
+	out := []StubRecord{}
+	idx := map[string]int{}
+	for _, s := range flat {
+		if root := stubRoot(s.Name); root != s.Name {
+			continue
+		}
+		if used(s) {
+			s.Results = nil
+			idx[s.Name] = len(out)
+			out = append(out, s)
+		}
+	}
+	for _, s := range flat {
+		root := stubRoot(s.Name)
+		if root == s.Name || !used(s) {
+			continue
+		}
+		i, ok := idx[root]
+		if !ok { // a function only reached through a local, never read by name
+			idx[root] = len(out)
+			out = append(out, StubRecord{Name: root, Kind: s.Kind, First: s.First})
+			i = len(out) - 1
+		}
+		s.Results = nil
+		out[i].Results = append(out[i].Results, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

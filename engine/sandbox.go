@@ -23,6 +23,7 @@ func (c *Context) init() error {
 		{lua.MathLibName, lua.OpenMath},
 		{lua.OsLibName, lua.OpenOs},
 		{lua.CoroutineLibName, lua.OpenCoroutine},
+		{lua.Utf8LibName, lua.OpenUtf8}, // Lua 5.3 (docs/lua.md)
 	} {
 		L.Push(L.NewFunction(lib.fn))
 		L.Push(lua.LString(lib.name))
@@ -30,7 +31,7 @@ func (c *Context) init() error {
 	}
 	G := L.G.Global
 	// Remove everything that reaches outside the state.
-	for _, name := range []string{"dofile", "loadfile", "module", "require", "newproxy", "collectgarbage"} {
+	for _, name := range []string{"dofile", "loadfile", "module", "require", "newproxy", "collectgarbage", "_printregs"} {
 		G.RawSetString(name, lua.LNil)
 	}
 	if os, ok := G.RawGetString("os").(*lua.LTable); ok {
@@ -69,13 +70,11 @@ func (c *Context) init() error {
 }
 
 func (c *Context) luaPrint(L *lua.LState) int {
-	n := L.GetTop()
-	parts := make([]string, n)
-	for i := 1; i <= n; i++ {
-		parts[i-1] = c.tostring(L, L.Get(i))
-	}
+	// bounded while it is built: print(unpack(t)) of 8,000 60 MB strings
+	// must not join half a terabyte first (defenses.go)
+	text := c.joinOutput(L, 1, "\t")
 	// L is the running thread (a coroutine, maybe); skip library frames.
-	c.addOutputAt("", limitString(strings.Join(parts, "\t"), 64<<10), WhereIn(L, "[core]/"))
+	c.addOutputAt("", text, WhereIn(L, "[core]/"))
 	return 0
 }
 
@@ -130,15 +129,23 @@ func (c *Context) luaReadFile(L *lua.LState) int {
 	return 1
 }
 
+// luaLoadfile is Lua 5.3's loadfile(name [, mode [, env]]), confined to
+// the folder; text chunks only (defenses.go: loadMode, loadEnv).
 func (c *Context) luaLoadfile(L *lua.LState) int {
 	p := L.CheckString(1)
+	env := loadEnv(L, 3)
+	if msg := loadMode(L, 2); msg != "" {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(msg))
+		return 2
+	}
 	rel, err := CleanPath(p)
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(err.Error()))
 		return 2
 	}
-	fn, err := c.LoadFile(rel, nil)
+	fn, err := c.LoadFile(rel, env)
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(err.Error()))
@@ -258,11 +265,7 @@ func (c *Context) openIO(G *lua.LTable) {
 	io := L.CreateTable(0, 8)
 	G.RawSetString("io", io)
 	io.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
-		var b strings.Builder
-		for i := 1; i <= L.GetTop(); i++ {
-			b.WriteString(c.tostring(L, L.Get(i)))
-		}
-		c.addOutput("", limitString(b.String(), 64<<10))
+		c.addOutput("", c.joinOutput(L, 1, "")) // bounded (defenses.go)
 		return 0
 	}))
 	refuse := func(what string) lua.LGFunction {
@@ -381,7 +384,13 @@ func (f *roFile) read(format lua.LValue) lua.LValue {
 		if f.pos >= len(f.data) {
 			return lua.LNil
 		}
-		end := min(len(f.data), f.pos+int(n))
+		if n == 0 { // Lua: "" unless at the end
+			return lua.LString("")
+		}
+		end := len(f.data) // Lua 5.1 reads a negative count as a huge one
+		if n > 0 && float64(n) < float64(len(f.data)-f.pos) {
+			end = f.pos + int(n)
+		}
 		s := f.data[f.pos:end]
 		f.pos = end
 		return lua.LString(s)
@@ -458,6 +467,7 @@ func (c *Context) capStrings(G *lua.LTable) {
 			if err := checkFormat(f); err != nil { // defenses.go
 				L.RaiseError("string.format: %s", err.Error())
 			}
+			checkFormatSize(L, f) // defenses.go
 			return orig.GFunction(L)
 		}))
 	}
@@ -484,7 +494,7 @@ func (c *Context) capStrings(G *lua.LTable) {
 			}))
 		}
 		if orig, ok := G.RawGetString("unpack").(*lua.LFunction); ok {
-			G.RawSetString("unpack", L.NewFunction(func(L *lua.LState) int {
+			unpack := L.NewFunction(func(L *lua.LState) int {
 				t := L.CheckTable(1)
 				i := L.OptInt(2, 1)
 				j := L.OptInt(3, t.Len())
@@ -492,7 +502,9 @@ func (c *Context) capStrings(G *lua.LTable) {
 					L.RaiseError("unpack: too many results (%.0f)", float64(j)-float64(i)+1)
 				}
 				return orig.GFunction(L)
-			}))
+			})
+			G.RawSetString("unpack", unpack)
+			tbl.RawSetString("unpack", unpack) // Lua 5.3's table.unpack, same bound
 		}
 	}
 }
@@ -516,6 +528,15 @@ func (c *Context) wrapCoroutines(G *lua.LTable) {
 		} else {
 			th.RemoveContext()
 		}
+		// the call depth limit is per thread: nested resumes are bounded
+		// per state, or their Go stack overflows (defenses.go)
+		if c.resumes >= MaxResumeNesting {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString("C stack overflow"))
+			return 2
+		}
+		c.resumes++
+		defer func() { c.resumes-- }()
 		return orig.GFunction(L)
 	})
 	co.RawSetString("resume", resume)

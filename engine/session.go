@@ -41,8 +41,45 @@ type Session struct {
 	track     bool
 	prev_     map[string]ctxSnap // snapshots after the command before the latest
 	cur_      map[string]ctxSnap // snapshots after the latest command
+	mark_     markSnaps          // the "mark" view's snapshots (reloaddiff.go)
 	watches   []watch
 	watchVals []WatchResult
+
+	// what earlier games of the report (before a reset) add to its time
+	// bound (containment.md)
+	boundBefore time.Duration
+	callsBefore int
+	msgsLost    int // message records past MaxMessageRecords
+	repBytes    struct{ output, errs, msgs int }
+}
+
+// MaxMessageRecords bounds the messages a report lists: a loop sending
+// messages must not fill the memory with their records. Errors are
+// bounded the same.
+const MaxMessageRecords = 100000
+
+// MaxReportSectionBytes bounds the text of each part of a report (output,
+// errors, messages), so that the whole report stays a few hundred MiB at
+// most, whatever the folder does (containment.md): past it, output lines
+// are dropped, errors lose their tracebacks, messages their arguments.
+const MaxReportSectionBytes = 32 << 20
+
+// keepError returns what the report keeps of an error, or nil past
+// MaxMessageRecords (owner: emit, under rmu).
+func (s *Session) keepError(e ErrorRecord) *ErrorRecord {
+	switch n := len(s.rep.Errors); {
+	case n > MaxMessageRecords:
+		return nil
+	case n == MaxMessageRecords:
+		return &ErrorRecord{Context: e.Context, Step: e.Step,
+			Message: fmt.Sprintf("more than %d errors: further ones are not listed in the report", MaxMessageRecords)}
+	}
+	e.File = limitString(e.File, 1<<10)
+	if s.repBytes.errs+len(e.Message)+len(e.Traceback) > MaxReportSectionBytes {
+		e.Message, e.Traceback = limitString(e.Message, 512), ""
+	}
+	s.repBytes.errs += len(e.Message) + len(e.Traceback)
+	return &e
 }
 
 // Open opens a game folder and prepares its model; nothing runs until a
@@ -130,25 +167,50 @@ func (s *Session) emit(e Event) {
 			s.curLog.Files++
 		}
 	case EventError:
-		s.rep.Errors = append(s.rep.Errors, *e.Error)
+		er := s.keepError(*e.Error)
+		if er != nil {
+			s.rep.Errors = append(s.rep.Errors, *er)
+		}
 		if s.cur != nil {
 			s.cur.Errors++
 		}
-		if s.curLog != nil {
-			s.curLog.Errors = append(s.curLog.Errors, FormatError(*e.Error))
+		if s.curLog != nil && len(s.curLog.Errors) < MaxMessageRecords {
+			s.curLog.Errors = append(s.curLog.Errors, limitString(FormatError(*e.Error), 4<<10))
 		}
 	case EventMessage:
 		m := *e.Message
+		m.Name = limitString(m.Name, 1<<10) // a 4 MB name sent in a loop
 		if s.cur != nil {
 			m.Step = s.cur.Name
-			s.cur.Messages = append(s.cur.Messages, m.Name)
+			if len(s.cur.Messages) < MaxMessageRecords {
+				s.cur.Messages = append(s.cur.Messages, m.Name)
+			}
 		}
-		s.rep.Messages = append(s.rep.Messages, m)
+		if len(s.rep.Messages) < MaxMessageRecords {
+			s.repBytes.msgs += len(m.Name) + len(m.Target)
+			if len(m.Args) > 0 {
+				args := m.Args[:min(len(m.Args), 8)]
+				m.Args = make([]string, 0, len(args))
+				for _, a := range args {
+					if s.repBytes.msgs > MaxReportSectionBytes {
+						break // past the budget the arguments are left out
+					}
+					a = limitString(a, 256)
+					s.repBytes.msgs += len(a)
+					m.Args = append(m.Args, a)
+				}
+			}
+			s.rep.Messages = append(s.rep.Messages, m)
+		} else if s.msgsLost++; s.msgsLost == 1 {
+			s.rep.Errors = append(s.rep.Errors, ErrorRecord{Context: e.Context, Step: m.Step,
+				Message: fmt.Sprintf("more than %d messages sent: further ones are not listed in the report", MaxMessageRecords)})
+		}
 		if s.curLog != nil {
 			s.curLog.Handlers += m.Handlers
 		}
 	case EventOutput:
-		if len(s.rep.Output) < 10000 {
+		if len(s.rep.Output) < 10000 && s.repBytes.output+len(e.Text) <= MaxReportSectionBytes {
+			s.repBytes.output += len(e.Text)
 			s.rep.Output = append(s.rep.Output, OutputLine{Context: e.Context, Where: e.Where, Level: e.Level, Text: e.Text})
 		}
 	}
@@ -240,12 +302,20 @@ func (s *Session) begin(name, kind, text string) {
 
 // end finishes the step: timing, globals changes, the log entry.
 func (s *Session) end(start time.Time, keep bool, cmdErr string) (*StepReport, LogEntry) {
+	for _, e := range s.game.TakeListErrors() { // an unreadable subfolder is said, not skipped silently
+		s.rmu.Lock()
+		if s.cur != nil {
+			e.Step = s.cur.Name
+		}
+		s.rmu.Unlock()
+		s.emit(Event{Kind: EventError, Step: e.Step, Error: &e})
+	}
 	changes := s.collectChanges()
 	s.afterStep()
 	s.rmu.Lock()
 	st := s.cur
 	st.Ms = msSince(start)
-	st.GlobalsAdded, st.GlobalsChanged, st.GlobalsRemoved = changes.Added, changes.Changed, changes.Removed
+	st.GlobalsAdded, st.GlobalsChanged, st.GlobalsRemoved = capNames(changes.Added), capNames(changes.Changed), capNames(changes.Removed)
 	if st.GlobalsAdded == nil {
 		st.GlobalsAdded = []string{}
 	}
@@ -276,7 +346,17 @@ func (s *Session) collectChanges() GlobalChanges {
 	var all GlobalChanges
 	ctxs := s.model.Contexts()
 	multi := len(ctxs) > 1
+	// Only contexts that changed a global are visited (a round trip to each
+	// of thousands of contexts per step made large scenes quadratic).
+	touched := map[*Context]bool{}
+	for _, c := range s.game.takeChanged() {
+		touched[c] = true
+	}
 	for _, c := range ctxs {
+		if !touched[c] {
+			continue
+		}
+		delete(touched, c)
 		var ch GlobalChanges
 		if c.Do(func(*lua.LState) { ch = c.TakeChanges() }) != nil {
 			continue
@@ -289,7 +369,30 @@ func (s *Session) collectChanges() GlobalChanges {
 		all.Changed = appendUnique(all.Changed, prefix, ch.Changed)
 		all.Removed = appendUnique(all.Removed, prefix, ch.Removed)
 	}
+	for c := range touched { // not listed (yet): keep it for a later step
+		select {
+		case <-c.closed:
+		default:
+			s.game.chMu.Lock()
+			s.game.changed = append(s.game.changed, c)
+			s.game.chMu.Unlock()
+		}
+	}
 	return all
+}
+
+// capNames bounds a list of global names for the report: a folder can
+// create a hundred thousand globals with names of megabytes.
+func capNames(names []string) []string {
+	if len(names) > MaxMessageRecords {
+		names = append(names[:MaxMessageRecords:MaxMessageRecords], fmt.Sprintf("… %d more", len(names)-MaxMessageRecords))
+	}
+	for i, n := range names {
+		if len(n) > 1<<10 {
+			names[i] = limitString(n, 1<<10)
+		}
+	}
+	return names
 }
 
 func appendUnique(dst []string, prefix string, names []string) []string {
@@ -378,6 +481,7 @@ func (s *Session) resetLocked() Result {
 	s.closeLocked()
 	listeners := s.listeners
 	prev := s.rep
+	bound, calls := s.game.bound()
 	if err := s.open(); err != nil {
 		return Failed("reset: %v", err)
 	}
@@ -387,7 +491,12 @@ func (s *Session) resetLocked() Result {
 		s.rmu.Lock()
 		s.rep.Steps, s.rep.Errors, s.rep.Files = prev.Steps, prev.Errors, prev.Files
 		s.rep.Messages, s.rep.Events, s.rep.Output = prev.Messages, prev.Events, prev.Output
+		s.boundBefore += bound
+		s.callsBefore += calls
 		s.rmu.Unlock()
+	} else {
+		s.boundBefore, s.callsBefore, s.msgsLost = 0, 0, 0
+		s.repBytes.output, s.repBytes.errs, s.repBytes.msgs = 0, 0, 0
 	}
 	s.emit(Event{Kind: EventContext, Text: "reset"})
 	return Result{OK: true}
@@ -487,7 +596,7 @@ func (s *Session) evalLocked(cmd Command) Result {
 		vals, rec = c.runEval(cmd.Code)
 		parts := make([]string, len(vals))
 		for i, v := range vals {
-			parts[i] = c.tostring(L, v)
+			parts[i] = c.DisplayString(v)
 		}
 		out = strings.Join(parts, "\t")
 	})
@@ -568,9 +677,14 @@ func (s *Session) Report() Report {
 		r.Steps = []StepReport{}
 	}
 	r.Ms = msSince(s.start)
+	if s.game != nil {
+		bound, calls := s.game.bound()
+		r.BoundMs = float64((s.boundBefore + bound + BoundConstant).Milliseconds())
+		r.Calls = s.callsBefore + calls
+	}
 	r.Contexts = s.contextsLocked()
 	if r.Contexts == nil {
-		r.Contexts = []ContextInfo{} // "contexts": [] rather than null (CLI.md)
+		r.Contexts = []ContextInfo{} // "contexts": [] rather than null (docs/report.md)
 	}
 	r.Handlers = map[string]int{}
 	stubs := map[string]*StubRecord{}
@@ -596,13 +710,34 @@ func (s *Session) Report() Report {
 		r.Stubs = append(r.Stubs, *st)
 	}
 	sort.Slice(r.Stubs, func(i, j int) bool { return r.Stubs[i].Name < r.Stubs[j].Name })
+	if len(r.Stubs) > MaxReportStubs {
+		// a flood of distinct stand-in names in many contexts: the report
+		// lists the first ones and says how many it left out
+		r.StubsNotListed = len(r.Stubs) - MaxReportStubs
+		r.Stubs = r.Stubs[:MaxReportStubs]
+	}
+	for i := range r.Stubs {
+		r.Stubs[i].Name = limitString(r.Stubs[i].Name, 1<<10)
+		r.Stubs[i].First = limitString(r.Stubs[i].First, 1<<10)
+	}
+	r.Stubs = NestStubs(r.Stubs)
 	return r
 }
+
+// MaxReportStubs bounds the stand-ins a report lists (StubsNotListed says
+// how many more there were).
+const MaxReportStubs = 20000
 
 func mergeStubs(into map[string]*StubRecord, list []StubRecord) {
 	for _, st := range list {
 		if have := into[st.Name]; have != nil {
 			have.Calls += st.Calls
+			have.Reads += st.Reads
+			have.Writes += st.Writes
+			have.Classes = append(have.Classes, st.Classes...)
+			for _, n := range st.Arities {
+				have.addArity(n)
+			}
 		} else {
 			cp := st
 			into[st.Name] = &cp

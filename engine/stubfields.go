@@ -3,66 +3,94 @@ package engine
 import lua "github.com/yuin/gopher-lua"
 
 // stubLibraryFields gives the standard library tables (table, string, math,
-// coroutine) the stub-mode rule of globals: a missing field that the
-// code then calls, indexes or does arithmetic on (table.append, say, which
-// only the game's own core library defines) is a recording stand-in named
-// "table.append"; a missing field that is only tested or stored stays nil.
+// coroutine) the stub-mode rule of globals: a missing field that the code
+// uses as a value (table.append, say, which only the game's own core
+// library defines) is a recording stand-in named "table.append"; a missing
+// field that is only tested stays nil. It also makes the builtins accept
+// stand-ins (stubbuiltins.go).
 func (c *Context) stubLibraryFields(G *lua.LTable) {
-	L := c.L
 	// os and io are left out: their missing functions (os.exit, io.popen)
 	// were removed by the sandbox and must fail, not record.
 	for _, lib := range []string{"table", "string", "math", "coroutine"} {
-		t, ok := G.RawGetString(lib).(*lua.LTable)
-		if !ok || t.Metatable != lua.LNil {
-			continue
+		if t, ok := G.RawGetString(lib).(*lua.LTable); ok {
+			c.fieldStandIns(t, lib, StubLibrary)
 		}
-		name := lib
-		meta := L.CreateTable(0, 1)
-		meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-			key, ok := L.Get(2).(lua.LString)
-			if ok && c.game.Stubs() && usedAsObject(L) {
-				L.Push(c.Stub(name + "." + string(key)))
-				return 1
-			}
-			L.Push(lua.LNil)
-			return 1
-		}))
-		L.SetMetatable(t, meta)
 	}
-	// pairs/ipairs over a stand-in (`for _, o in ipairs(GetObjects())`)
-	// iterate nothing, as over an empty list.
-	empty := L.NewFunction(func(L *lua.LState) int { return 0 })
-	for _, name := range []string{"pairs", "ipairs"} {
-		orig, ok := G.RawGetString(name).(*lua.LFunction)
-		if !ok {
-			continue
-		}
-		G.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
-			if _, isStub := c.stubName(L.Get(1)); isStub && c.game.Stubs() {
-				L.Push(empty)
-				L.Push(lua.LNil)
-				L.Push(lua.LNil)
-				return 3
-			}
-			top := L.GetTop()
-			L.Push(orig)
-			for i := 1; i <= top; i++ {
-				L.Push(L.Get(i))
-			}
-			L.Call(top, lua.MultRet)
-			return L.GetTop() - top
-		}))
-	}
+	c.stubBuiltins(G)
 }
 
-// stubCompare returns the __lt and __le handlers of stand-ins (two
-// stand-ins compare as 0), created once per state.
+// fieldStandIns gives table t (named prefix) stand-ins of the given kind
+// for its missing fields, in stub mode, unless t already has a metatable.
+func (c *Context) fieldStandIns(t *lua.LTable, prefix, kind string) {
+	if t.Metatable != lua.LNil {
+		return
+	}
+	L := c.L
+	meta := L.CreateTable(0, 2)
+	meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		key, ok := L.Get(2).(lua.LString)
+		if ok && c.game.Stubs() {
+			L.Push(c.stubFor(L, prefix+"."+string(key), kind))
+			return 1
+		}
+		L.Push(lua.LNil)
+		return 1
+	}))
+	if prefix == "table" && kind == StubLibrary {
+		// the game's core helpers (table.find, table.copy, ...) are added
+		// in Lua: each accepts a stand-in list (stubHelper)
+		meta.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+			t, k, v := L.CheckTable(1), L.Get(2), L.Get(3)
+			if f, ok := v.(*lua.LFunction); ok && !f.IsG {
+				v = c.stubHelper(f)
+			}
+			t.RawSet(k, v)
+			return 0
+		}))
+	}
+	L.SetMetatable(t, meta)
+}
+
+// stubHelper wraps a core helper written in Lua (table.find): given a
+// stand-in as its list, it answers with that stand-in — the engine's data
+// is unknown, and so is what a query on it finds — or nil where the answer
+// is only tested. Otherwise the helper runs as written.
+func (c *Context) stubHelper(f *lua.LFunction) *lua.LFunction {
+	return c.L.NewFunction(func(L *lua.LState) int {
+		if _, ok := stubNameOf(L.Get(1)); ok && c.game.Stubs() {
+			if readIsTested(L) {
+				L.Push(lua.LNil)
+				return 1
+			}
+			L.Push(L.Get(1))
+			return 1
+		}
+		top := L.GetTop()
+		L.Push(f)
+		for i := 1; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		L.Call(top, lua.MultRet)
+		return L.GetTop() - top
+	})
+}
+
+// EngineTable gives t, a table the engine fills (named name), stand-ins of
+// the given kind for its missing fields in stub mode (owner goroutine).
+func (c *Context) EngineTable(t *lua.LTable, name, kind string) {
+	if !c.game.Stubs() {
+		return
+	}
+	if kind == "" {
+		kind = StubGlobal
+	}
+	c.fieldStandIns(t, name, kind)
+}
+
+// stubCompare returns the __lt and __le handlers of stand-ins (a stand-in
+// compares as 0), created once per state.
 func (c *Context) stubCompare() (*lua.LFunction, *lua.LFunction) {
 	L := c.L
-	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
-	if lt, ok := reg.RawGetString("modscope.stublt").(*lua.LFunction); ok {
-		return lt, reg.RawGetString("modscope.stuble").(*lua.LFunction)
-	}
 	num := func(L *lua.LState, i int) float64 {
 		switch v := L.Get(i).(type) {
 		case lua.LNumber:
@@ -83,7 +111,5 @@ func (c *Context) stubCompare() (*lua.LFunction, *lua.LFunction) {
 		L.Push(lua.LBool(num(L, 1) <= num(L, 2)))
 		return 1
 	})
-	reg.RawSetString("modscope.stublt", lt)
-	reg.RawSetString("modscope.stuble", le)
 	return lt, le
 }

@@ -14,13 +14,14 @@ func TestStubModeCoversWhatRealGameCodeDoes(t *testing.T) {
 	}{
 		{"missing table library function is a stand-in", "table.append({}, {1}) result = 'ok'", "ok"},
 		{"missing string method is a stand-in", "local s = ('x'):trim_spaces() result = 'ok'", "ok"},
-		{"tested library field stays nil", "result = tostring(table.nothing_here)", "nil"},
+		{"tested library field stays nil", "if table.nothing_here then result = 'set' else result = 'nil' end", "nil"},
+		{"library field passed on is a stand-in", "result = tostring(table.nothing_here)", "stub:table.nothing_here"},
 		{"ipairs over a stand-in iterates nothing", "local n = 0 for _ in ipairs(GetObjects()) do n = n + 1 end result = n", "0"},
 		{"pairs over a stand-in iterates nothing", "local n = 0 for _ in pairs(UIL.Windows()) do n = n + 1 end result = n", "0"},
 		{"a compared call result is 0", "if terrain.GetHeight(1) > 5 then result = 'high' else result = 'low' end", "low"},
 		{"a call result stored then compared is 0", "local h = GetTimeFactor()\nif h >= 0 then result = 'ok' end", "ok"},
 		{"length of a call result", "result = #GetObjects()", "0"},
-		{"concatenating a call result", "result = 'a' .. GetName()", "astub:GetName()"},
+		{"concatenating a call result gives a stand-in", "result = 'a' .. GetName()", "stub:GetName()"},
 		{"pairs still works on tables", "local n = 0 for _ in pairs({a=1,b=2}) do n = n + 1 end result = n", "2"},
 	}
 	for _, tc := range tests {

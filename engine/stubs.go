@@ -2,19 +2,52 @@ package engine
 
 import (
 	"reflect"
+	"strconv"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 )
 
+// Stand-ins (stub mode). A value the folder reads but never defines — an
+// engine function written in C, a field of const — is a stand-in: a sealed
+// userdata that records what code does with it and gives neutral answers
+// (docs/stubs.md has the rules a modder sees).
+
+// Kinds of stand-in, by where the name was read.
+const (
+	StubGlobal  = "global"  // an undefined global
+	StubLibrary = "library" // a missing field of table, string, math, coroutine
+	StubConst   = "const"   // a missing field of const
+	StubConfig  = "config"  // a missing field of config
+	StubClass   = "class"   // an undefined parent class
+	StubModule  = "module"  // a missing field of a model's module table
+	StubPreset  = "preset"  // a missing field of Presets
+)
+
+// maxStubNames bounds the distinct stand-in names a context records
+// (`for i = 1, 1e6 do x = Obj[i] end` must not grow the report for ever).
+const maxStubNames = 5000
+
 // Stub returns the recording stand-in for an engine function or value the
-// folder does not define (stub mode). Indexing it yields more stand-ins,
-// calling it records a call and yields a stand-in, arithmetic yields a
-// stand-in, and it prints as "stub:NAME".
+// folder does not define. It is the same value for the same name, so that
+// two reads compare equal and it can be a table key.
 func (c *Context) Stub(name string) *lua.LUserData {
+	return c.stubOf(name, "")
+}
+
+func (c *Context) stubOf(name, kind string) *lua.LUserData {
+	if ud, ok := c.ss().cache[name]; ok {
+		return ud
+	}
 	ud := c.L.NewUserData()
 	ud.Value = stubValue(name)
 	ud.Metatable = c.stubMeta()
+	if len(c.ss().cache) < maxStubNames {
+		c.ss().cache[name] = ud
+	}
+	if kind != "" {
+		c.stubRecord(name, kind)
+	}
 	return ud
 }
 
@@ -22,6 +55,10 @@ func (c *Context) Stub(name string) *lua.LUserData {
 type stubValue string
 
 func (c *Context) stubName(v lua.LValue) (string, bool) {
+	return stubNameOf(v)
+}
+
+func stubNameOf(v lua.LValue) (string, bool) {
 	ud, ok := v.(*lua.LUserData)
 	if !ok {
 		return "", false
@@ -30,72 +67,150 @@ func (c *Context) stubName(v lua.LValue) (string, bool) {
 	return string(n), ok
 }
 
-func (c *Context) touch(name string, call bool) {
+// IsStub reports whether v is a stand-in, and its name.
+func IsStub(v lua.LValue) (string, bool) { return stubNameOf(v) }
+
+// stubRecord returns the record of name, creating it (with the kind of its
+// root name and where it was first met).
+func (c *Context) stubRecord(name, kind string) *StubRecord {
 	r := c.stubs[name]
-	if r == nil {
-		r = &StubRecord{Name: name, First: c.where(1)}
-		if r.First == "" {
-			r.First = c.where(0)
-		}
-		c.stubs[name] = r
+	if r != nil {
+		return r
 	}
+	if len(c.stubs) >= maxStubNames {
+		return &StubRecord{} // counted nowhere: the report says enough already
+	}
+	if kind == "" {
+		kind = c.stubKindOf(name)
+	}
+	r = &StubRecord{Name: name, Kind: kind, First: c.where(1)}
+	if r.First == "" {
+		r.First = c.where(0)
+	}
+	c.stubs[name] = r
+	c.ss().lastStub = name
+	return r
+}
+
+// stubKindOf is the kind of the nearest recorded name name derives from
+// ("CObject" for "CObject.SetPos().x"), global if none.
+func (c *Context) stubKindOf(name string) string {
+	for i := len(name) - 1; i > 0; i-- {
+		switch name[i] {
+		case '.', '[', '(':
+			if p := c.stubs[name[:i]]; p != nil {
+				return p.Kind
+			}
+		}
+	}
+	return StubGlobal
+}
+
+// touch counts a read (call false) or a call (call true) of a stand-in.
+func (c *Context) touch(name string, call bool) {
+	r := c.stubRecord(name, "")
+	c.ss().lastStub = name
 	if call {
 		r.Calls++
+	} else {
+		r.Reads++
 	}
 }
 
-var stubMetaKey = "modscope.stubmeta"
+// stubRoot is the name a derived stand-in's name starts from: "A.B" for
+// "A.B().c" (a call result belongs to its function), name itself otherwise.
+func stubRoot(name string) string {
+	for i := 0; i+1 < len(name); i++ {
+		if name[i] == '(' && name[i+1] == ')' {
+			return name[:i]
+		}
+	}
+	return name
+}
+
+// stubKey renders an index key for a stand-in's name.
+func stubKey(base string, k lua.LValue) string {
+	switch x := k.(type) {
+	case lua.LString:
+		if len(x) > 64 {
+			return base + ".?"
+		}
+		return base + "." + string(x)
+	case lua.LNumber:
+		return base + "[" + strconv.FormatFloat(float64(x), 'g', -1, 64) + "]"
+	default:
+		return base + "[?]"
+	}
+}
+
+const stubMetaKey = "modscope.stubmeta"
+
+// stubSeal is the metatable of what getmetatable returns for a stand-in
+// (an empty decoy): the real metatable can be neither read nor replaced
+// from Lua.
+const stubSeal = "modscope stand-in"
 
 func (c *Context) stubMeta() *lua.LTable {
-	L := c.L
-	reg := L.Get(lua.RegistryIndex).(*lua.LTable)
-	if m, ok := reg.RawGetString(stubMetaKey).(*lua.LTable); ok {
-		return m
+	if c.ss().mt != nil {
+		return c.ss().mt
 	}
-	m := L.CreateTable(0, 16)
+	L := c.L
+	m := L.CreateTable(0, 20)
 	name := func(L *lua.LState, i int) string {
 		n, _ := c.stubName(L.Get(i))
 		return n
 	}
+	// sealed: getmetatable gives an empty table that writes do not reach
+	// (`getmetatable(x).__index = f` changes nothing; pairs over it is empty)
+	decoy := L.CreateTable(0, 0)
+	dm := L.CreateTable(0, 2)
+	dm.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int { return 0 }))
+	dm.RawSetString("__metatable", lua.LString(stubSeal))
+	decoy.Metatable = dm
+	m.RawSetString("__metatable", decoy)
 	m.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-		base := name(L, 1)
-		c.touch(base, false)
-		L.Push(c.Stub(base + "." + L.Get(2).String()))
+		// a field that is only tested is nil (`if Platform.console then`)
+		L.Push(c.stubFor(L, stubKey(name(L, 1), L.Get(2)), ""))
 		return 1
 	}))
 	m.RawSetString("__call", L.NewFunction(func(L *lua.LState) int {
 		base := name(L, 1)
 		c.touch(base, true)
+		c.stubRecord(base, "").addArity(L.GetTop() - 1)
 		if resultCompared(L) {
-			// `if GetHeight(p) > 5`: Lua cannot compare a stand-in with a
-			// number, so a result that is only compared is 0.
+			// `if GetHeight(p) > 5`: a result that is only compared is 0.
 			L.Push(lua.LNumber(0))
 			return 1
 		}
-		L.Push(c.Stub(base + "()"))
+		if readIsTested(L) {
+			// `if IsValidEntity(e) then`: an unknown answer is no
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(c.stubOf(base+"()", ""))
 		return 1
 	}))
+	// Arithmetic and concatenation give a stand-in of the same name: the
+	// engine's number or string is unknown, and so is what it makes.
 	arith := L.NewFunction(func(L *lua.LState) int {
 		n := name(L, 1)
 		if n == "" {
 			n = name(L, 2)
 		}
-		c.touch(n, false)
-		L.Push(c.Stub(n))
+		L.Push(c.stubOf(n, ""))
 		return 1
 	})
-	for _, ev := range []string{"__add", "__sub", "__mul", "__div", "__mod", "__pow", "__unm"} {
+	for _, ev := range []string{"__add", "__sub", "__mul", "__div", "__mod", "__pow", "__unm", "__concat", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__bnot"} {
 		m.RawSetString(ev, arith)
 	}
-	m.RawSetString("__concat", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString(c.tostring(L, L.Get(1)) + c.tostring(L, L.Get(2))))
-		return 1
-	}))
 	m.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LString("stub:" + name(L, 1)))
 		return 1
 	}))
-	m.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int { return 0 }))
+	m.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		c.stubRecord(name(L, 1), "").Writes++
+		return 0
+	}))
 	m.RawSetString("__len", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(0))
 		return 1
@@ -103,15 +218,31 @@ func (c *Context) stubMeta() *lua.LTable {
 	lt, le := c.stubCompare()
 	m.RawSetString("__lt", lt)
 	m.RawSetString("__le", le)
-	reg.RawSetString(stubMetaKey, m)
+	c.ss().mt = m
 	return m
 }
 
-// usedAsObject looks at the Lua code that is reading a missing global or
-// field: it reports whether the value is then called, indexed or used in
-// arithmetic (a stand-in is wanted) rather than tested or stored (nil is
-// right, so `if Foo then` and `x = x or {}` keep their meaning).
-func usedAsObject(L *lua.LState) bool {
+// stubFor is the answer of stub mode to a read of a missing name (a global,
+// or a field of const, config or a library table): a stand-in, unless the
+// code reading it only tests it — `if X then`, `X == nil`, `X or default`,
+// `not X` see nil, as they see what the game would for a name nobody
+// defines. kind says where the name was read.
+func (c *Context) stubFor(L *lua.LState, name, kind string) lua.LValue {
+	if readIsTested(L) {
+		return lua.LNil
+	}
+	ud := c.stubOf(name, kind)
+	c.touch(name, false)
+	return ud
+}
+
+// readIsTested looks at the Lua code that is reading a missing global or
+// field: it reports whether the value read is next used only as a truth
+// value or compared with ==/~= (`if X then`, `X or {}`, `X == nil`,
+// `not X`). Every other use — calling it, indexing it, storing it in a
+// local, an upvalue, a table or a global, passing it, returning it — wants
+// the value, and gets a stand-in.
+func readIsTested(L *lua.LState) bool {
 	fn, pc, ok := callerFrame(L)
 	if !ok || pc <= 0 || pc > len(fn.Proto.Code) {
 		return false
@@ -120,8 +251,10 @@ func usedAsObject(L *lua.LState) bool {
 	prev := code[pc-1]
 	var reg int
 	switch int(prev >> 26) {
-	case lua.OP_GETGLOBAL, lua.OP_GETTABLE, lua.OP_GETTABLEKS, lua.OP_SELF:
+	case lua.OP_GETGLOBAL, lua.OP_GETTABLE, lua.OP_GETTABLEKS, lua.OP_CALL:
 		reg = int(prev>>18) & 0xff
+	case lua.OP_SELF:
+		return false // a method call
 	default:
 		return false
 	}
@@ -133,80 +266,73 @@ func usedAsObject(L *lua.LState) bool {
 		b := int(inst & 0x1ff)
 		cc := int(inst>>9) & 0x1ff
 		switch op {
-		case lua.OP_CALL, lua.OP_TAILCALL:
+		case lua.OP_TEST:
 			if a == reg {
 				return true
 			}
-			if reg > a {
-				return false // an argument, or overwritten by results
-			}
-		case lua.OP_SELF:
+		case lua.OP_TESTSET:
 			if b == reg {
 				return true
 			}
-			if a == reg || a+1 == reg || isReg(cc) {
-				return false
-			}
-		case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
-			if b == reg {
-				return true
-			}
-			if a == reg || (op == lua.OP_GETTABLE && isReg(cc)) {
-				return false
-			}
-		case lua.OP_SETTABLE, lua.OP_SETTABLEKS:
 			if a == reg {
-				return true
-			}
-			if isReg(b) || isReg(cc) {
 				return false
 			}
-		case lua.OP_ADD, lua.OP_SUB, lua.OP_MUL, lua.OP_DIV, lua.OP_MOD, lua.OP_POW:
+		case lua.OP_NOT:
+			if b == reg {
+				return true
+			}
+			if a == reg {
+				return false
+			}
+		case lua.OP_EQ:
 			if isReg(b) || isReg(cc) {
 				return true
 			}
+		case lua.OP_JMP, lua.OP_LT, lua.OP_LE:
+			if op != lua.OP_JMP && (isReg(b) || isReg(cc)) {
+				return false
+			}
+		case lua.OP_LOADK, lua.OP_LOADBOOL, lua.OP_GETUPVAL, lua.OP_GETGLOBAL, lua.OP_NEWTABLE, lua.OP_CLOSURE:
 			if a == reg {
-				return false
-			}
-		case lua.OP_UNM:
-			if b == reg {
-				return true
-			}
-			if a == reg {
-				return false
-			}
-		case lua.OP_MOVE:
-			if a == reg || b == reg {
-				return false
-			}
-		case lua.OP_LOADK, lua.OP_LOADBOOL, lua.OP_GETUPVAL, lua.OP_GETGLOBAL, lua.OP_NEWTABLE:
-			if a == reg {
-				return false
+				return false // overwritten unused
 			}
 		case lua.OP_LOADNIL:
 			if reg >= a && reg <= b {
 				return false
 			}
-		case lua.OP_LEN:
+		case lua.OP_MOVE:
 			if b == reg {
-				return true
+				return false // copied to another local: a value
 			}
 			if a == reg {
 				return false
 			}
-		case lua.OP_CONCAT:
-			if reg >= b && reg <= cc {
-				return true
+		case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
+			if b == reg || (op == lua.OP_GETTABLE && isReg(cc)) {
+				return false
 			}
 			if a == reg {
 				return false
 			}
-		case lua.OP_SETLIST, lua.OP_CLOSURE, lua.OP_NOT:
-			if a == reg || (op == lua.OP_NOT && b == reg) {
+		case lua.OP_SETUPVAL, lua.OP_SETGLOBAL:
+			if a == reg {
 				return false
 			}
 		default:
-			return false
+			// Any other instruction that mentions the register uses the
+			// value (call, arithmetic, store, return, ...); one that does
+			// not is skipped.
+			if a == reg || isReg(b) || isReg(cc) {
+				return false
+			}
+			if op == lua.OP_RETURN && reg >= a && (fn.Proto.SourceName == "eval" || fn.Proto.SourceName == "watch") {
+				return true // the console shows an undefined name as nil
+			}
+			if op == lua.OP_CALL || op == lua.OP_TAILCALL || op == lua.OP_RETURN || op == lua.OP_CONCAT {
+				if reg >= a {
+					return false // an argument, a returned value, a part
+				}
+			}
 		}
 	}
 	return false
@@ -274,4 +400,32 @@ func resultCompared(L *lua.LState) bool {
 		}
 	}
 	return false
+}
+
+// A stand-in compares with a number as 0 and with anything else as not
+// less (stub mode: comparisons with stand-ins never raise).
+func init() {
+	lua.MixedCompare = func(lhs, rhs lua.LValue, orEqual bool) (bool, bool) {
+		_, s1 := stubNameOf(lhs)
+		_, s2 := stubNameOf(rhs)
+		if !s1 && !s2 {
+			return false, false
+		}
+		num := func(v lua.LValue) (float64, bool) {
+			if n, ok := v.(lua.LNumber); ok {
+				return float64(n), true
+			}
+			_, ok := stubNameOf(v)
+			return 0, ok
+		}
+		a, ok1 := num(lhs)
+		b, ok2 := num(rhs)
+		if !ok1 || !ok2 {
+			return false, true
+		}
+		if orEqual {
+			return a <= b, true
+		}
+		return a < b, true
+	}
 }

@@ -116,7 +116,7 @@ func (s *Session) evalWatch(w watch) WatchResult {
 		}
 		parts := make([]string, len(vals))
 		for i, v := range vals {
-			parts[i] = c.tostring(L, v)
+			parts[i] = c.DisplayString(v)
 		}
 		r.Value = strings.Join(parts, "\t")
 	})
@@ -136,6 +136,14 @@ func (s *Session) viewLocked(cmd Command) (Result, bool) {
 		return s.registriesView(cmd), true
 	case "provenance":
 		return s.provenanceView(cmd), true
+	case "conflicts": // conflicts.go
+		return s.conflictsView(cmd), true
+	case "api":
+		return s.apiView(cmd), true
+	case "mark": // reloaddiff.go
+		return s.markView(), true
+	case "since":
+		return s.sinceView(), true
 	case "watch":
 		if cmd.Code == "" && len(cmd.Args) > 1 {
 			cmd.Code = cmd.Arg(1)

@@ -457,11 +457,11 @@ func playScripts(t *testing.T, p *player) {
 	p.golden("diff-entity1-vs-entity2.golden", p.contextDiff("entity:1", "entity:2"))
 
 	// policy shared: one context holds everything.
-	p.untilText("eval shared return hp[1]")
+	p.untilText("eval shared return hp.e1")
 	p.golden("page-shared.golden", p.page("shared", ""))
 	p.golden("page-shared-hp.golden", p.page("shared", "hp"))
 	p.golden("registries-shared.golden", p.registries("shared"))
-	p.golden("provenance-shared.golden", p.provenance("shared", "on_update", "on_script_loaded", "seen", "hp", "rules", "context_label", "handled"))
+	p.golden("provenance-shared.golden", p.provenance("shared", "on_update", "on_script_loaded", "seen", "hp", "rules", "loaded_for", "handled"))
 }
 
 // playAutorun pins the main context of the autorun sample: its globals,

@@ -2,11 +2,12 @@
 # Installs the system packages modscope needs to build and test (Debian/Ubuntu):
 # a C compiler and the OpenGL/X11 headers for Fyne, Xvfb, xdotool and
 # ImageMagick for the window tests (the real binary, screenshotted), and
-# lua5.1 and GNU time for the side-by-side benchmark (scripts/bench.sh).
+# lua5.1 and GNU time for the side-by-side benchmark (scripts/bench.sh), and
+# xz-utils for the desktop bundle (make package).
 # As root it installs what is missing with apt-get; otherwise it prints the
 # exact command to run and fails.
 set -euo pipefail
-pkgs=(gcc libgl1-mesa-dev xorg-dev xvfb xdotool imagemagick lua5.1 time)
+pkgs=(gcc libgl1-mesa-dev xorg-dev xvfb xdotool imagemagick lua5.1 time xz-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

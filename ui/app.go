@@ -59,21 +59,31 @@ type App struct {
 	leftTabs   *container.AppTabs
 	bottomTabs *container.AppTabs
 
-	files     *filesView
-	contexts  *contextsView
-	editor    *editorPane
-	console   *consoleView
-	events    *eventsView
-	timeline  *timelineView
-	regs      *registriesView
-	stepper   *stepperView
-	globals   *globalsView
-	dark      bool
-	darkItem  *fyne.MenuItem
-	lightItem *fyne.MenuItem
-	recentMn  *fyne.Menu
-	lastTitle string
-	ticking   bool
+	files    *filesView
+	contexts *contextsView
+	editor   *editorPane
+	console  *consoleView
+	events   *eventsView
+	timeline *timelineView
+	regs     *registriesView
+	stepper  *stepperView
+	globals  *globalsView
+	problems *problemsView
+
+	problemsTab *container.TabItem
+
+	watch       *folderWatch    // the open folder, watched for edits from outside
+	diskChanged map[string]bool // files changed on disk, not reloaded yet
+	diskBtn     *widget.Button  // "Reload: FILE" when they are there
+
+	lastSave   *fkEntry // the last save dialog's path and its Save (tests)
+	lastSaveDo func()
+	dark       bool
+	darkItem   *fyne.MenuItem
+	lightItem  *fyne.MenuItem
+	recentMn   *fyne.Menu
+	lastTitle  string
+	ticking    bool
 
 	// selected is the context the globals, console and events look at.
 	selected string
@@ -82,7 +92,7 @@ type App struct {
 // New builds the window on app a; post runs a function on the UI
 // goroutine (fyne.Do, or a test's queue).
 func New(a fyne.App, post func(func())) *App {
-	u := &App{app: a, post: post}
+	u := &App{app: a, post: post, diskChanged: map[string]bool{}}
 	u.win = a.NewWindow("modscope")
 	u.win.SetIcon(iconResource)
 	u.ctl = NewController(post)
@@ -109,17 +119,21 @@ func New(a fyne.App, post func(func())) *App {
 	u.regs = newRegistriesView(u)
 	u.stepper = newStepperView(u)
 	u.globals = newGlobalsView(u)
+	u.problems = newProblemsView(u)
 
+	// tabs without icons: every tab's name fits at 1024 px wide
 	u.leftTabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Files", theme.FolderIcon(), u.files.obj),
-		container.NewTabItemWithIcon("Contexts", theme.StorageIcon(), u.contexts.obj),
+		container.NewTabItem("Files", u.files.obj),
+		container.NewTabItem("Contexts", u.contexts.obj),
 	)
+	u.problemsTab = container.NewTabItem(problemsTitle(0), u.problems.obj)
 	u.bottomTabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Console", theme.ComputerIcon(), u.console.obj),
-		container.NewTabItemWithIcon("Events", theme.MailSendIcon(), u.events.obj),
-		container.NewTabItemWithIcon("History", theme.HistoryIcon(), u.events.histObj),
-		container.NewTabItemWithIcon("Timeline", theme.ListIcon(), u.timeline.obj),
-		container.NewTabItemWithIcon("Registries", theme.InfoIcon(), u.regs.obj),
+		container.NewTabItem("Console", u.console.obj),
+		container.NewTabItem("Events", u.events.obj),
+		container.NewTabItem("History", u.events.histObj),
+		container.NewTabItem("Timeline", u.timeline.obj),
+		container.NewTabItem("Registries", u.regs.obj),
+		u.problemsTab,
 	)
 	u.bottomTabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "Registries" {
@@ -127,17 +141,27 @@ func New(a fyne.App, post func(func())) *App {
 		}
 	}
 	centre := container.NewVSplit(u.editor.obj, u.bottomTabs)
-	centre.Offset = 0.52
+	centre.Offset = 0.55
 	right := container.NewVSplit(u.stepper.obj, u.globals.obj)
-	right.Offset = 0.4
+	right.Offset = 0.25
 	inner := container.NewHSplit(centre, right)
-	inner.Offset = 0.64
+	inner.Offset = 0.6
 	outer := container.NewHSplit(u.leftTabs, inner)
-	outer.Offset = 0.19
+	outer.Offset = 0.17
 
 	info := widget.NewButtonWithIcon("", theme.InfoIcon(), u.folderInfo)
 	info.Importance = widget.LowImportance
-	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(iconResource), info), u.busyBox,
+	u.diskBtn = widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), func() {
+		files := make([]string, 0, len(u.diskChanged))
+		for f := range u.diskChanged {
+			files = append(files, f)
+		}
+		slices.Sort(files)
+		u.reloadFiles(files, "changed on disk")
+	})
+	u.diskBtn.Importance = widget.WarningImportance
+	u.diskBtn.Hide()
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(iconResource), info), container.NewHBox(u.diskBtn, u.busyBox),
 		container.NewGridWithColumns(2, u.header, u.status))
 	u.win.SetContent(container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, outer))
 
@@ -165,14 +189,14 @@ func New(a fyne.App, post func(func())) *App {
 // there, else the first one found).
 func (u *App) Start(dir string) {
 	if dir == "" {
-		p, err := findSample(engine.ModelAutorun)
+		p, err := userSample(engine.ModelAutorun)
 		if err != nil {
 			names := sampleNames()
 			if len(names) == 0 {
 				u.status.SetText(err.Error())
 				return
 			}
-			if p, err = findSample(names[0]); err != nil {
+			if p, err = userSample(names[0]); err != nil {
 				u.status.SetText(err.Error())
 				return
 			}
@@ -186,6 +210,9 @@ func (u *App) Start(dir string) {
 func (u *App) OpenFolder(dir string, opt engine.Options) {
 	u.editor.confirmDiscard(func() {
 		u.editor.close()
+		u.stopWatch()
+		u.diskChanged = map[string]bool{}
+		u.diskBtn.Hide()
 		u.selected = ""
 		u.ctl.Open(dir, opt, func(err error) {
 			if err != nil {
@@ -195,6 +222,7 @@ func (u *App) OpenFolder(dir string, opt engine.Options) {
 			u.addRecent(u.ctl.Dir)
 			u.files.setRoot(u.ctl.Dir)
 			u.openFirstFile()
+			u.startWatch(u.ctl.Dir)
 		})
 		u.files.setRoot(dir)
 	})
@@ -304,6 +332,11 @@ func (u *App) changed(ch Change) {
 	if ch&ChangeConsole != 0 || ch&ChangeSession != 0 {
 		u.console.refresh()
 		u.editor.markErrors()
+		u.problems.refresh()
+		u.refreshHeader()
+	}
+	if ch&ChangeBusy != 0 && c.Busy == 0 && len(u.diskChanged) > 0 {
+		u.offerDiskReload()
 	}
 	if ch&(ChangeLog|ChangeSession) != 0 {
 		u.events.historyChanged()
@@ -343,8 +376,16 @@ func (u *App) refreshHeader() {
 				step = fmt.Sprintf("step %d/%d", c.Next, len(c.Steps))
 			}
 		}
-		u.header.SetText(fmt.Sprintf("%s — %s model · %s mode · %d contexts · %s",
-			filepath.Base(c.Dir), c.Model, c.Mode, len(c.Contexts), step))
+		errs := ""
+		switch n := len(c.CurrentErrors()); n {
+		case 0:
+		case 1:
+			errs = " · 1 error"
+		default:
+			errs = fmt.Sprintf(" · %d errors", n)
+		}
+		u.header.SetText(fmt.Sprintf("%s — %s model · %s mode · %d contexts · %s%s",
+			filepath.Base(c.Dir), c.Model, c.Mode, len(c.Contexts), step, errs))
 		title = fmt.Sprintf("%s (%s model) — %s — modscope", filepath.Base(c.Dir), c.Model, c.Dir)
 	}
 	if title != u.lastTitle {
@@ -399,6 +440,9 @@ func (u *App) refreshHeader() {
 			u.progress.Start()
 		}
 	} else {
+		if c.Status != u.status.Text {
+			trace("status: %s", c.Status)
+		}
 		u.status.SetText(c.Status)
 		if u.busyBox.Visible() {
 			u.progress.Stop()
@@ -481,17 +525,20 @@ var (
 	scLine   = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	scFiles  = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	scCtxs   = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	scQuit   = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	scSearch = &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault}
 	scTabs   = []*desktop.CustomShortcut{
 		{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault},
 		{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault},
 		{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault},
 		{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault},
 		{KeyName: fyne.Key5, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key6, Modifier: fyne.KeyModifierShortcutDefault},
 	}
 )
 
 // bottomTabNames are the bottom tabs, in order (Ctrl+1…5).
-var bottomTabNames = []string{"Console", "Events", "History", "Timeline", "Registries"}
+var bottomTabNames = []string{"Console", "Events", "History", "Timeline", "Registries", "Problems"}
 
 func (u *App) buildMenu() {
 	u.recentMn = fyne.NewMenu("Open Recent")
@@ -517,6 +564,7 @@ func (u *App) buildMenu() {
 	openAs.ChildMenu = fyne.NewMenu("", asItems...)
 	quit := fyne.NewMenuItem("Quit", u.closeIntercepted)
 	quit.IsQuit = true
+	quit.Shortcut = scQuit
 	file := fyne.NewMenu("File",
 		openItem, recent, openAs,
 		fyne.NewMenuItem("Folder Info (model, settings)…", u.folderInfo),
@@ -526,6 +574,7 @@ func (u *App) buildMenu() {
 		fyne.NewMenuItem("Save History as Event Script…", u.events.saveScript),
 		fyne.NewMenuItem("Replay Event Script…", u.events.replayScript),
 		fyne.NewMenuItem("Export Timeline as PNG…", u.timeline.export),
+		fyne.NewMenuItem("Export LuaLS Definitions…", u.exportDefinitions),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
@@ -546,7 +595,7 @@ func (u *App) buildMenu() {
 		samples = append(samples, fyne.NewMenuItem(sampleTitle(name), func() { u.OpenSample(name) }))
 	}
 	if len(samples) == 0 {
-		none := fyne.NewMenuItem("(no bundled samples found: assets/samples is missing)", nil)
+		none := fyne.NewMenuItem("(this build has no bundled samples)", nil)
 		none.Disabled = true
 		samples = append(samples, none)
 	}
@@ -582,6 +631,7 @@ func (u *App) buildMenu() {
 	viewItems := []*fyne.MenuItem{u.lightItem, u.darkItem, toggle, fyne.NewMenuItemSeparator(),
 		{Label: "Files", Action: func() { u.leftTabs.SelectIndex(0) }, Shortcut: scFiles},
 		{Label: "Contexts", Action: func() { u.leftTabs.SelectIndex(1) }, Shortcut: scCtxs},
+		{Label: "Search Globals", Action: u.focusSearch, Shortcut: scSearch},
 		fyne.NewMenuItemSeparator(),
 	}
 	for i, name := range bottomTabNames {
@@ -624,6 +674,8 @@ func (u *App) addShortcuts() {
 	c.AddShortcut(scGoto, func(fyne.Shortcut) { u.gotoLineDialog() })
 	c.AddShortcut(scStep, func(fyne.Shortcut) { u.stepper.step() })
 	c.AddShortcut(scRunAll, func(fyne.Shortcut) { u.stepper.runAll() })
+	c.AddShortcut(scQuit, func(fyne.Shortcut) { u.closeIntercepted() })
+	c.AddShortcut(scSearch, func(fyne.Shortcut) { u.focusSearch() })
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { u.functionKey(ev) })
 }
 
@@ -639,6 +691,12 @@ func (u *App) functionKey(ev *fyne.KeyEvent) bool {
 		return false
 	}
 	return true
+}
+
+// focusSearch puts the keyboard in the globals search box.
+func (u *App) focusSearch() {
+	u.globals.tabs.SelectIndex(0)
+	u.win.Canvas().Focus(u.globals.search)
 }
 
 func (u *App) focusConsole() {
@@ -743,43 +801,15 @@ func sampleTitle(model string) string {
 	return model
 }
 
-// OpenSample opens one of the bundled sample folders.
+// OpenSample opens one of the bundled samples: a writable copy under the
+// user's data directory (made on first use; see assets.UserSample).
 func (u *App) OpenSample(name string) {
-	p, err := findSample(name)
+	p, err := userSample(name)
 	if err != nil {
 		dialog.ShowError(err, u.win)
 		return
 	}
 	u.OpenFolder(p, engine.Options{})
-}
-
-// sampleNames lists the bundled samples (the folders in assets/samples),
-// the models' own first, in model order.
-func sampleNames() []string {
-	root, err := findSample("")
-	if err != nil {
-		return nil
-	}
-	ents, err := os.ReadDir(root)
-	if err != nil {
-		return nil
-	}
-	var out, rest []string
-	have := map[string]bool{}
-	for _, e := range ents {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-			have[e.Name()] = true
-			if !contains(engine.ModelNames, e.Name()) {
-				rest = append(rest, e.Name())
-			}
-		}
-	}
-	for _, m := range engine.ModelNames {
-		if have[m] {
-			out = append(out, m)
-		}
-	}
-	return append(out, rest...)
 }
 
 // findSample finds assets/samples/NAME ("": assets/samples itself) next to
@@ -818,6 +848,7 @@ func findSample(name string) (string, error) {
 
 func (u *App) closeIntercepted() {
 	u.editor.confirmDiscard(func() {
+		u.stopWatch()
 		u.ctl.Stop()
 		u.ctl.Close()
 		u.win.Close()
@@ -951,8 +982,10 @@ Ctrl+.	Stop what runs
 Ctrl+R	Reload (ReloadLua)
 Ctrl+E	Evaluate Lua in the selected context
 Ctrl+L	Type an event-script line
+Ctrl+K	Search the globals (exact name first; Enter)
 Ctrl+Shift+F / Ctrl+Shift+C	Files / Contexts
-Ctrl+1 … Ctrl+5	Console, Events, History, Timeline, Registries
+Ctrl+1 … Ctrl+6	Console, Events, History, Timeline, Registries, Problems
+Ctrl+Q	Quit (asks about unsaved edits)
 Ctrl+Shift+T	Light / dark theme`
 
 func (u *App) showShortcuts() {

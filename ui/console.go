@@ -15,8 +15,8 @@ const allContexts = "(all contexts)"
 // evaluates Lua in the selected context.
 type consoleView struct {
 	u      *App
-	ctxSel *widget.Select
-	list   *widget.List
+	ctxSel *fkSelect
+	list   *fkList
 	input  *histEntry
 	runBtn *widget.Button
 	rows   []int         // indexes into ctl.Console after filtering
@@ -27,7 +27,7 @@ type consoleView struct {
 
 func newConsoleView(u *App) *consoleView {
 	v := &consoleView{u: u, filter: allContexts}
-	v.ctxSel = widget.NewSelect([]string{allContexts}, func(s string) {
+	v.ctxSel = newFKSelect(u, []string{allContexts}, func(s string) {
 		v.filter = s
 		v.unselect()
 		if s != allContexts && s != "" {
@@ -36,7 +36,7 @@ func newConsoleView(u *App) *consoleView {
 		v.refresh()
 	})
 	v.ctxSel.Selected = allContexts
-	v.list = widget.NewList(func() int { return len(v.rows) },
+	v.list = newFKList(u, func() int { return len(v.rows) },
 		func() fyne.CanvasObject {
 			kind := widget.NewLabel("›")
 			kind.TextStyle = fyne.TextStyle{Monospace: true}

@@ -17,7 +17,7 @@ import (
 // contextsView lists every live context: name, model, state, residents.
 type contextsView struct {
 	u       *App
-	list    *widget.List
+	list    *fkList
 	empty   *widget.Label
 	removed *widget.Label // contexts the last command removed
 	obj     fyne.CanvasObject
@@ -45,7 +45,7 @@ func newContextsView(u *App) *contextsView {
 	v := &contextsView{u: u, tall: map[int]bool{}}
 	v.empty = widget.NewLabel("No contexts yet: Step (F10) or Run all (F5).")
 	v.empty.Wrapping = fyne.TextWrapWord
-	v.list = widget.NewList(func() int { return len(u.ctl.Contexts) },
+	v.list = newFKList(u, func() int { return len(u.ctl.Contexts) },
 		func() fyne.CanvasObject {
 			dot := canvas.NewCircle(color.White)
 			name := widget.NewLabelWithStyle("context name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -69,6 +69,7 @@ type Controller struct {
 	Log         []engine.LogEntry
 	Console     []ConsoleLine
 	Errors      []engine.ErrorRecord // every error seen, in order
+	ErrBase     int                  // Errors[ErrBase:] are the current load's (a reload starts afresh)
 	Watches     []engine.WatchResult // watch expressions after the last command
 	Breakpoints map[string]bool      // step name -> stop before it
 
@@ -79,6 +80,12 @@ type Controller struct {
 	BusyFile  string // the last file finished
 	BusySince time.Time
 	Status    string // one line about the last command
+
+	// ReloadDiff is every context's globals before and after the last
+	// reload (nil when a step or command ran since, or none happened);
+	// ReloadWhy says what reloaded (Ctrl+R, a save, an edit on disk).
+	ReloadDiff *engine.ReloadDiff
+	ReloadWhy  string
 
 	// LastChanges says which contexts the last command created, removed,
 	// merged or split (nil when it changed none).
@@ -218,6 +225,7 @@ func (c *Controller) Open(dir string, opt engine.Options, done func(error)) {
 	c.Gen++
 	gen := c.Gen
 	c.Steps, c.Next, c.Contexts, c.Log, c.Console, c.Errors, c.Watches = nil, 0, nil, nil, nil, nil, nil
+	c.ReloadDiff, c.ReloadWhy, c.ErrBase = nil, "", 0
 	c.Report = engine.Report{}
 	c.Model, c.Mode, c.OpenErr, c.Detected = "", "", "", nil
 	if abs, err := filepath.Abs(dir); err == nil {
@@ -389,8 +397,14 @@ func (c *Controller) Do(cmd engine.Command, done func(engine.Result)) {
 		return
 	}
 	label := cmd.String()
+	switch cmd.Op {
+	case "reload", "edit":
+	default:
+		c.ReloadDiff = nil // the highlights follow this command now
+	}
 	c.begin(label)
 	gen := c.Gen
+	errsBefore := len(c.Errors)
 	c.enqueue(func() {
 		if c.sess == nil || int(c.curGen.Load()) != gen {
 			c.post(func() { c.end("") })
@@ -404,13 +418,35 @@ func (c *Controller) Do(cmd engine.Command, done func(engine.Result)) {
 			if res.Changes != nil || cmd.Op != "eval" {
 				c.LastChanges = res.Changes
 			}
-			c.end(statusOf(label, res))
+			c.end(c.statusAfter(label, res, errsBefore))
 			c.notify(ch)
 			if done != nil && gen == c.Gen {
 				done(res)
 			}
 		})
 	})
+}
+
+// statusAfter is the status line after a command: with errors, how many
+// (they are in Problems) rather than the first as if the load had failed
+// there; a fatal error is named.
+func (c *Controller) statusAfter(label string, res engine.Result, errsBefore int) string {
+	if res.OK || errsBefore > len(c.Errors) {
+		return statusOf(label, res)
+	}
+	errs := c.Errors[errsBefore:]
+	for _, e := range errs {
+		if e.Fatal {
+			return label + ": stopped by " + firstLine(engine.FormatError(e))
+		}
+	}
+	switch len(errs) {
+	case 0:
+		return statusOf(label, res)
+	case 1:
+		return label + ": done, 1 error — " + firstLine(res.Error)
+	}
+	return fmt.Sprintf("%s: done, %d errors (Problems, Ctrl+6)", label, len(errs))
 }
 
 func statusOf(label string, res engine.Result) string {
@@ -546,6 +582,7 @@ func (c *Controller) Stop() {
 
 // Step runs the next step.
 func (c *Controller) Step(done func(engine.Result)) {
+	c.ReloadDiff = nil
 	if c.Next >= len(c.Steps) && len(c.Steps) > 0 {
 		c.Status = "Every step has run: Reset or Reload to start again"
 		c.notify(ChangeBusy)
@@ -559,7 +596,10 @@ func (c *Controller) Step(done func(engine.Result)) {
 
 // RunAll runs the remaining steps, stopping before a step with a
 // breakpoint (except the one it starts at).
-func (c *Controller) RunAll(done func(engine.Result)) { c.runSteps(-1, "Run all", done) }
+func (c *Controller) RunAll(done func(engine.Result)) {
+	c.ReloadDiff = nil
+	c.runSteps(-1, "Run all", done)
+}
 
 // RunTo runs steps up to and including step index target (stopping early
 // at breakpoints).
@@ -568,6 +608,7 @@ func (c *Controller) RunTo(target int, done func(engine.Result)) {
 	if target >= 0 && target < len(c.Steps) {
 		name = c.Steps[target]
 	}
+	c.ReloadDiff = nil
 	c.runSteps(target, "Run to "+name, done)
 }
 
@@ -584,6 +625,7 @@ func (c *Controller) runSteps(target int, label string, done func(engine.Result)
 	}
 	c.begin(label)
 	gen := c.Gen
+	errsBefore := len(c.Errors)
 	c.stop.Store(false)
 	c.enqueue(func() {
 		if c.sess == nil || int(c.curGen.Load()) != gen {
@@ -604,7 +646,7 @@ func (c *Controller) runSteps(target int, label string, done func(engine.Result)
 				break
 			}
 			if n > 0 && bps[steps[next]] {
-				why = "stopped at breakpoint before " + steps[next]
+				why = "stopped at the breakpoint before " + steps[next] + " (F5 runs the rest)"
 				break
 			}
 			if c.stop.Load() {
@@ -622,7 +664,7 @@ func (c *Controller) runSteps(target int, label string, done func(engine.Result)
 		c.post(func() {
 			c.flush()
 			ch := c.apply(sn)
-			st := statusOf(label, res)
+			st := c.statusAfter(label, res, errsBefore)
 			if why != "" {
 				st = label + ": " + why
 			}
@@ -637,25 +679,86 @@ func (c *Controller) runSteps(target int, label string, done func(engine.Result)
 
 // Reset starts the folder afresh.
 func (c *Controller) Reset(done func(engine.Result)) {
-	c.Console, c.Errors = nil, nil
+	c.Console, c.Errors, c.ErrBase = nil, nil, 0
+	c.ReloadDiff, c.ReloadWhy = nil, ""
 	c.notify(ChangeConsole)
 	c.Do(engine.Command{Op: "reset"}, done)
 }
 
 // Reload runs ReloadLua (all its steps, or stepwise up to a breakpoint).
-func (c *Controller) Reload(done func(engine.Result)) {
+func (c *Controller) Reload(done func(engine.Result)) { c.ReloadFor("Ctrl+R", done) }
+
+// ReloadFor runs ReloadLua because of why (shown with the changes), and
+// then collects every context's changes since the state before it.
+func (c *Controller) ReloadFor(why string, done func(engine.Result)) {
+	c.markReload()
+	c.ErrBase = len(c.Errors) // the problems are the reload's from now on
+	c.notify(ChangeConsole)
+	finish := func(r engine.Result) {
+		c.collectReload(why)
+		if done != nil {
+			done(r)
+		}
+	}
 	if len(c.Breakpoints) == 0 {
-		c.Do(engine.Command{Op: "reload"}, done)
+		c.Do(engine.Command{Op: "reload"}, finish)
 		return
 	}
 	c.Do(engine.Command{Op: "reload", Args: []any{"stepwise"}}, func(r engine.Result) {
 		if !r.OK {
-			if done != nil {
-				done(r)
-			}
+			finish(r)
 			return
 		}
-		c.RunAll(done)
+		c.runSteps(-1, "Reload ("+why+")", finish)
+	})
+}
+
+// EditFor runs `edit FILE` (the model reloads what holds the file) with
+// the changes collected as for a reload; notApplicable is called instead
+// of done when the model has no edit (then a ReloadFor is the way).
+func (c *Controller) EditFor(rel, why string, done func(engine.Result)) {
+	c.markReload()
+	c.RunLine("edit "+engine.FormatArg(rel), func(r engine.Result) {
+		if !r.OK && strings.Contains(r.Error, "does not apply") {
+			c.ReloadFor(why, done)
+			return
+		}
+		c.collectReload(why)
+		if done != nil {
+			done(r)
+		}
+	})
+}
+
+// CurrentErrors are the errors of the current load (since the folder
+// opened, the last reset or the last reload).
+func (c *Controller) CurrentErrors() []engine.ErrorRecord {
+	if c.ErrBase > len(c.Errors) {
+		c.ErrBase = 0
+	}
+	return c.Errors[c.ErrBase:]
+}
+
+// markReload snapshots every context as the "before" of a reload.
+func (c *Controller) markReload() {
+	c.ReloadDiff = nil
+	if c.HasSession() {
+		c.View(engine.Command{Op: "mark"}, func(engine.Result) {})
+	}
+}
+
+// collectReload fetches every context's changes since markReload.
+func (c *Controller) collectReload(why string) {
+	if !c.HasSession() {
+		return
+	}
+	c.View(engine.Command{Op: "since"}, func(r engine.Result) {
+		var rd engine.ReloadDiff
+		if !r.OK || decodeData(r.Data, &rd) != nil || !rd.Marked {
+			return
+		}
+		c.ReloadDiff, c.ReloadWhy = &rd, why
+		c.notify(ChangeGlobals)
 	})
 }
 

@@ -128,7 +128,7 @@ func (c *Controller) RestartEngine(replayUpTo int, done func(error)) {
 	}
 	c.begin("Restarting the engine")
 	gen := c.Gen
-	c.Console, c.Errors = nil, nil
+	c.Console, c.Errors, c.ErrBase = nil, nil, 0
 	c.notify(ChangeConsole)
 	c.enqueue(func() {
 		if int(c.curGen.Load()) != gen {

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"modscope/engine"
 	"modscope/ui/editor"
 )
 
@@ -34,7 +33,7 @@ type editorPane struct {
 	errLbl  *widget.Label
 	saveBtn *widget.Button
 	findBtn *widget.Button
-	live    *widget.Check
+	live    *fkCheck
 	obj     fyne.CanvasObject
 	errKey  string // the error currently marked
 }
@@ -59,7 +58,8 @@ func newEditorPane(u *App) *editorPane {
 	p.saveBtn.Disable()
 	p.findBtn = widget.NewButtonWithIcon("", theme.SearchIcon(), p.find)
 	p.findBtn.Importance = widget.LowImportance
-	p.live = widget.NewCheck("Reload on save", func(on bool) { u.app.Preferences().SetBool("liveReload", on) })
+	// Auto-reload: after a save here, and when files change on disk
+	p.live = newFKCheck(u, "Auto-reload", func(on bool) { u.app.Preferences().SetBool("liveReload", on) })
 	p.live.SetChecked(u.app.Preferences().BoolWithFallback("liveReload", true))
 	bar := container.NewBorder(nil, nil, widget.NewIcon(theme.FileTextIcon()),
 		container.NewHBox(p.pos, p.findBtn, p.live, p.saveBtn), p.title)
@@ -235,16 +235,7 @@ func (p *editorPane) liveReload() {
 	if !p.live.Checked || !c.HasSession() || c.Next == 0 || c.Busy > 0 || !strings.HasSuffix(p.path, ".lua") {
 		return
 	}
-	rel := p.rel()
-	if c.Model == engine.ModelAutorun {
-		c.Reload(nil)
-		return
-	}
-	c.RunLine("edit "+engine.FormatArg(rel), func(r engine.Result) {
-		if !r.OK && strings.Contains(r.Error, "does not apply") {
-			c.Reload(nil)
-		}
-	})
+	p.u.reloadFiles([]string{p.rel()}, "saved "+p.rel())
 }
 
 // markErrors marks the latest error that names the open file.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -23,19 +24,19 @@ import (
 type eventsView struct {
 	u *App
 
-	target  *widget.Select // event target context (sectors/scripts)
-	name    *widget.Entry
-	args    *widget.Entry
+	target  *fkSelect // event target context (sectors/scripts)
+	name    *fkEntry
+	args    *fkEntry
 	sendBtn *widget.Button
 	sendLbl *widget.Label
 
-	player, sector *widget.Entry
+	player, sector *fkEntry
 	joinBtn        *widget.Button
 	jumpBtn        *widget.Button
 	leaveBtn       *widget.Button
 	sectorsBox     *fyne.Container
 
-	entity *widget.Entry
+	entity *fkEntry
 	script *widget.SelectEntry
 	// scriptChoices are the script's drop-down choices: the folder's .lua files.
 	scriptChoices []string
@@ -43,19 +44,19 @@ type eventsView struct {
 	detachBtn     *widget.Button
 	policy        *widget.SelectEntry
 	policyBtn     *widget.Button
-	cbName        *widget.Entry
-	cbTarget      *widget.Entry
-	cbArgs        *widget.Entry
+	cbName        *fkEntry
+	cbTarget      *fkEntry
+	cbArgs        *fkEntry
 	cbBtn         *widget.Button
 	scriptsBox    *fyne.Container
 
-	advance    *widget.Entry
+	advance    *fkEntry
 	advanceBtn *widget.Button
 	line       *histEntry
 	lineBtn    *widget.Button
 	result     *widget.Label
 
-	history *widget.List
+	history *fkList
 	histSel int
 	obj     fyne.CanvasObject // the actions
 	histObj fyne.CanvasObject // the history
@@ -70,11 +71,11 @@ func bold(s string) *widget.Label {
 func newEventsView(u *App) *eventsView {
 	v := &eventsView{u: u, histSel: -1}
 
-	v.target = widget.NewSelect(nil, nil)
+	v.target = newFKSelect(u, nil, nil)
 	v.target.PlaceHolder = "context"
-	v.name = widget.NewEntry()
+	v.name = newFKEntry(u)
 	v.name.SetPlaceHolder("name, e.g. NewMap")
-	v.args = widget.NewEntry()
+	v.args = newFKEntry(u)
 	v.args.SetPlaceHolder(`arguments: "mars" 3`)
 	v.args.OnSubmitted = func(string) { v.send() }
 	v.name.OnSubmitted = func(string) { v.send() }
@@ -84,10 +85,10 @@ func newEventsView(u *App) *eventsView {
 	sendRow := container.NewBorder(nil, nil, v.target, v.sendBtn,
 		container.NewGridWithColumns(2, v.name, v.args))
 
-	v.player = widget.NewEntry()
+	v.player = newFKEntry(u)
 	v.player.SetText("p1")
 	v.player.SetPlaceHolder("player")
-	v.sector = widget.NewEntry()
+	v.sector = newFKEntry(u)
 	v.sector.SetText("alpha")
 	v.sector.SetPlaceHolder("sector")
 	v.joinBtn = widget.NewButton("Join", func() { v.run(join("join", v.player.Text)) })
@@ -97,7 +98,7 @@ func newEventsView(u *App) *eventsView {
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.joinBtn, v.jumpBtn, v.leaveBtn),
 			container.NewGridWithColumns(2, v.player, v.sector)))
 
-	v.entity = widget.NewEntry()
+	v.entity = newFKEntry(u)
 	v.entity.SetPlaceHolder("entity id")
 	v.entity.SetText("1")
 	v.script = widget.NewSelectEntry(nil)
@@ -107,11 +108,11 @@ func newEventsView(u *App) *eventsView {
 	v.policy = widget.NewSelectEntry(policies)
 	v.policy.SetPlaceHolder("policy")
 	v.policyBtn = widget.NewButton("Switch policy", func() { v.run(join("policy", v.policy.Text)) })
-	v.cbName = widget.NewEntry()
+	v.cbName = newFKEntry(u)
 	v.cbName.SetText("on_update")
-	v.cbTarget = widget.NewEntry()
+	v.cbTarget = newFKEntry(u)
 	v.cbTarget.SetPlaceHolder("target (all)")
-	v.cbArgs = widget.NewEntry()
+	v.cbArgs = newFKEntry(u)
 	v.cbArgs.SetPlaceHolder("args: 0.016")
 	v.cbBtn = widget.NewButton("Callback", func() {
 		parts := []string{"callback"}
@@ -130,7 +131,7 @@ func newEventsView(u *App) *eventsView {
 		container.NewBorder(nil, nil, nil, v.policyBtn, v.policy),
 		container.NewBorder(nil, nil, nil, v.cbBtn, container.NewGridWithColumns(3, v.cbName, v.cbTarget, v.cbArgs)))
 
-	v.advance = widget.NewEntry()
+	v.advance = newFKEntry(u)
 	v.advance.SetText("1000")
 	v.advanceBtn = widget.NewButtonWithIcon("Advance ms", theme.MediaFastForwardIcon(), func() { v.run(join("advance", v.advance.Text)) })
 	v.line = newHistEntry()
@@ -157,7 +158,7 @@ func newEventsView(u *App) *eventsView {
 		v.result,
 	)
 
-	v.history = widget.NewList(func() int { return len(u.ctl.Log) },
+	v.history = newFKList(u, func() int { return len(u.ctl.Log) },
 		func() fyne.CanvasObject {
 			ic := widget.NewIcon(theme.ConfirmIcon())
 			t := widget.NewLabel("event line")
@@ -399,28 +400,14 @@ func (v *eventsView) saveScript() {
 		return
 	}
 	text := v.u.ctl.Script()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, v.u.win)
-			return
+	v.u.saveDialog("Save history as event script", filepath.Base(v.u.ctl.Dir)+".events", nil, func(p string) error {
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return fmt.Errorf("save history: %w", err)
 		}
-		if w == nil {
-			return
-		}
-		defer w.Close()
-		if _, err := io.WriteString(w, text); err != nil {
-			dialog.ShowError(err, v.u.win)
-			return
-		}
-		v.u.ctl.Status = "Saved the history to " + w.URI().Path()
+		v.u.ctl.Status = "Saved the history to " + p
 		v.u.refreshHeader()
-	}, v.u.win)
-	d.SetFileName(filepath.Base(v.u.ctl.Dir) + ".events")
-	if l, err := listableURI(v.u.ctl.Dir); err == nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+		return nil
+	})
 }
 
 // replayScript plays an event script from a file.

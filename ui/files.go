@@ -18,7 +18,7 @@ import (
 type filesView struct {
 	u    *App
 	root string
-	tree *widget.Tree
+	tree *fkTree
 	obj  fyne.CanvasObject
 	kids map[string][]string
 	dirs map[string]bool
@@ -26,7 +26,7 @@ type filesView struct {
 
 func newFilesView(u *App) *filesView {
 	v := &filesView{u: u, kids: map[string][]string{}, dirs: map[string]bool{"": true}}
-	v.tree = widget.NewTree(v.children, func(id string) bool { return v.dirs[id] },
+	v.tree = newFKTree(u, v.children, func(id string) bool { return v.dirs[id] },
 		func(branch bool) fyne.CanvasObject {
 			return container.NewHBox(widget.NewIcon(theme.FileIcon()), widget.NewLabel("file name"))
 		},

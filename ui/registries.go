@@ -19,7 +19,7 @@ import (
 type registriesView struct {
 	u     *App
 	head  *widget.Label
-	tree  *widget.Tree
+	tree  *fkTree
 	kids  map[string][]string
 	text  map[string]string
 	where map[string]string
@@ -32,7 +32,7 @@ func newRegistriesView(u *App) *registriesView {
 	v.clearData()
 	v.head = widget.NewLabel("Registries of the selected context: handlers, classes, threads, players, attachments.")
 	v.head.Truncation = fyne.TextTruncateEllipsis
-	v.tree = widget.NewTree(
+	v.tree = newFKTree(u,
 		func(id string) []string { return v.kids[id] },
 		func(id string) bool { return len(v.kids[id]) > 0 || id == "" },
 		func(bool) fyne.CanvasObject {

@@ -15,7 +15,7 @@ import (
 // breakpoints, and the buttons that run them.
 type stepperView struct {
 	u        *App
-	list     *widget.List
+	list     *fkList
 	sel      int // selected step, -1 none
 	bar      *widget.ProgressBar
 	stepBtn  *widget.Button
@@ -25,12 +25,13 @@ type stepperView struct {
 	loadBtn  *widget.Button
 	stopBtn  *widget.Button
 	info     *widget.Label
+	doc      *widget.Label // what the selected (else the next) step does
 	obj      fyne.CanvasObject
 }
 
 func newStepperView(u *App) *stepperView {
 	v := &stepperView{u: u, sel: -1}
-	v.list = widget.NewList(func() int { return len(u.ctl.Steps) },
+	v.list = newFKList(u, func() int { return len(u.ctl.Steps) },
 		func() fyne.CanvasObject {
 			bp := widget.NewButtonWithIcon("", theme.RadioButtonIcon(), nil)
 			bp.Importance = widget.LowImportance
@@ -89,8 +90,8 @@ func newStepperView(u *App) *stepperView {
 			info.Refresh()
 			b.Refresh()
 		})
-	v.list.OnSelected = func(i widget.ListItemID) { v.sel = i; v.refreshButtons() }
-	v.list.OnUnselected = func(widget.ListItemID) { v.sel = -1; v.refreshButtons() }
+	v.list.OnSelected = func(i widget.ListItemID) { v.sel = i; v.refreshButtons(); v.refreshDoc() }
+	v.list.OnUnselected = func(widget.ListItemID) { v.sel = -1; v.refreshButtons(); v.refreshDoc() }
 
 	v.stepBtn = widget.NewButtonWithIcon("Step", theme.MediaSkipNextIcon(), v.step)
 	v.stepBtn.Importance = widget.HighImportance
@@ -105,14 +106,23 @@ func newStepperView(u *App) *stepperView {
 		}
 		return fmt.Sprintf("%d of %d steps", u.ctl.Next, len(u.ctl.Steps))
 	}
-	v.info = widget.NewLabel("F10 step · F5 run all (stops at ● breakpoints) · Ctrl+R reload")
+	v.info = widget.NewLabel("F10 step · F5 run all (stops at ● breakpoints) · Ctrl+F10 run to selected · Ctrl+R reload · Ctrl+. stop")
 	v.info.SizeName = theme.SizeNameCaptionText
 	v.info.Truncation = fyne.TextTruncateEllipsis
 	title := widget.NewLabelWithStyle("Steps", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.stopBtn = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), u.ctl.Stop)
-	buttons := container.NewGridWithColumns(3, v.stepBtn, v.runToBtn, v.runBtn, v.resetBtn, v.loadBtn, v.stopBtn)
-	top := container.NewVBox(container.NewBorder(nil, nil, title, nil, v.bar), buttons)
-	v.obj = container.NewBorder(top, v.info, nil, nil, v.list)
+	// one row (room for the steps): Step with its name, the rest icons
+	for _, b := range []*widget.Button{v.runToBtn, v.runBtn, v.resetBtn, v.loadBtn, v.stopBtn} {
+		b.SetText("")
+	}
+	buttons := container.NewHBox(v.stepBtn, v.runBtn, v.runToBtn, v.resetBtn, v.loadBtn, v.stopBtn)
+	top := container.NewBorder(nil, nil, title, buttons, v.bar)
+	v.doc = widget.NewLabel("")
+	v.doc.Wrapping = fyne.TextWrapWord
+	v.doc.SizeName = theme.SizeNameCaptionText
+	docScroll := container.NewVScroll(v.doc)
+	docScroll.SetMinSize(fyne.NewSize(0, 52))
+	v.obj = container.NewBorder(top, container.NewVBox(docScroll, v.info), nil, nil, v.list)
 	v.refreshButtons()
 	return v
 }
@@ -148,10 +158,25 @@ func (v *stepperView) refresh() {
 		v.bar.SetValue(0)
 	}
 	v.list.Refresh()
+	v.refreshDoc()
 	if c.Next < len(c.Steps) && c.Busy > 0 {
 		v.list.ScrollTo(c.Next)
 	}
 	v.refreshButtons()
+}
+
+// refreshDoc says what the selected step (else the next one) does.
+func (v *stepperView) refreshDoc() {
+	c := v.u.ctl
+	i := v.sel
+	if i < 0 || i >= len(c.Steps) {
+		i = min(c.Next, len(c.Steps)-1) // the next step, or the last one run
+	}
+	if i < 0 || i >= len(c.Steps) {
+		v.doc.SetText("")
+		return
+	}
+	v.doc.SetText(c.Steps[i] + ": " + stepDoc(c.Steps[i]))
 }
 
 func (v *stepperView) refreshButtons() {

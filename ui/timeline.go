@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"golang.org/x/image/font"
@@ -115,7 +115,7 @@ type timelineView struct {
 	rows      []tlRow
 	total     float64
 	withFiles bool
-	list      *widget.List
+	list      *fkList
 	head      *widget.Label
 	obj       fyne.CanvasObject
 }
@@ -124,7 +124,7 @@ func newTimelineView(u *App) *timelineView {
 	v := &timelineView{u: u, withFiles: true}
 	v.head = widget.NewLabel("Nothing has run yet.")
 	v.head.Truncation = fyne.TextTruncateEllipsis
-	v.list = widget.NewList(func() int { return len(v.rows) },
+	v.list = newFKList(u, func() int { return len(v.rows) },
 		func() fyne.CanvasObject {
 			name := widget.NewLabel("step name")
 			name.Truncation = fyne.TextTruncateEllipsis
@@ -186,7 +186,7 @@ func newTimelineView(u *App) *timelineView {
 		}
 		v.list.UnselectAll()
 	}
-	files := widget.NewCheck("Files", func(on bool) { v.withFiles = on; v.refresh() })
+	files := newFKCheck(u, "Files", func(on bool) { v.withFiles = on; v.refresh() })
 	files.SetChecked(true)
 	export := widget.NewButtonWithIcon("Export PNG…", theme.DownloadIcon(), v.export)
 	v.obj = container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(files, export), v.head), nil, nil, nil, v.list)
@@ -254,26 +254,14 @@ func (v *timelineView) export() {
 		dialog.ShowError(err, v.u.win)
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, v.u.win)
-			return
+	v.u.saveDialog("Export timeline as PNG", filepath.Base(v.u.ctl.Dir)+"-timeline.png", []string{".png"}, func(p string) error {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return fmt.Errorf("export timeline: %w", err)
 		}
-		if w == nil {
-			return
-		}
-		defer w.Close()
-		if _, err := w.Write(data); err != nil {
-			dialog.ShowError(err, v.u.win)
-			return
-		}
-		v.u.ctl.Status = "Exported the timeline to " + w.URI().Path()
+		v.u.ctl.Status = "Exported the timeline to " + p
 		v.u.refreshHeader()
-	}, v.u.win)
-	d.SetFileName(filepath.Base(v.u.ctl.Dir) + "-timeline.png")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+		return nil
+	})
 }
 
 // PNG draws the timeline (as shown: with or without files) as a PNG.

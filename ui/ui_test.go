@@ -70,6 +70,7 @@ func newHarness(t *testing.T) *harness {
 		cb(i)
 	}
 	t.Cleanup(func() {
+		u.stopWatch()
 		u.ctl.Close()
 		p.drain()
 	})
@@ -166,7 +167,7 @@ func TestAutorunFlow(t *testing.T) {
 		h.waitFor("the step to run", func() bool { return u.ctl.Busy == 0 && u.ctl.Next == before+1 })
 		h.idle()
 		for id, st := range u.globals.diff {
-			if st == "added" && u.globals.nodes[id] != nil {
+			if st == "added" && u.globals.nodes[id] != nil && u.globals.isGameGlobal(id) {
 				highlighted = id
 			}
 		}

@@ -15,7 +15,8 @@ import (
 
 func init() { engine.RegisterModel(engine.ModelAutorun, New) }
 
-// The steps, in the order of ENGINE.md §2.
+// The steps, in the engine's order (CommonLua/Core/autorun.lua, classes.lua,
+// Dlc.lua's LoadData, Mod.lua's ContinueModsReloadItems; docs/autorun.md).
 const (
 	StepEnv       = "Lua environment"
 	StepExports   = "Engine exports"
@@ -25,23 +26,46 @@ const (
 	StepCommon    = "CommonLua"
 	StepClasses   = "CommonLua/Classes"
 	StepUI        = "CommonLua/UI"
+	StepX         = "CommonLua/X"
+	StepGed       = "CommonLua/Ged"
 	StepPlatforms = "CommonLua/Platforms"
 	StepGame      = "Game Lua"
 	StepDLC       = "DLC Lua"
 	StepMods      = "Mod Lua"
-	StepPost      = "Post load"
-	StepData      = "Data"
-	StepReload    = "ReloadLua"
-	StepUnmount   = "Unmount Lua folders"
+	// Msg("Autorun"): its first handler builds the classes, one message a step.
+	StepClassesGenerate    = "ClassesGenerate"
+	StepClassesPreprocess  = "ClassesPreprocess"
+	StepClassesPostprocess = "ClassesPostprocess"
+	StepClassesBuilt       = "ClassesBuilt"
+	StepClassesPostBuilt   = "ClassesPostBuilt"
+	StepAutorun            = "Autorun" // the other Autorun handlers; the last ends Loading and sends Start
+	StepAutorunEnd         = "AutorunEnd"
+	// LoadData.
+	StepDataLoading     = "DataLoading"
+	StepData            = "Data"
+	StepDataPreprocess  = "DataPreprocess"
+	StepDataPostprocess = "DataPostprocess"
+	StepDataLoaded      = "DataLoaded"
+	// ContinueModsReloadItems.
+	StepModItems        = "Mod items"
+	StepApplyModOptions = "ApplyModOptions"
+	StepModsReloaded    = "ModsReloaded"
+	StepReload          = "ReloadLua"
+	StepUnmount         = "Unmount Lua folders"
 )
 
 // FirstLoadSteps are the steps of the first load.
 var FirstLoadSteps = []string{StepEnv, StepExports, StepBegin, StepMsg, StepCore,
-	StepCommon, StepClasses, StepUI, StepPlatforms, StepGame, StepDLC, StepMods, StepPost, StepData}
+	StepCommon, StepClasses, StepUI, StepX, StepGed, StepPlatforms, StepGame, StepDLC, StepMods,
+	StepClassesGenerate, StepClassesPreprocess, StepClassesPostprocess, StepClassesBuilt, StepClassesPostBuilt, StepAutorun,
+	StepDataLoading, StepData, StepDataPreprocess, StepDataPostprocess, StepDataLoaded,
+	StepModItems, StepApplyModOptions, StepModsReloaded}
 
 // ReloadSteps are the steps of ReloadLua.
 var ReloadSteps = []string{StepReload, StepBegin, StepMsg, StepCore,
-	StepCommon, StepClasses, StepUI, StepPlatforms, StepGame, StepDLC, StepMods, StepPost, StepUnmount}
+	StepCommon, StepClasses, StepUI, StepX, StepGed, StepPlatforms, StepGame, StepDLC, StepMods,
+	StepClassesGenerate, StepClassesPreprocess, StepClassesPostprocess, StepClassesBuilt, StepClassesPostBuilt, StepAutorun,
+	StepAutorunEnd, StepUnmount}
 
 // The core runtime's Lua chunks, run in step "Msg" (msg.lua) and step
 // "Core library" (the rest, in this order).
@@ -49,7 +73,7 @@ var ReloadSteps = []string{StepReload, StepBegin, StepMsg, StepCore,
 //go:embed core/*.lua
 var coreFS embed.FS
 
-var coreChunks = []string{"lib.lua", "threads.lua", "const.lua", "classes.lua", "post.lua"}
+var coreChunks = []string{"lib.lua", "threads.lua", "const.lua", "classes.lua", "mods.lua", "post.lua"}
 
 // coreSource is the chunk-name prefix of the core runtime: provenance and
 // handler positions skip it to name the game file that called in.
@@ -67,6 +91,11 @@ type Model struct {
 	next      int
 	firstLoad bool // the first load has not finished Post load yet
 	reloads   int
+	// luaReloads counts reloads Lua asked for (ReloadLua()) one after
+	// the other, without a load that ended without asking: a file that
+	// calls ReloadLua() while it loads would reload for ever.
+	luaReloads  int
+	reloadWhere string // where ReloadLua() was called last
 
 	mu         sync.Mutex // guards what Registries and ClassCount read
 	c          *engine.Context
@@ -77,7 +106,7 @@ type Model struct {
 	// Owner-goroutine state (touched only inside c.Do).
 	core, prim    *lua.LTable
 	envs          map[string]*lua.LTable // mod id -> environment
-	loaded        map[string]bool        // mod ids whose code ran once
+	modDefs       map[string]lua.LValue  // mod id -> its ModDef object (CurrentModDef)
 	handlerDepth  int
 	realTime      int64
 	gameTime      int64
@@ -92,8 +121,11 @@ type Model struct {
 
 // New builds the model on an opened folder; nothing runs until a step.
 func New(h *engine.Host) (engine.Model, error) {
-	m := &Model{h: h, g: h.Game, firstLoad: true, envs: map[string]*lua.LTable{},
-		loaded: map[string]bool{}, rng: rand.New(rand.NewSource(1))}
+	if HasShippedLoader(h.Game) {
+		return newShipped(h) // the game's own loader drives the load (shipped.go)
+	}
+	m := &Model{h: h, g: h.Game, firstLoad: true, envs: map[string]*lua.LTable{}, modDefs: map[string]lua.LValue{},
+		rng: rand.New(rand.NewSource(1))}
 	m.steps = append([]string(nil), FirstLoadSteps...)
 	return m, nil
 }
@@ -158,7 +190,9 @@ func (m *Model) RunStep() engine.StepOutcome {
 		}
 		if m.reloadPending {
 			m.reloadPending = false
-			m.insertReload()
+			m.luaReload()
+		} else if m.next >= len(m.steps) {
+			m.luaReloads = 0
 		}
 	})
 	if err != nil {
@@ -185,10 +219,7 @@ func (m *Model) runStep(L *lua.LState, name string) engine.StepOutcome {
 	case StepExports:
 		m.exportEngine(L)
 	case StepBegin:
-		c.SetGlobalRaw("Loading", lua.LTrue)
-		if m.firstLoad {
-			c.SetGlobalRaw("FirstLoad", lua.LTrue)
-		}
+		m.beginAutorun(L)
 	case StepMsg:
 		c.ClearHandlers("")
 		m.runCore(L, "msg.lua")
@@ -197,29 +228,65 @@ func (m *Model) runStep(L *lua.LState, name string) engine.StepOutcome {
 			m.runCore(L, f)
 		}
 	case StepCommon:
-		m.execAll(direct(m.g.ListLua("CommonLua"), "CommonLua"), nil)
-	case StepClasses:
-		m.execAll(m.g.ListLua("CommonLua/Classes"), nil)
-	case StepUI:
-		m.execAll(m.g.ListLua("CommonLua/UI"), nil)
+		m.run(dofolderFilesOrder(m.g, "CommonLua"), nil)
+	case StepClasses, StepUI, StepX, StepGed:
+		m.run(dofolderOrder(m.g, name), nil)
 	case StepPlatforms:
 		for _, p := range m.g.SubDirs("CommonLua/Platforms") {
 			if lua.LVAsBool(m.platform().RawGetString(p)) {
-				m.execAll(m.g.ListLua("CommonLua/Platforms/"+p), nil)
+				m.run(dofolderOrder(m.g, "CommonLua/Platforms/"+p), nil)
 			}
 		}
 	case StepGame:
-		m.execAll(m.g.ListLua("Lua"), nil)
+		m.run(dofolderOrder(m.g, "Lua"), nil)
 	case StepDLC:
 		for _, d := range m.g.SubDirs("DLC") {
-			m.execAll(m.g.ListLua(path.Join("DLC", d, "Code")), nil)
+			m.run(dofolderOrder(m.g, path.Join("DLC", d, "Code")), nil)
 		}
 	case StepMods:
 		m.loadMods(L)
-	case StepPost:
-		return m.postLoad(L)
+	case StepClassesGenerate:
+		// Msg("Autorun") is sent; its first handler builds the classes.
+		m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: c.Name, Step: name,
+			Message: &engine.MessageRecord{Name: "Autorun", Context: c.Name, Step: name, Handlers: len(c.HandlersOf("Autorun")) + 2}}) // + the class builder and autorun.lua's last handler
+		m.callCore("classes_generate")
+	case StepClassesPreprocess:
+		m.callCore("classes_preprocess")
+	case StepClassesPostprocess:
+		m.callCore("classes_postprocess")
+	case StepClassesBuilt:
+		m.callCore("classes_built_msg")
+	case StepClassesPostBuilt:
+		m.callCore("classes_postbuilt")
+	case StepAutorun:
+		return m.autorunHandlers(L)
+	case StepAutorunEnd:
+		m.sendAndClear(L, "AutorunEnd")
+	case StepDataLoading:
+		// The account storage is loaded before LoadDlcs (WaitLoadAccountStorage).
+		if v := c.GetGlobal("AccountStorage"); v == lua.LNil || v == lua.LFalse {
+			c.AssignGlobalAt("AccountStorage", L.CreateTable(0, 0), "[engine] account storage")
+		}
+		m.sendAndClear(L, name)
+	case StepDataPreprocess, StepDataPostprocess:
+		m.sendAndClear(L, name)
 	case StepData:
-		return m.loadData(L)
+		m.run(dofolderFilesOrder(m.g, "CommonLua/Data"), nil)
+		m.run(dofolderFoldersOrder(m.g, "CommonLua/Data"), nil)
+		m.run(dofolderOrder(m.g, "Data"), nil)
+		for _, d := range m.g.SubDirs("DLC") {
+			m.run(dofolderOrder(m.g, path.Join("DLC", d, "Presets")), nil)
+		}
+	case StepDataLoaded:
+		m.sendAndClear(L, name)
+		c.AssignGlobalAt("DataLoaded", lua.LTrue, "Dlc.lua (LoadData)")
+	case StepModItems:
+		m.loadModItems(L)
+	case StepApplyModOptions:
+		m.applyModOptions(L)
+	case StepModsReloaded:
+		m.send(L, lua.LString("ModsReloaded"))
+		m.loadLocTables()
 	case StepReload:
 		m.mount()
 		m.send(L, lua.LString("ReloadLua"))
@@ -232,21 +299,31 @@ func (m *Model) runStep(L *lua.LState, name string) engine.StepOutcome {
 	return engine.StepOutcome{}
 }
 
-// direct keeps the files directly inside folder.
-func direct(files []string, folder string) []string {
-	var out []string
+// run runs the files of a folder walk, passing __load.lua its folder.
+func (m *Model) run(files []loadFile, env *lua.LTable) {
 	for _, f := range files {
-		if !strings.Contains(strings.TrimPrefix(f, folder+"/"), "/") {
-			out = append(out, f)
+		var args []lua.LValue
+		if f.Arg != "" {
+			args = []lua.LValue{lua.LString(f.Arg)}
 		}
+		m.c.ExecFileArgs(f.Path, env, args)
 	}
-	return out
 }
 
-func (m *Model) execAll(files []string, env *lua.LTable) {
-	for _, f := range files {
-		m.c.ExecFile(f, env)
+// callCore calls a function of the core runtime from the host.
+func (m *Model) callCore(name string) {
+	f := m.coreFn(name)
+	if f == nil {
+		m.c.AddError(engine.ErrorRecord{File: coreSource + "classes.lua", Message: "core runtime: " + name + " is missing (step \"Core library\" did not run)"})
+		return
 	}
+	m.c.Call(f, nil, coreSource+name)
+}
+
+// sendAndClear is the engine's Msg(name) followed by MsgClear(name).
+func (m *Model) sendAndClear(L *lua.LState, name string) {
+	m.send(L, lua.LString(name))
+	m.c.ClearHandlers(name)
 }
 
 // createContext makes main (first load) and reads the mods.
@@ -273,31 +350,35 @@ func (m *Model) createContext() error {
 // compiled (and a reopen finds them in the disk cache).
 func (m *Model) precompile(first bool) {
 	var files []string
-	files = append(files, direct(m.g.ListLua("CommonLua"), "CommonLua")...)
-	files = append(files, m.g.ListLua("CommonLua/Classes")...)
-	files = append(files, m.g.ListLua("CommonLua/UI")...)
+	files = append(files, paths(dofolderFilesOrder(m.g, "CommonLua"))...)
+	for _, d := range []string{StepClasses, StepUI, StepX, StepGed} {
+		files = append(files, paths(dofolderOrder(m.g, d))...)
+	}
 	for _, p := range m.g.SubDirs("CommonLua/Platforms") {
 		if m.platformOn(p) {
-			files = append(files, m.g.ListLua("CommonLua/Platforms/"+p)...)
+			files = append(files, paths(dofolderOrder(m.g, "CommonLua/Platforms/"+p))...)
 		}
 	}
-	files = append(files, m.g.ListLua("Lua")...)
+	files = append(files, paths(dofolderOrder(m.g, "Lua"))...)
 	for _, d := range m.g.SubDirs("DLC") {
-		files = append(files, m.g.ListLua(path.Join("DLC", d, "Code"))...)
+		files = append(files, paths(dofolderOrder(m.g, path.Join("DLC", d, "Code")))...)
 	}
 	for _, d := range m.modList() {
-		if opt := path.Join(d.Folder, "options.lua"); m.g.Exists(opt) {
-			files = append(files, opt)
-		}
-		for _, f := range d.Code {
+		for _, f := range codeOrder(d.Code) {
 			files = append(files, path.Join(d.Folder, f))
 		}
 	}
 	if first {
-		files = append(files, m.g.ListLua("CommonLua/Data")...)
-		files = append(files, m.g.ListLua("Data")...)
+		files = append(files, paths(dofolderFilesOrder(m.g, "CommonLua/Data"))...)
+		files = append(files, paths(dofolderFoldersOrder(m.g, "CommonLua/Data"))...)
+		files = append(files, paths(dofolderOrder(m.g, "Data"))...)
 		for _, d := range m.g.SubDirs("DLC") {
-			files = append(files, m.g.ListLua(path.Join("DLC", d, "Presets"))...)
+			files = append(files, paths(dofolderOrder(m.g, path.Join("DLC", d, "Presets")))...)
+		}
+		for _, d := range m.modList() {
+			if it := path.Join(d.Folder, "items.lua"); m.g.Exists(it) {
+				files = append(files, it)
+			}
 		}
 	}
 	go m.g.Precompile(files)
@@ -324,6 +405,64 @@ func (m *Model) mount() {
 	m.mu.Lock()
 	m.mods, m.problems = mods, probs
 	m.mu.Unlock()
+}
+
+// beginAutorun is step "autorun.lua begins": Loading is true; on the first
+// load FirstLoad is true and the revision globals are set as the engine's
+// _LuaRevision.lua sets them (a folder's own _LuaRevision.lua then runs).
+func (m *Model) beginAutorun(L *lua.LState) {
+	c := m.c
+	c.AssignGlobalAt("Loading", lua.LTrue, "autorun.lua")
+	if !m.firstLoad {
+		return
+	}
+	c.AssignGlobalAt("FirstLoad", lua.LTrue, "autorun.lua")
+	rev := m.luaRevision()
+	build := m.g.Settings.Autorun.BuildVersion
+	if build == "" {
+		build = fmt.Sprint(rev)
+	}
+	for _, g := range []struct {
+		name string
+		v    lua.LValue
+	}{
+		{"ReloadForDlc", lua.LFalse},
+		{"LuaRevision", lua.LNumber(rev)},
+		{"OrgLuaRevision", lua.LNumber(rev)},
+		{"AssetsRevision", lua.LNumber(rev)},
+		{"BuildVersion", lua.LString(build)},
+		{"BuildBranch", lua.LFalse},
+	} {
+		c.AssignGlobalAt(g.name, g.v, "_LuaRevision.lua")
+	}
+	if m.g.Exists("_LuaRevision.lua") {
+		m.c.ExecFile("_LuaRevision.lua", nil)
+	}
+}
+
+// defaultLuaRevision is the revision when neither modscope.toml nor the
+// installed mods suggest one.
+const defaultLuaRevision = 1000000
+
+// luaRevision is modscope.toml's lua_revision, else the newest revision an
+// installed mod says it needs or was saved with (so that version checks
+// pass as in the game the mods were made for), else defaultLuaRevision.
+func (m *Model) luaRevision() int {
+	if r := m.g.Settings.Autorun.LuaRevision; r > 0 {
+		return r
+	}
+	best := 0
+	for _, d := range m.modList() {
+		for _, k := range []string{"lua_revision", "saved_with_revision"} {
+			if f, ok := d.Props[k].(float64); ok && int(f) > best && f < 1e9 {
+				best = int(f)
+			}
+		}
+	}
+	if best > 0 {
+		return best
+	}
+	return defaultLuaRevision
 }
 
 // setupEnvironment is step 1: base functions and the Platform table.
@@ -392,57 +531,40 @@ func (m *Model) send(L *lua.LState, name lua.LValue, args ...lua.LValue) {
 	m.c.Call(fn, append([]lua.LValue{name}, args...), "Msg")
 }
 
-// postLoad is step 10: Msg("Autorun"), whose very last handler ends
-// Loading and, on the first load, FirstLoad, then sends Start.
-func (m *Model) postLoad(L *lua.LState) engine.StepOutcome {
+// autorunHandlers runs the rest of Msg("Autorun") (the class builder was
+// its first handler): the core's, the game's and the mods' handlers, then
+// the very last one (autorun.lua's), which clears Autorun, ends Loading
+// and, on the first load, FirstLoad, sends Start and clears it.
+func (m *Model) autorunHandlers(L *lua.LState) engine.StepOutcome {
 	c := m.c
 	first := m.firstLoad
 	last := L.NewFunction(func(L *lua.LState) int {
+		c.ClearHandlers("Autorun")
 		c.AssignGlobalAt("Loading", lua.LFalse, "autorun.lua")
 		if first {
 			c.AssignGlobalAt("FirstLoad", lua.LFalse, "autorun.lua")
-			for _, env := range m.envs {
-				env.RawSetString("FirstLoad", lua.LFalse)
-			}
 			if fn := m.core.RawGetString("Msg"); fn != lua.LNil {
 				c.CallIn(L, fn, []lua.LValue{lua.LString("Start")}, "Msg")
 			}
 		}
+		c.ClearHandlers("Start")
 		return 0
 	})
 	c.AddHandler("Autorun", last, "autorun.lua (end)")
-	m.send(L, lua.LString("Autorun"))
+	hs := c.HandlersOf("Autorun")
+	run := L.NewFunction(func(L *lua.LState) int {
+		m.handlerDepth++
+		for _, h := range hs {
+			c.CallHandler(L, h.Fn, nil, h.Where)
+		}
+		m.handlerDepth--
+		return 0
+	})
+	c.Call(run, nil, "Msg(\"Autorun\")")
 	for _, env := range m.envs {
 		env.RawSetString("FirstLoad", lua.LFalse)
 	}
 	m.firstLoad = false
-	return engine.StepOutcome{}
-}
-
-// loadData is step 11 (first load only).
-func (m *Model) loadData(L *lua.LState) engine.StepOutcome {
-	m.execAll(m.g.ListLua("CommonLua/Data"), nil)
-	m.execAll(m.g.ListLua("Data"), nil)
-	for _, d := range m.g.SubDirs("DLC") {
-		m.execAll(m.g.ListLua(path.Join("DLC", d, "Presets")), nil)
-	}
-	m.send(L, lua.LString("DataLoaded"))
-	// Account storage is loaded.
-	if v := m.c.GetGlobal("AccountStorage"); v == lua.LNil || v == lua.LFalse {
-		m.c.SetGlobalRaw("AccountStorage", L.CreateTable(0, 0))
-	}
-	// Then each mod's localization tables.
-	for _, d := range m.modList() {
-		for _, f := range d.Loctables {
-			p := path.Join(d.Folder, f)
-			if _, err := m.g.ReadFile(p); err != nil {
-				m.c.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
-					Message: fmt.Sprintf("mod %s: localization table %s: %v", d.ID, f, err)})
-				continue
-			}
-			m.h.Emit(engine.Event{Kind: engine.EventRead, Context: m.c.Name, Step: StepData, Text: p})
-		}
-	}
 	return engine.StepOutcome{}
 }
 
@@ -452,23 +574,41 @@ func (m *Model) modList() []*ModDef {
 	return append([]*ModDef(nil), m.mods...)
 }
 
-// loadMods is step 9: every enabled mod in dependency order, each in its
-// own environment: options.lua, then the files of its code list.
+// codeOrder is the order ModDef:LoadCode runs a mod's code list: the files
+// outside Code/ first (classes generated from presets), then those in
+// Code/, each in list order.
+func codeOrder(code []string) []string {
+	var first, later []string
+	for _, f := range code {
+		if strings.HasPrefix(f, "Code/") {
+			later = append(later, f)
+		} else {
+			first = append(first, f)
+		}
+	}
+	return append(first, later...)
+}
+
+// loadMods is step "Mod Lua" (ModsLoadCode): every enabled mod in
+// dependency order, each in its own environment, the files of its code
+// list in the engine's order.
 func (m *Model) loadMods(L *lua.LState) {
 	m.mu.Lock()
 	probs := append([]modProblem(nil), m.problems...)
 	m.mu.Unlock()
 	for _, p := range probs {
+		if p.Note {
+			m.c.Print("info", p.Msg)
+			continue
+		}
 		m.c.AddError(engine.ErrorRecord{File: p.File, Line: p.Line, Message: p.Msg})
 	}
-	for _, d := range m.modList() {
+	mods := m.modList()
+	m.c.RecordAssignments(modRefs(mods)) // conflicts (conflicts.go)
+	m.core.RawSetString("want_mod_classes", lua.LBool(len(mods) > 0))
+	for _, d := range mods {
 		env := m.modEnv(L, d)
-		env.RawSetString("FirstLoad", lua.LBool(!m.loaded[d.ID]))
-		m.loaded[d.ID] = true
-		if opt := path.Join(d.Folder, "options.lua"); m.g.Exists(opt) {
-			m.c.ExecFile(opt, env)
-		}
-		for _, f := range d.Code {
+		for _, f := range codeOrder(d.Code) {
 			p := path.Join(d.Folder, f)
 			if _, err := engine.CleanPath(p); err != nil || strings.HasPrefix(path.Clean(f), "../") || path.IsAbs(f) {
 				m.c.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
@@ -482,27 +622,115 @@ func (m *Model) loadMods(L *lua.LState) {
 			}
 			m.c.ExecFile(p, env)
 		}
+		env.RawSetString("FirstLoad", lua.LFalse)
 	}
 }
 
-// modEnv returns mod d's environment: it reads through to the globals and
-// writes into them, but has its own FirstLoad, CurrentModId, CurrentModPath
-// and CurrentModDef.
+// modEnv returns mod d's environment (LuaModEnv): it reads through to the
+// globals and writes into them, and has its own FirstLoad, _G,
+// CurrentModId, CurrentModPath, CurrentModDef, CurrentModOptions and
+// CurrentModStorageTable (core.mod_env).
 func (m *Model) modEnv(L *lua.LState, d *ModDef) *lua.LTable {
 	env := m.envs[d.ID]
 	if env == nil {
-		env = L.CreateTable(0, 4)
-		meta := L.CreateTable(0, 2)
+		env = L.CreateTable(0, 8)
+		meta := L.CreateTable(0, 3)
 		meta.RawSetString("__index", m.c.GlobalsProxy())
 		meta.RawSetString("__newindex", m.c.GlobalsProxy())
+		meta.RawSetString("__name", lua.LString("ModEnv"))
 		L.SetMetatable(env, meta)
 		m.envs[d.ID] = env
 	}
+	props := map[string]any{}
+	for k, v := range d.Props {
+		props[k] = v
+	}
+	props["id"] = d.ID
+	props["path"] = d.Folder + "/"
+	props["content_path"] = d.Folder + "/"
+	props["code"] = d.Code
+	def := engine.ToLua(L, props)
+	if mk, setup := m.coreFn("mod_def"), m.coreFn("mod_env"); mk != nil && setup != nil {
+		res, rec := m.c.Call(mk, []lua.LValue{def, env}, coreSource+"mods.lua")
+		if rec == nil && len(res) > 0 {
+			m.c.Call(setup, []lua.LValue{res[0], env}, coreSource+"mods.lua")
+			m.modDefs[d.ID] = res[0]
+			return env
+		}
+	}
 	env.RawSetString("CurrentModId", lua.LString(d.ID))
 	env.RawSetString("CurrentModPath", lua.LString(d.Folder+"/"))
-	env.RawSetString("CurrentModDef", engine.ToLua(L, map[string]any{"id": d.ID, "title": d.Title,
-		"version": d.Version, "path": d.Folder + "/", "code": d.Code}))
+	env.RawSetString("CurrentModDef", def)
 	return env
+}
+
+// loadModItems is step "Mod items" (ContinueModsReloadItems): each mod's
+// items.lua runs in the mod's environment and returns its ModItem objects;
+// option items give CurrentModOptions its defaults.
+func (m *Model) loadModItems(L *lua.LState) {
+	take := m.coreFn("mod_items")
+	for _, d := range m.modList() {
+		mod := m.modDefs[d.ID]
+		env := m.envs[d.ID]
+		if mod == nil || env == nil || take == nil {
+			continue
+		}
+		var items lua.LValue = L.CreateTable(0, 0)
+		if p := path.Join(d.Folder, "items.lua"); m.g.Exists(p) {
+			run, res := m.c.ExecFile(p, env)
+			if run.OK && len(res) > 0 {
+				items = res[0]
+			}
+		}
+		m.c.Call(take, []lua.LValue{mod, items}, coreSource+"mods.lua")
+	}
+}
+
+// applyModOptions sends ApplyModOptions(id) for each mod with options, in
+// load order.
+func (m *Model) applyModOptions(L *lua.LState) {
+	for _, d := range m.modList() {
+		mod, ok := m.modDefs[d.ID].(*lua.LTable)
+		if !ok {
+			continue
+		}
+		has := false
+		if f, isFn := L.GetField(mod, "HasOptions").(*lua.LFunction); isFn {
+			res, rec := m.c.Call(f, []lua.LValue{mod}, coreSource+"mods.lua")
+			has = rec == nil && len(res) > 0 && lua.LVAsBool(res[0])
+		}
+		if has {
+			m.send(L, lua.LString("ApplyModOptions"), lua.LString(d.ID))
+		}
+	}
+}
+
+// loadLocTables checks each mod's localization tables (ModsLoadLocTables):
+// those of its metadata and its ModItemLocTable items.
+func (m *Model) loadLocTables() {
+	for _, d := range m.modList() {
+		files := append([]string(nil), d.Loctables...)
+		if mod, ok := m.modDefs[d.ID].(*lua.LTable); ok {
+			if items, ok := mod.RawGetString("items").(*lua.LTable); ok {
+				for i := 1; i <= items.Len(); i++ {
+					if it, ok := items.RawGetInt(i).(*lua.LTable); ok && it.RawGetString("class") == lua.LString("ModItemLocTable") {
+						if f, ok := it.RawGetString("filename").(lua.LString); ok && f != "" {
+							files = append(files, string(f))
+						}
+					}
+				}
+			}
+		}
+		for _, f := range files {
+			p := path.Join(d.Folder, f)
+			if _, err := m.g.ReadFile(p); err != nil {
+				m.c.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
+					Message: fmt.Sprintf("mod %s: localization table %s: %v", d.ID, f, err)})
+				continue
+			}
+			m.h.Emit(engine.Event{Kind: engine.EventRead, Context: m.c.Name, Step: m.c.Step(), Text: p})
+		}
+	}
 }
 
 // Do implements engine.Model: reload, edit, msg, event and advance.
@@ -581,6 +809,26 @@ func (m *Model) insertReload() {
 	m.c.SetWatchdog(false)
 }
 
+// MaxLuaReloads bounds the reloads that Lua asks for one after the other
+// (containment.md): past it, ReloadLua() is an error and the load ends.
+const MaxLuaReloads = 8
+
+// luaReload inserts the reload Lua asked for, unless it asked during each
+// of the last MaxLuaReloads reloads; it reports whether it did (owner
+// goroutine).
+func (m *Model) luaReload() bool {
+	if m.luaReloads >= MaxLuaReloads {
+		file, line := splitWhere(m.reloadWhere)
+		m.c.AddError(engine.ErrorRecord{File: file, Line: line, Message: fmt.Sprintf(
+			"ReloadLua() was called during each of %d reloads in a row: the reload would never end; not reloaded again", MaxLuaReloads)})
+		m.luaReloads = 0
+		return false
+	}
+	m.luaReloads++
+	m.insertReload()
+	return true
+}
+
 // TakeReload reports (once) that Lua called ReloadLua() during a command;
 // the reload's steps are then next, and the session runs them.
 func (m *Model) TakeReload() bool {
@@ -592,8 +840,7 @@ func (m *Model) TakeReload() bool {
 	c.Do(func(*lua.LState) {
 		if m.reloadPending {
 			m.reloadPending = false
-			pending = true
-			m.insertReload()
+			pending = m.luaReload()
 		}
 	})
 	return pending

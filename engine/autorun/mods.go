@@ -97,10 +97,17 @@ func ReadModDef(src []byte, name string) (*ModDef, error) {
 	}
 	t, ok := L.Get(-1).(*lua.LTable)
 	if !ok {
-		return nil, fmt.Errorf("%s: metadata.lua must return PlaceObj(\"ModDef\", {...}), it returned %s", name, L.Get(-1).Type())
+		return nil, notModDef{fmt.Sprintf("%s: metadata.lua must return PlaceObj(\"ModDef\", {...}), it returned %s", name, L.Get(-1).Type())}
 	}
 	return modDefOf(t, name)
 }
+
+// notModDef is the error of a metadata.lua that returns no definition (a
+// mod its author disabled by commenting it out): the engine skips such a
+// folder without a word, and so modscope only notes it.
+type notModDef struct{ msg string }
+
+func (e notModDef) Error() string { return e.msg }
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -235,6 +242,7 @@ type modProblem struct {
 	File string // the mod's metadata.lua
 	Line int
 	Msg  string
+	Note bool // printed, not an error (the engine says nothing)
 }
 
 // discoverMods reads every Mods/<folder>/metadata.lua and orders the
@@ -248,6 +256,11 @@ func discoverMods(g *engine.Game) ([]*ModDef, []modProblem) {
 	for _, dir := range g.SubDirs("Mods") {
 		folder := path.Join("Mods", dir)
 		meta := path.Join(folder, "metadata.lua")
+		if !g.Exists(meta) {
+			// not a mod: the engine passes such folders by without a word
+			probs = append(probs, modProblem{File: meta, Note: true, Msg: fmt.Sprintf("folder %s has no metadata.lua: not a mod, skipped", folder)})
+			continue
+		}
 		src, err := g.ReadFile(meta)
 		if err != nil {
 			probs = append(probs, modProblem{File: meta, Msg: fmt.Sprintf("mod folder %s has no readable metadata.lua (%v); skipped", folder, err)})
@@ -255,7 +268,10 @@ func discoverMods(g *engine.Game) ([]*ModDef, []modProblem) {
 		}
 		d, err := ReadModDef(src, meta)
 		if err != nil {
-			probs = append(probs, problemOf(meta, err, "the mod is skipped"))
+			p := problemOf(meta, err, "the mod is skipped")
+			var nd notModDef
+			p.Note = errors.As(err, &nd)
+			probs = append(probs, p)
 			continue
 		}
 		d.Folder = folder

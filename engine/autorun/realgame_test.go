@@ -2,6 +2,8 @@ package autorun_test
 
 import (
 	"fmt"
+	"path"
+	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -36,8 +38,11 @@ func TestGeneratedGameRunsInStubMode(t *testing.T) {
 			do(t, s, "run")
 			rep := s.Report()
 			total := rep.Files.OK + rep.Files.Failed
-			if total != man.Executed {
-				t.Errorf("ran %d files, the generator expects %d", total, man.Executed)
+			// The generator writes Mods/*/options.lua, which the engine never
+			// runs (a mod's options are option items in items.lua).
+			options, _ := filepath.Glob(filepath.Join(dir, "Mods", "*", "options.lua"))
+			if total != man.Executed-len(options) {
+				t.Errorf("ran %d files, the generator expects %d (%d options.lua not run)", total, man.Executed-len(options), len(options))
 			}
 			if clean := float64(rep.Files.OK) / float64(total); clean < 0.99 && preset != "small" {
 				t.Errorf("only %.2f%% of the files ran cleanly", 100*clean)
@@ -47,15 +52,26 @@ func TestGeneratedGameRunsInStubMode(t *testing.T) {
 				got = append(got, fmt.Sprintf("%s:%d", e.File, e.Line))
 			}
 			for _, f := range man.Failures {
-				want = append(want, fmt.Sprintf("%s:%d", f.File, f.Line))
+				if path.Base(f.File) != "options.lua" {
+					want = append(want, fmt.Sprintf("%s:%d", f.File, f.Line))
+				}
 			}
 			sort.Strings(got)
 			sort.Strings(want)
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("failures at\n %v\nwant the planted ones\n %v", got, want)
 			}
-			if rep.Classes != man.Classes {
-				t.Errorf("built %d classes, the generator declared %d", rep.Classes, man.Classes)
+			// The core declares the ModItem classes when there are mods.
+			core := 0
+			if regs, ok := s.Do(engine.Command{Op: "registries", Args: []any{"main"}}).Data.(engine.Registries); ok {
+				for _, row := range regs.Model["classes"] {
+					if row["where"] == "[core]" {
+						core++
+					}
+				}
+			}
+			if rep.Classes != man.Classes+core {
+				t.Errorf("built %d classes, the generator declared %d (and the core %d)", rep.Classes, man.Classes, core)
 			}
 			t.Logf("%s: %d files (%d ok), %d classes, %d stubs, %.0f ms", preset, total, rep.Files.OK, rep.Classes, len(rep.Stubs), rep.Ms)
 		})

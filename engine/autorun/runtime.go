@@ -2,6 +2,7 @@ package autorun
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -30,7 +31,13 @@ func (m *Model) exportEngine(L *lua.LState) {
 		if name == lua.LNil {
 			L.RaiseError("OnMsg: the message name is nil")
 		}
+		if handler == lua.LNil {
+			return 0 // OnMsg.X = nil adds nothing (the engine appends nil to its list)
+		}
 		f, ok := handler.(*lua.LFunction)
+		if _, isStub := engine.IsStub(handler); isStub && !ok {
+			return 0 // stub mode: an engine function as handler (OnMsg.X = FlushLogFile) does nothing here
+		}
 		if !ok {
 			L.RaiseError("OnMsg.%s: a handler must be a function, got %s", engine.HandlerKey(name), handler.Type())
 		}
@@ -93,6 +100,27 @@ func (m *Model) exportEngine(L *lua.LState) {
 		c.AddError(engine.ErrorRecord{File: file, Line: line, Message: L.CheckString(2)})
 		return 0
 	})
+	fn("missing_parent", func(L *lua.LState) int {
+		// stub mode: an undefined parent is an engine class (engine/rootcause.go)
+		L.Push(lua.LBool(c.MissingParent(L.CheckString(1), L.CheckString(2), L.OptString(3, ""))))
+		return 1
+	})
+	fn("engine_table", func(L *lua.LState) int {
+		// stub mode: missing fields of t are stand-ins (engine/stubfields.go)
+		c.EngineTable(L.CheckTable(1), L.CheckString(2), L.OptString(3, ""))
+		L.Push(L.Get(1))
+		return 1
+	})
+	fn("stub_class_meta", func(L *lua.LState) int {
+		parent := L.CheckString(1)
+		meta := L.CreateTable(0, 1)
+		meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+			L.Push(c.StubMember(L, parent, L.Get(2)))
+			return 1
+		}))
+		L.Push(meta)
+		return 1
+	})
 	fn("thread_error", func(L *lua.LState) int {
 		created := L.OptString(2, "")
 		what := "thread"
@@ -153,6 +181,59 @@ func (m *Model) exportEngine(L *lua.LState) {
 		L.Push(lua.LNumber(m.rng.Intn(n)))
 		return 1
 	})
+	fn("dofile", func(L *lua.LState) int {
+		run, res, ok := m.luaDofile(L, where)
+		if !ok || !run.OK {
+			return 0
+		}
+		for _, v := range res {
+			L.Push(v)
+		}
+		return len(res)
+	})
+	fn("pdofile", func(L *lua.LState) int {
+		run, res, ok := m.luaDofile(L, nil) // pdofile is silent: it returns the error
+		if !ok {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString("cannot read " + L.CheckString(1)))
+			return 2
+		}
+		if !run.OK {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString(run.Error))
+			return 2
+		}
+		L.Push(lua.LTrue)
+		for _, v := range res {
+			L.Push(v)
+		}
+		return len(res) + 1
+	})
+	fn("folder_order", func(L *lua.LState) int {
+		folder := strings.TrimSuffix(strings.ReplaceAll(L.CheckString(1), "\\", "/"), "/")
+		var files []loadFile
+		if _, err := engine.CleanPath(folder); err == nil {
+			switch L.OptString(2, "all") {
+			case "files":
+				files = dofolderFilesOrder(m.g, folder)
+			case "folders":
+				files = dofolderFoldersOrder(m.g, folder)
+			default:
+				files = dofolderOrder(m.g, folder)
+			}
+		}
+		t := L.CreateTable(len(files), 0)
+		for _, f := range files {
+			e := L.CreateTable(2, 0)
+			e.Append(lua.LString(f.Path))
+			if f.Arg != "" {
+				e.Append(lua.LString(f.Arg))
+			}
+			t.Append(e)
+		}
+		L.Push(t)
+		return 1
+	})
 	fn("list_lua", func(L *lua.LState) int {
 		folder := strings.TrimSuffix(L.CheckString(1), "/")
 		files := m.g.ListLua(folder)
@@ -170,6 +251,7 @@ func (m *Model) exportEngine(L *lua.LState) {
 	// The engine's exports proper: these are globals.
 	c.AssignGlobalAt("ReloadLua", L.NewFunction(func(L *lua.LState) int {
 		m.reloadPending = true
+		m.reloadWhere = engine.WhereIn(L, "[core]/")
 		c.Print("info", "ReloadLua(): the reload runs when the current code returns")
 		return 0
 	}), "[engine]")
@@ -177,6 +259,58 @@ func (m *Model) exportEngine(L *lua.LState) {
 		L.Push(lua.LString("modscope"))
 		return 1
 	}), "[engine]")
+}
+
+// luaDofile runs dofile(name, fenv, ...) for the core's dofile/pdofile:
+// protected (an error is recorded and the caller goes on), in fenv or else
+// the environment of the game code that called (a mod's dofile runs in the
+// mod's environment), recorded as a file run. ok is false when the file
+// cannot be read (recorded too, naming the caller's file:line, unless
+// where is nil: pdofile only returns the error).
+func (m *Model) luaDofile(L *lua.LState, where func(*lua.LState) string) (engine.FileRun, []lua.LValue, bool) {
+	name := strings.ReplaceAll(L.CheckString(1), "\\", "/")
+	env, _ := L.Get(2).(*lua.LTable)
+	if env == nil {
+		env = callerEnv(L)
+	}
+	var args []lua.LValue
+	for i := 3; i <= L.GetTop(); i++ {
+		args = append(args, L.Get(i))
+	}
+	rel, err := engine.CleanPath(name)
+	if err == nil && !m.g.Exists(rel) {
+		err = fmt.Errorf("cannot read %s: no such file in the game folder", rel)
+	}
+	if err != nil {
+		if where != nil {
+			file, line := splitWhere(where(L))
+			m.c.AddError(engine.ErrorRecord{File: file, Line: line, Message: "dofile: " + err.Error()})
+		}
+		return engine.FileRun{}, nil, false
+	}
+	run, res := m.c.ExecFileArgs(rel, env, args)
+	return run, res, true
+}
+
+// callerEnv is the environment of the innermost game function on L's
+// stack (core frames skipped), or nil for the globals.
+func callerEnv(L *lua.LState) *lua.LTable {
+	for lv := 0; lv < 32; lv++ {
+		dbg, ok := L.GetStack(lv)
+		if !ok {
+			return nil
+		}
+		v, err := L.GetInfo("f", dbg, lua.LNil)
+		if err != nil {
+			continue
+		}
+		f, ok := v.(*lua.LFunction)
+		if !ok || f.IsG || f.Proto == nil || strings.HasPrefix(f.Proto.SourceName, coreSource) {
+			continue
+		}
+		return f.Env
+	}
+	return nil
 }
 
 // splitWhere splits "file:line".
@@ -417,6 +551,27 @@ func (m *Model) Registries() map[string][]map[string]any {
 		}
 		out["classes"] = rows("class_rows")
 		out["threads"] = rows("thread_rows")
+		// each mod's items and option values (once its items.lua ran)
+		for _, row := range out["mods"] {
+			id, _ := row["id"].(string)
+			mod, ok := m.modDefs[id].(*lua.LTable)
+			if id == "" || !ok {
+				continue
+			}
+			if items, ok := mod.RawGetString("items").(*lua.LTable); ok {
+				row["items"] = items.Len()
+			}
+			if opts, ok := mod.RawGetString("options").(*lua.LTable); ok {
+				var kv []string
+				opts.ForEach(func(k, v lua.LValue) {
+					if ks, isStr := k.(lua.LString); isStr && !strings.HasPrefix(string(ks), "__") && string(ks) != "properties" {
+						kv = append(kv, string(ks)+" = "+c.DisplayString(v))
+					}
+				})
+				sort.Strings(kv)
+				row["options"] = strings.Join(kv, ", ")
+			}
+		}
 		out["clock"] = []map[string]any{{"real_time": m.realTime, "game_time": m.gameTime,
 			"map_running": m.mapRunning, "paused": m.paused}}
 	})

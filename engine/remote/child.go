@@ -64,6 +64,7 @@ func startChild(o Options, onEvent func(*child, reply), onExit func(*child, erro
 	c := &child{cmd: cmd, stderr: &capture{}, hello: make(chan hello, 1),
 		pending: map[uint64]chan reply{}, done: make(chan struct{})}
 	cmd.Stderr = c.stderr
+	endWithParent(cmd) // the child never outlives the parent (containment.md)
 	var err error
 	if c.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, fmt.Errorf("start engine process %s: %w", exe, err)
@@ -106,16 +107,26 @@ func raceEnv() string {
 // read reads the child's output until it ends, then waits for the process
 // and fails every pending call with why it ended.
 func (c *child) read(onEvent func(*child, reply), onExit func(*child, error)) {
-	dec := json.NewDecoder(bufio.NewReaderSize(c.stdout, 64<<10))
+	br := bufio.NewReaderSize(c.stdout, 64<<10)
 	var protoErr error
 	greeted := false
 loop:
 	for {
-		var m reply
-		if err := dec.Decode(&m); err != nil {
+		// one line at a time, bounded: the child's strings are capped
+		// (caps.go), so a longer line means it broke the protocol
+		line, err := readLine(br, maxLine)
+		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
 				protoErr = err
 			}
+			break
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var m reply
+		if err := json.Unmarshal(line, &m); err != nil {
+			protoErr = err
 			break
 		}
 		switch {

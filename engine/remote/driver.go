@@ -23,7 +23,17 @@ type Options struct {
 	// Executable is the program to start ("": this program, which must
 	// route ServeArg to ServeMain, as cli.Main does).
 	Executable string
+	// Recover restarts a dead engine at once and goes on, as after a Lua
+	// error: the load is replayed up to the file that killed it, that file
+	// fails without running (with the death as its error) and the command
+	// runs again, so the next file runs; a death outside any file fails
+	// its command only. At most MaxRecoveries deaths are recovered from.
+	Recover bool
 }
+
+// MaxRecoveries bounds the restarts of a Recover driver: every recovery
+// replays the load so far, so each costs at most the time the run took.
+const MaxRecoveries = 16
 
 // Death says how the engine process died and what it was running.
 type Death struct {
@@ -94,6 +104,11 @@ type Driver struct {
 	watchVals []engine.WatchResult
 	inflight  string // the command the parent sent last and waits for
 	callSeq   uint64 // counts commands sent, for Interrupt's escalation
+
+	recoveries int                  // deaths recovered from (Recover)
+	replaying  bool                 // Restart replays: no recovery inside it
+	deaths     []engine.ErrorRecord // recovered deaths outside any file
+	allEvents  []engine.EventResult // every event-script result, across restarts
 }
 
 // InterruptGrace is how long a command may go on after Interrupt before
@@ -129,7 +144,10 @@ func (d *Driver) start() (*child, openInfo, error) {
 	if err != nil {
 		return nil, openInfo{}, err
 	}
+	d.mu.Lock()
 	opt := d.opt
+	opt.Skip = append([]engine.SkippedFile(nil), d.opt.Skip...)
+	d.mu.Unlock()
 	m, err := c.call(request{Method: mOpen, Dir: d.dir, Opt: &opt}, 0)
 	var info openInfo
 	switch {
@@ -275,8 +293,12 @@ func (d *Driver) Do(cmd engine.Command) engine.Result {
 		return engine.Result{OK: true}
 	}
 	raw, err := d.call(request{Method: mDo, Cmd: &cmd}, cmd.String())
-	if err != nil {
-		return engine.Result{Error: err.Error()}
+	for err != nil {
+		again, fail := d.recoverFrom(err)
+		if !again {
+			return engine.Result{Error: fail}
+		}
+		raw, err = d.call(request{Method: mDo, Cmd: &cmd}, cmd.String())
 	}
 	var w wireResult
 	if err := json.Unmarshal(raw, &w); err != nil {
@@ -324,6 +346,14 @@ func (d *Driver) runLines(lines []engine.ScriptLine) []engine.EventResult {
 	}
 	var res []engine.EventResult
 	raw, err := d.call(request{Method: mScript, Lines: toWireLines(lines)}, what)
+	for err != nil {
+		again, fail := d.recoverFrom(err)
+		if !again {
+			err = errors.New(fail)
+			break
+		}
+		raw, err = d.call(request{Method: mScript, Lines: toWireLines(lines)}, what)
+	}
 	if err == nil {
 		if jerr := json.Unmarshal(raw, &res); jerr != nil || len(res) != len(lines) {
 			err = fmt.Errorf("engine: bad answer to %d script lines (%d results, %v)", len(lines), len(res), jerr)
@@ -337,8 +367,51 @@ func (d *Driver) runLines(lines []engine.ScriptLine) []engine.EventResult {
 	}
 	d.mu.Lock()
 	d.sh.events = append(d.sh.events, res...)
+	d.allEvents = append(d.allEvents, res...)
 	d.mu.Unlock()
 	return res
+}
+
+// recoverFrom handles a failed call. Without Recover, or when err is not
+// a death, or after MaxRecoveries, it returns the error to give. With
+// Recover it restarts the engine, replaying up to the fatal event; when a
+// file killed it, that file is skipped from now on and the call is to be
+// made again (again is true); otherwise the call fails with the death.
+func (d *Driver) recoverFrom(err error) (again bool, fail string) {
+	var dt *Death
+	if !d.ro.Recover || !errors.As(err, &dt) {
+		return false, err.Error()
+	}
+	d.mu.Lock()
+	if d.replaying {
+		d.mu.Unlock()
+		return false, err.Error() // Restart says how the replay failed
+	}
+	if d.closed || d.recoveries >= MaxRecoveries {
+		n := d.recoveries
+		d.mu.Unlock()
+		return false, fmt.Sprintf("%s (not restarted: %d deaths recovered from already)", dt.Err, n)
+	}
+	d.recoveries++
+	skip := dt.File != ""
+	for _, s := range d.opt.Skip {
+		if s.File == dt.File && s.Context == dt.Context {
+			skip = false // it died again on a file it skips: do not loop
+		}
+	}
+	if skip {
+		d.opt.Skip = append(d.opt.Skip, engine.SkippedFile{Context: dt.Context, File: dt.File, Reason: dt.Err})
+	} else {
+		d.deaths = append(d.deaths, engine.ErrorRecord{Context: dt.Context, Step: dt.Step, File: dt.File, Message: dt.Err})
+	}
+	d.mu.Unlock()
+	if rerr := d.Restart(-1); rerr != nil {
+		return false, fmt.Sprintf("%s (%v)", dt.Err, rerr)
+	}
+	if !skip {
+		return false, dt.Err
+	}
+	return true, ""
 }
 
 // Subscribe registers fn for every event. fn is called on the goroutine
@@ -404,6 +477,11 @@ func (d *Driver) Report() engine.Report {
 	}
 	d.mu.Lock()
 	d.sh.setReport(r)
+	if d.recoveries > 0 {
+		// the engine was restarted: what it cannot know, the driver adds
+		r.Events = append([]engine.EventResult{}, d.allEvents...)
+		r.Errors = append(r.Errors, d.deaths...)
+	}
 	d.mu.Unlock()
 	return r
 }
@@ -535,6 +613,14 @@ func (d *Driver) Restart(replayUpTo int) error {
 	for _, l := range ls {
 		l(reset)
 	}
+	d.mu.Lock()
+	d.replaying = true
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		d.replaying = false
+		d.mu.Unlock()
+	}()
 	if track {
 		d.TrackDiffs(true)
 	}

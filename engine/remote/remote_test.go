@@ -294,8 +294,8 @@ func TestKilledMidRun(t *testing.T) {
 
 	// Restart up to the fatal event: the load and the eval again.
 	dt := d.Died()
-	if dt.LogIndex != 3 || dt.File != "big/sector.lua" || dt.Context != "sector:alpha" {
-		t.Errorf("death %+v, want log index 3 (2 steps, 1 eval) in big/sector.lua of sector:alpha", dt)
+	if dt.LogIndex != 4 || dt.File != "big/sector.lua" || dt.Context != "sector:alpha" {
+		t.Errorf("death %+v, want log index 4 (3 steps, 1 eval) in big/sector.lua of sector:alpha", dt)
 	}
 	if err := d.Restart(-1); err != nil {
 		t.Fatalf("restart: %v", err)
@@ -657,7 +657,7 @@ func TestRestartWhileAliveReplaysEverything(t *testing.T) {
 	if w := d.Watches(); len(w) != 1 || w[0].Value != "42" {
 		t.Errorf("watches after restart %+v, want x = 42 again", w)
 	}
-	if log := d.Log(); len(log) != 4 {
-		t.Errorf("log after restart %d entries, want the 3 replayed and the eval after", len(log))
+	if log := d.Log(); len(log) != 5 {
+		t.Errorf("log after restart %d entries, want the 4 replayed (3 load steps, 1 eval) and the eval after", len(log))
 	}
 }

@@ -57,6 +57,10 @@ func ServeMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if f, ok := stdout.(*os.File); ok && f == os.Stdout {
 		os.Stdout = os.Stderr
 	}
+	go watchParent(os.Getppid(), time.Second, func() {
+		fmt.Fprintln(stderr, "modscope engine: the parent process has gone: exiting")
+		os.Exit(1)
+	})
 	if err := Serve(stdin, stdout); err != nil {
 		fmt.Fprintf(stderr, "modscope engine: %v\n", err)
 		return 1
@@ -184,7 +188,8 @@ func (s *server) answer(id uint64, v any, err error) {
 
 // event streams one engine event to the parent as it happens.
 func (s *server) event(e engine.Event) {
-	s.send(reply{Event: &e})
+	ce := capEvent(e) // every string that crosses is bounded (caps.go)
+	s.send(reply{Event: &ce})
 	if s.crash != nil && e.Kind == engine.EventFileBegin && e.Text == s.crash.file {
 		s.crash.fire()
 	}
@@ -214,7 +219,7 @@ func (s *server) handle(req request) {
 			s.answer(req.ID, nil, errors.New("engine: do without a command"))
 			return
 		}
-		s.answer(req.ID, toWire(sess.Do(*req.Cmd)), nil)
+		s.answer(req.ID, capResult(toWire(sess.Do(*req.Cmd))), nil)
 	case mScript:
 		s.answer(req.ID, sess.RunScript(fromWireLines(req.Lines)), nil)
 	case mSteps:
@@ -309,4 +314,21 @@ func recurse(n int) int {
 	var pad [256]byte
 	pad[n%len(pad)] = byte(n)
 	return recurse(n+1) + int(pad[(n*7)%len(pad)])
+}
+
+// watchParent calls gone when the process's parent is no longer ppid (it
+// died and the child was handed to another): an engine child never
+// outlives the program that started it, even when its pipe stays open.
+func watchParent(ppid int, every time.Duration, gone func()) {
+	if ppid <= 1 {
+		return // started by init or outside a parent: nothing to watch
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for range t.C {
+		if os.Getppid() != ppid {
+			gone()
+			return
+		}
+	}
 }

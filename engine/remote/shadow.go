@@ -82,7 +82,9 @@ func (sh *shadow) apply(e engine.Event) {
 		if e.Error == nil {
 			return
 		}
-		sh.rep.Errors = append(sh.rep.Errors, *e.Error)
+		if len(sh.rep.Errors) < maxKeptRecords { // the parent bounds what it keeps
+			sh.rep.Errors = append(sh.rep.Errors, *e.Error)
+		}
 		if sh.cur != nil {
 			sh.cur.Errors++
 		}
@@ -93,9 +95,13 @@ func (sh *shadow) apply(e engine.Event) {
 		m := *e.Message
 		if sh.cur != nil {
 			m.Step = sh.cur.Name
-			sh.cur.Messages = append(sh.cur.Messages, m.Name)
+			if len(sh.cur.Messages) < maxKeptRecords {
+				sh.cur.Messages = append(sh.cur.Messages, m.Name)
+			}
 		}
-		sh.rep.Messages = append(sh.rep.Messages, m)
+		if len(sh.rep.Messages) < maxKeptRecords {
+			sh.rep.Messages = append(sh.rep.Messages, m)
+		}
 	case engine.EventOutput:
 		if len(sh.rep.Output) < 10000 {
 			sh.rep.Output = append(sh.rep.Output, engine.OutputLine{Context: e.Context, Where: e.Where, Level: e.Level, Text: e.Text})

@@ -13,7 +13,7 @@ import (
 )
 
 // Do implements engine.Model: attach, detach, callback, reload, edit and
-// policy (CLI.md's event script).
+// policy (docs/cli.md's event script).
 func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 	step := cmd.String()
 	switch cmd.Op {
@@ -22,27 +22,25 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 		if err != nil {
 			return engine.Failed("%v", err), true
 		}
+		var note string
 		if cmd.Op == "attach" {
 			if !m.g.Exists(a.Script) {
 				return engine.Failed("attach: %s: no such file in the game folder", a.Script), true
 			}
-			err = m.attach(a, step)
+			note, err = m.attach(a, step)
 		} else {
-			err = m.detach(a, step)
+			note, err = m.detach(a, step)
 		}
 		if err != nil {
 			return engine.Failed("%s: %v", cmd.Op, err), true
 		}
-		return engine.Result{OK: true}, true
+		return engine.Result{OK: true, Result: note}, true
 	case "callback":
 		return m.doCallback(cmd, step), true
 	case "reload":
 		arg := cmd.Arg(0)
 		if arg == "" || arg == "stepwise" {
-			for _, x := range m.ordered() {
-				m.reload(x, nil, step)
-			}
-			return engine.Result{OK: true}, true
+			return m.reloadAll(step), true
 		}
 		return m.doEdit(arg, step, true), true
 	case "edit":
@@ -104,20 +102,34 @@ func isTarget(v any, nargs int) bool {
 		return false
 	}
 	switch s {
-	case "all", "*", "shared", "static":
+	case "all", "*", "shared", "static", TargetContexts:
 		return true
 	}
 	return strings.Contains(s, ":")
 }
 
+// TargetContexts is the callback target that reaches every loaded context
+// once, through its first resident (BMS's Recipients::AllContexts).
+const TargetContexts = "contexts"
+
 // recipients lists the attachments a target names, in attach order: a live
 // context's residents, entity:<id>, script:<path>, entity:<id>/script:<path>,
-// static, or all.
+// static, contexts (each context once) or all (every resident, as BMS's
+// Recipients::AllScripts).
 func (m *Model) recipients(target string) ([]Key, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if target == "" || target == "all" || target == "*" {
 		return append([]Key(nil), m.attached...), nil
+	}
+	if target == TargetContexts {
+		var out []Key
+		for _, x := range m.orderedLocked() {
+			if len(x.residents) > 0 {
+				out = append(out, x.residents[0])
+			}
+		}
+		return out, nil
 	}
 	if x := m.byName[target]; x != nil {
 		return append([]Key(nil), x.residents...), nil
@@ -156,7 +168,7 @@ func (m *Model) recipients(target string) ([]Key, error) {
 			return (!hasEnt || (a.HasEntity && a.Entity == id)) && (!hasScr || a.Script == scr)
 		}
 	default:
-		return nil, fmt.Errorf("unknown target %q: want a context name, entity:<id>, script:<path>, static or all", target)
+		return nil, fmt.Errorf("unknown target %q: want a context name, entity:<id>, script:<path>, static, contexts or all", target)
 	}
 	var out []Key
 	for _, a := range m.attached {
@@ -179,8 +191,8 @@ func (m *Model) namesLocked() []string {
 }
 
 // doCallback sends a named callback to every recipient attachment, in its
-// context: the pre-handling initializer, then the callback. A failing
-// callback is recorded and the others still run.
+// context, as BMS's event_handler does (handler.rs): only loaded contexts
+// handle callbacks; a failing callback is recorded and the others still run.
 func (m *Model) doCallback(cmd engine.Command, step string) engine.Result {
 	args := cmd.Args
 	target := ""
@@ -202,6 +214,8 @@ func (m *Model) doCallback(cmd engine.Command, step string) engine.Result {
 	}
 	var results []string
 	handled := 0
+	skipped := map[string]bool{}
+	var skippedOrder []string
 	for _, a := range to {
 		m.mu.Lock()
 		x := m.where[a]
@@ -209,18 +223,21 @@ func (m *Model) doCallback(cmd engine.Command, step string) engine.Result {
 		if x == nil {
 			continue
 		}
+		if st := x.c.State(); st != engine.StateActive {
+			if !skipped[x.c.Name] {
+				skipped[x.c.Name] = true
+				skippedOrder = append(skippedOrder, x.c.Name+" ("+st+")")
+			}
+			continue
+		}
 		x.c.Do(func(L *lua.LState) {
 			x.c.SetStep(step)
-			res, ok, _ := m.call(x, a, name, engine.ArgsToLua(L, args), false)
-			if ok {
+			r := m.call(x, a, name, engine.ArgsToLua(L, args), false)
+			if r.via != ViaNone {
 				handled++
 			}
-			if len(res) > 0 {
-				parts := make([]string, len(res))
-				for i, v := range res {
-					parts[i] = v.String()
-				}
-				results = append(results, fmt.Sprintf("%s [%s]: %s", x.c.Name, a.Label(), strings.Join(parts, "\t")))
+			if r.value != lua.LNil {
+				results = append(results, fmt.Sprintf("%s [%s]: %s", x.c.Name, a.Label(), r.value.String()))
 			}
 		})
 	}
@@ -228,14 +245,51 @@ func (m *Model) doCallback(cmd engine.Command, step string) engine.Result {
 	if handled == 0 && r.Result == "" {
 		r.Result = fmt.Sprintf("no context defines %s (%d attachments asked)", name, len(to))
 	}
+	if len(skippedOrder) > 0 {
+		r.Result += fmt.Sprintf("; not delivered to %s: BMS only calls loaded contexts", strings.Join(skippedOrder, ", "))
+	}
 	return r
 }
 
 // ---- reloads ----
 
-// doEdit reloads every context holding the script file (or, for a file
-// only loaded through dofile, every context that ran it). strict makes a
-// file held by no context an error (reload FILE); edit FILE is quiet.
+// reloadAll reloads every attachment of every loaded context, one after
+// another in attach order (modscope's `reload`: BMS reloads per file).
+func (m *Model) reloadAll(step string) engine.Result {
+	m.mu.Lock()
+	atts := append([]Key(nil), m.attached...)
+	m.mu.Unlock()
+	m.reloadEach(atts, step)
+	return engine.Result{OK: true}
+}
+
+// reloadEach reloads the given attachments one after another, as BMS's
+// process_modified_asset queues one ReloadingInitialized machine per
+// resident of a loaded context; residents of other contexts are skipped.
+func (m *Model) reloadEach(atts []Key, step string) (skipped []string) {
+	for _, a := range atts {
+		m.mu.Lock()
+		x := m.where[a]
+		m.mu.Unlock()
+		if x == nil {
+			continue
+		}
+		if st := x.c.State(); st != engine.StateActive {
+			skipped = append(skipped, fmt.Sprintf("%s (context %s is %s)", a.Label(), x.c.Name, st))
+			continue
+		}
+		x.c.Do(func(*lua.LState) {
+			x.c.SetStep(step)
+			m.reloadAttachment(x, a)
+		})
+	}
+	return skipped
+}
+
+// doEdit hot-reloads every attachment of the script file, one after
+// another (or, for a file only loaded through dofile, every attachment of
+// every context that ran it). strict makes a file held by no context an
+// error (reload FILE); edit FILE is quiet.
 func (m *Model) doEdit(file, step string, strict bool) engine.Result {
 	p, err := engine.CleanPath(file)
 	if err != nil {
@@ -244,24 +298,23 @@ func (m *Model) doEdit(file, step string, strict bool) engine.Result {
 	if p == SceneFile {
 		return engine.Result{OK: true, Result: "scene.toml changed: reset to load the new scene"}
 	}
-	var holders []*sctx
-	for _, x := range m.ordered() {
-		m.mu.Lock()
-		for _, r := range x.residents {
-			if r.Script == p {
-				holders = append(holders, x)
-				break
-			}
+	m.mu.Lock()
+	var atts []Key
+	for _, a := range m.attached {
+		if a.Script == p {
+			atts = append(atts, a)
 		}
-		m.mu.Unlock()
 	}
-	if len(holders) > 0 {
-		for _, x := range holders {
-			m.reload(x, map[string]bool{p: true}, step)
+	m.mu.Unlock()
+	if len(atts) > 0 {
+		res := engine.Result{OK: true}
+		if sk := m.reloadEach(atts, step); len(sk) > 0 {
+			res.Result = "not reloaded: " + strings.Join(sk, ", ") + "; BMS only reloads loaded contexts"
 		}
-		return engine.Result{OK: true}
+		return res
 	}
 	// A helper file that attached scripts ran (dofile): reload them all.
+	var holders []*sctx
 	for _, x := range m.ordered() {
 		ran := false
 		x.c.Do(func(*lua.LState) {
@@ -275,24 +328,31 @@ func (m *Model) doEdit(file, step string, strict bool) engine.Result {
 			holders = append(holders, x)
 		}
 	}
-	for _, x := range holders {
-		m.reload(x, nil, step)
-	}
 	if len(holders) == 0 {
 		if strict {
 			return engine.Failed("reload: no context holds %s (attached: %s)", p, strings.Join(m.WatchPaths(), ", "))
 		}
 		return engine.Result{OK: true, Result: p + " is not loaded in any context"}
 	}
+	m.mu.Lock()
+	for _, x := range holders {
+		atts = append(atts, x.residents...)
+	}
+	sort.SliceStable(atts, func(i, j int) bool { return m.seq[atts[i]] < m.seq[atts[j]] })
+	m.mu.Unlock()
+	m.reloadEach(atts, step)
 	return engine.Result{OK: true}
 }
 
 // ---- policy ----
 
-// doPolicy switches the policy and regroups every attachment: contexts
-// whose residents stay together under the same name are kept; the others
-// unload (on_script_unloaded for each resident) and the attachments load
-// again, in attach order, into the contexts the new policy selects.
+// doPolicy switches the policy and regroups every attachment. BMS fixes
+// the policy when the app is built; this is modscope's own. Contexts whose
+// residents stay together under the same name are kept; the others unload
+// (on_script_unloaded for each resident) and the attachments are attached
+// again, in attach order, as BMS would attach them under the new policy:
+// the first of a group creates its context, the others join it (a reload
+// each). Pairs that held no context are tried again.
 func (m *Model) doPolicy(cmd engine.Command, step string) engine.Result {
 	if len(cmd.Args) == 0 {
 		return engine.Failed("usage: %s", engine.Ops["policy"])
@@ -306,7 +366,7 @@ func (m *Model) doPolicy(cmd engine.Command, step string) engine.Result {
 		return engine.Failed("policy: %v", err)
 	}
 	m.mu.Lock()
-	atts := append([]Key(nil), m.attached...)
+	atts := m.attachOrderLocked()
 	oldOf := map[Key]string{}
 	oldGroups := map[string][]Key{}
 	for _, a := range atts {
@@ -322,7 +382,7 @@ func (m *Model) doPolicy(cmd engine.Command, step string) engine.Result {
 	for _, a := range atts {
 		k, ok := p.KeyFor(a)
 		if !ok {
-			return engine.Failed("policy %s gives %s no context: no rule matches it (end the list with \"shared\" or \"script\")", p, a.Label())
+			continue
 		}
 		n := k.Name()
 		if _, seen := newGroups[n]; !seen {
@@ -337,17 +397,20 @@ func (m *Model) doPolicy(cmd engine.Command, step string) engine.Result {
 	m.policy = p
 	var torn []*sctx
 	for _, x := range m.orderedLocked() {
-		if !sameKeys(x.residents, newGroups[x.c.Name]) {
+		if !sameKeys(x.residents, newGroups[x.c.Name]) || x.c.State() != engine.StateActive {
 			torn = append(torn, x)
 		}
 	}
 	m.mu.Unlock()
 	for _, x := range torn {
+		loaded := x.c.State() == engine.StateActive
 		x.c.SetState(engine.StateUnloading)
 		x.c.Do(func(L *lua.LState) {
 			x.c.SetStep(step)
-			for _, a := range x.residents {
-				m.lifecycle(x, a, "on_script_unloaded", nil)
+			if loaded {
+				for _, a := range x.residents {
+					m.lifecycle(x, a, "on_script_unloaded")
+				}
 			}
 		})
 		m.mu.Lock()
@@ -357,33 +420,42 @@ func (m *Model) doPolicy(cmd engine.Command, step string) engine.Result {
 		m.mu.Unlock()
 		m.unload(x)
 	}
-	// Attach again in attach order; m.attached keeps that order.
 	m.mu.Lock()
-	m.attached = nil
-	for _, a := range atts {
+	kept := m.attached[:0]
+	for _, a := range m.attached {
 		if m.where[a] != nil {
-			m.attached = append(m.attached, a)
+			kept = append(kept, a)
 		}
 	}
+	m.attached = kept
+	m.unplaced = map[Key]string{}
 	m.mu.Unlock()
 	var firstErr string
+	var notes []string
 	for _, a := range atts {
-		if m.isAttached(a) {
+		m.mu.Lock()
+		placed := m.where[a] != nil
+		m.mu.Unlock()
+		if placed {
 			continue
 		}
-		if err := m.attach(a, step); err != nil && firstErr == "" {
+		note, err := m.attach(a, step)
+		if err != nil && firstErr == "" {
 			firstErr = err.Error()
+		}
+		if note != "" {
+			notes = append(notes, note)
 		}
 	}
 	m.mu.Lock()
-	// restore the original attach order (re-attached pairs went to the end)
-	pos := map[Key]int{}
-	for i, a := range atts {
-		pos[a] = i
-	}
-	sort.SliceStable(m.attached, func(i, j int) bool { return pos[m.attached[i]] < pos[m.attached[j]] })
+	// keep the attach order (re-attached pairs went to the end)
+	sort.SliceStable(m.attached, func(i, j int) bool { return m.seq[m.attached[i]] < m.seq[m.attached[j]] })
+	m.reorder = true
 	m.mu.Unlock()
 	res := engine.Result{OK: firstErr == "", Error: firstErr, Changes: &ch.changes, Result: ch.summary(p)}
+	if len(notes) > 0 {
+		res.Result += "; " + strings.Join(notes, "; ")
+	}
 	return res
 }
 

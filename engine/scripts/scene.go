@@ -24,7 +24,7 @@ type Key struct {
 	Script    string // "" when absent
 }
 
-// Name is the context name of the key (ENGINE.md §4).
+// Name is the context name of the key (docs/scripts.md).
 func (k Key) Name() string {
 	switch {
 	case k.HasEntity && k.Script != "":
@@ -46,7 +46,7 @@ func (k Key) Label() string {
 	return "static " + k.Script
 }
 
-// Rule names (ENGINE.md §4).
+// Rule names (docs/scripts.md).
 const (
 	RuleEntityScript = "entity_script"
 	RuleEntity       = "entity"
@@ -177,8 +177,8 @@ type Scene struct {
 	Policy      Policy
 	Static      []string
 	Entities    []Entity
-	InitContext string // Lua run when a context is created or reloaded
-	PreHandling string // Lua run before every callback a context handles
+	InitContext string // Lua run on every load, join and reload, after BMS's own context initializers; `...` is the attachment
+	PreHandling string // Lua run before every load and every callback, after BMS's own pre-handling; `...` is the attachment
 }
 
 // Attachments lists the scene's attachments in attach order: entities in
@@ -226,6 +226,11 @@ func sceneError(line int, format string, args ...any) error {
 // ParseScene parses scene.toml's text. exists says whether a script file
 // is in the game folder (nil: do not check).
 func ParseScene(src string, exists func(string) bool) (*Scene, error) {
+	// the TOML parser recurses once per bracket: `x = [[[[…` a million
+	// deep overflowed the Go stack (docs/containment.md)
+	if line, depth := engine.TOMLNesting([]byte(src)); depth > engine.MaxSettingsNesting {
+		return nil, sceneError(line, "brackets nested deeper than %d levels", engine.MaxSettingsNesting)
+	}
 	var raw sceneTOML
 	if _, err := toml.Decode(src, &raw); err != nil {
 		var pe toml.ParseError
@@ -320,12 +325,8 @@ func ParseScene(src string, exists func(string) bool) (*Scene, error) {
 		have[c] = true
 		sc.Static = append(sc.Static, c)
 	}
-	for _, a := range sc.Attachments() {
-		if _, ok := sc.Policy.KeyFor(a); !ok {
-			return nil, sceneError(lines.find(`^\s*policy\s*=`, 0, -1),
-				"policy %s gives %s no context: no rule matches it (end the list with \"shared\" or \"script\")", sc.Policy, a.Label())
-		}
-	}
+	// A pair no rule matches is not an error: BMS loads it, calls
+	// on_script_loaded and drops it with a warning (see attach).
 	return sc, nil
 }
 

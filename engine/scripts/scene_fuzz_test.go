@@ -38,6 +38,8 @@ func FuzzParseScene(f *testing.F) {
 		"[initializers]\ncontext = \"x = 1\"\npre_handling = 3",
 		"policy = 7",
 		"\xef\xbb\xbfpolicy = \"shared\"",
+		"policy = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000), // containment: nesting
+		"[initializers]\ncontext = '''" + strings.Repeat("[", 1000) + "'''",
 	} {
 		f.Add(s)
 	}

@@ -1,162 +1,841 @@
 package sectors
 
 import (
-	"encoding/json"
 	"fmt"
+	"math"
+	"sort"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
 	"modscope/engine"
 )
 
-// maxQueued bounds the events drained in a row from one context's queue.
-const maxQueued = 10000
-
-// lctx is one live context of the model: the server or a sector.
+// lctx is one live context of the model: the server or a sector; it is one
+// listener of the bus.
 type lctx struct {
 	c       *engine.Context
 	id      string   // sector id; "" for the server
 	players []string // players inside the sector, in arrival order
-	queue   []queued // bus:enqueue'd events (owner goroutine only)
+	jobs    []func(step string)
+	closed  bool
+
+	// Owner goroutine only.
+	cls      *classes
+	entities int
+	// templates are the scene's entity templates (sector contexts); mu.
+	templates map[string]*template
+	tmplOrder []string
+	// handled counts the handlers of each event name (mu): a tick skips a
+	// listener without handlers for an event, as EventBus::Listener::push does.
+	handled map[string]int
+	// spawn creates an entity from a template in this sector (owner goroutine).
+	spawn func(L *lua.LState, name string, data *lua.LTable) error
 }
 
-type queued struct {
-	name   string
-	fields lua.LValue
+type template struct {
+	where string
+	klass *lua.LTable
 }
 
-// install gives a fresh context the sectors API: the require resolver and
-// the engine module (owner goroutine).
+// callback is a generator callback registered from Lua.
+type callback struct {
+	x     *lctx
+	fn    *lua.LFunction
+	where string
+	name  string // on_start, ..., or sector_type:<name>:heuristics / :create
+}
+
+// install gives a fresh context the engine's environment (Lua.cpp): the
+// libraries the engine opens, the globals table, require with the engine's
+// package.path rule, and the engine module (owner goroutine).
 func (m *Model) install(x *lctx) {
 	c, L := x.c, x.c.L
-	c.Resolve = m.resolve
-
-	bus := L.CreateTable(0, 3)
-	// self returns the index of the first real argument, so that both
-	// bus:add_handler(...) and bus.add_handler(...) work.
-	self := func(L *lua.LState, t *lua.LTable) int {
-		if L.Get(1) == t {
-			return 2
-		}
-		return 1
+	G := c.Globals()
+	// Lua.cpp opens base, package, string, debug, math and table: no io,
+	// no os, no coroutine.
+	var pkgLoaded *lua.LTable
+	if pkg, ok := G.RawGetString("package").(*lua.LTable); ok {
+		pkgLoaded, _ = pkg.RawGetString("loaded").(*lua.LTable)
+		pkg.RawSetString("path", lua.LString(m.assetsDir()+"/?.lua"))
 	}
-	eventName := func(L *lua.LState, i int) string {
-		v := L.Get(i)
+	// Any use of them is an error that says so, in stub mode too (a
+	// stand-in would hide the game's crash).
+	for _, lib := range []string{"io", "os", "coroutine"} {
+		lib := lib
+		absent := L.CreateTable(0, 0)
+		meta := L.CreateTable(0, 2)
+		meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError("%s.%s: the game's Lua has no %s library (Lua.cpp opens only base, package, string, debug, math and table)", lib, L.Get(2).String(), lib)
+			return 0
+		}))
+		meta.RawSetString("__newindex", meta.RawGetString("__index"))
+		absent.Metatable = meta
+		G.RawSetString(lib, absent)
+		if pkgLoaded != nil {
+			pkgLoaded.RawSetString(lib, lua.LNil)
+		}
+	}
+	dbg := L.CreateTable(0, 2)
+	dbg.RawSetString("traceback", L.NewFunction(func(L *lua.LState) int {
+		msg := L.OptString(1, "")
+		L.Push(lua.LString(strings.TrimLeft(msg+"\n"+L.Where(1), "\n")))
+		return 1
+	}))
+	dbg.RawSetString("getinfo", L.NewFunction(func(L *lua.LState) int {
+		t := L.CreateTable(0, 2)
+		t.RawSetString("short_src", lua.LString(c.Where()))
+		t.RawSetString("currentline", lua.LNumber(0))
+		L.Push(t)
+		return 1
+	}))
+	G.RawSetString("debug", dbg)
+	if pkgLoaded != nil {
+		pkgLoaded.RawSetString("debug", dbg)
+	}
+	// Lua.cpp: "Global variables for easy data sharing across mods".
+	G.RawSetString("globals", L.CreateTable(0, 0))
+
+	cs := newClasses(L)
+	x.cls = cs
+	mod := L.CreateTable(0, 16)
+	m.installBus(x, mod)
+	m.installLogger(x, mod)
+	cs.group([]string{"Vector2", "Vector3", "Vector4", "Color4", "Quaternion", "Matrix4"}, func() { cs.defineVectors(mod) })
+	cs.group(schemaNames(), func() { cs.defineSchemas(mod) })
+	cs.group([]string{"MT19937", "random_circle_positions"}, func() { cs.defineRandom(mod) })
+	sceneNames := []string{"get_scene", "Scene", "Entity"}
+	for _, d := range componentDefs {
+		sceneNames = append(sceneNames, d.class)
+	}
+	cs.group(sceneNames, func() { m.installScene(x, mod) })
+	cs.group([]string{"get_server", "get_generator", "Server", "Generator", "Session", "SystemHeuristics"}, func() { m.installServer(x, mod) })
+	assetNames := []string{"get_assets_manager", "AssetsManager"}
+	for _, k := range assetKinds {
+		assetNames = append(assetNames, k.class)
+	}
+	cs.group(assetNames, func() { m.installAssets(x, mod) })
+	dbNames := []string{"get_database", "Database"}
+	for _, r := range sortedKeys(repoClass) {
+		n := repoClass[r]
+		if n == "" {
+			n = "MetaData"
+		}
+		dbNames = append(dbNames, n+"Repository")
+	}
+	cs.group(dbNames, func() { m.installDatabase(x, mod) })
+	cs.group([]string{"NameGenerator", "VolumeOccupancyTester", "MinimumSpanningTree", "GalaxyDistribution", "FloodFillResult", "FloodFill", "DelaunayTriangulation"}, func() { m.installAlgorithms(x, mod) })
+	mod.RawSetString("uuid", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(m.uuid()))
+		return 1
+	}))
+	mod.RawSetString("radians", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(float32(float64(L.CheckNumber(1)) * math.Pi / 180)))
+		return 1
+	}))
+	mod.RawSetString("degrees", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(float32(float64(L.CheckNumber(1)) * 180 / math.Pi)))
+		return 1
+	}))
+	if x.id != "" {
+		// Sector.cpp load: only a sector's engine module has get_sector_data.
+		mod.RawSetString("get_sector_data", L.NewFunction(func(L *lua.LState) int {
+			L.Push(m.sectorData(x))
+			return 1
+		}))
+	}
+	c.ModuleTable("engine", mod) // stub mode: a missing field is a recording stand-in
+	// The lazy groups come before the stand-ins.
+	if meta, ok := mod.Metatable.(*lua.LTable); ok {
+		missing := meta.RawGetString("__index")
+		meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+			if k, ok := L.Get(2).(lua.LString); ok {
+				if _, lazy := cs.lazy[string(k)]; lazy {
+					cs.need(string(k))
+					L.Push(mod.RawGetString(string(k)))
+					return 1
+				}
+			}
+			L.Push(missing)
+			L.Push(L.Get(1))
+			L.Push(L.Get(2))
+			L.Call(2, 1)
+			return 1
+		}))
+	}
+	if pkgLoaded != nil {
+		pkgLoaded.RawSetString("engine", mod)
+	}
+	m.installRequire(x, pkgLoaded)
+}
+
+// assetsDir is the folder that holds the mod folders (the engine's
+// Config assetsPath): "assets" or the folder itself.
+func (m *Model) assetsDir() string {
+	for _, md := range m.mods {
+		if d := pathDir(md.Dir); d != "" {
+			return d
+		}
+		return "."
+	}
+	return "."
+}
+
+func pathDir(p string) string {
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// installRequire replaces require: a name resolves as the engine's
+// package.path entry <assets>/?.lua does, and every module file runs as a
+// recorded file of the load order, once per context.
+func (m *Model) installRequire(x *lctx, loaded *lua.LTable) {
+	c, L := x.c, x.c.L
+	if loaded == nil {
+		loaded = L.CreateTable(0, 0)
+	}
+	loading := map[string]bool{}
+	c.Globals().RawSetString("require", L.NewFunction(func(L *lua.LState) int {
+		name := L.CheckString(1)
+		if v := loaded.RawGetString(name); v != lua.LNil {
+			L.Push(v)
+			return 1
+		}
+		if loading[name] {
+			L.RaiseError("module '%s' requires itself (a require loop)", name)
+		}
+		rel, err := m.resolve(name)
+		if err != nil {
+			L.RaiseError("%s", err.Error())
+		}
+		loading[name] = true
+		run, res := c.ExecFile(rel, nil)
+		delete(loading, name)
+		if !run.OK {
+			L.RaiseError("error loading module '%s' from file '%s': %s", name, rel, run.Error)
+		}
+		var v lua.LValue = lua.LNil
+		if len(res) > 0 {
+			v = res[0]
+		}
 		if v == lua.LNil {
-			L.ArgError(i, "event name expected")
+			if have := loaded.RawGetString(name); have != lua.LNil {
+				v = have
+			} else {
+				v = lua.LTrue
+			}
 		}
-		return engine.HandlerKey(v)
-	}
-	bus.RawSetString("add_handler", L.NewFunction(func(L *lua.LState) int {
-		i := self(L, bus)
-		name := eventName(L, i)
-		fn := L.CheckFunction(i + 1)
-		c.AddHandler(name, fn, c.Where())
-		return 0
-	}))
-	bus.RawSetString("remove_handler", L.NewFunction(func(L *lua.LState) int {
-		i := self(L, bus)
-		name := eventName(L, i)
-		fn := L.CheckFunction(i + 1)
-		L.Push(lua.LBool(c.RemoveHandler(name, fn)))
+		loaded.RawSetString(name, v)
+		L.Push(v)
 		return 1
 	}))
-	bus.RawSetString("enqueue", L.NewFunction(func(L *lua.LState) int {
-		i := self(L, bus)
-		name := eventName(L, i)
-		fields := L.Get(i + 1)
-		if fields == lua.LNil {
-			fields = L.CreateTable(0, 0)
-		}
-		if len(x.queue) >= maxQueued {
-			L.RaiseError("bus:enqueue: the event queue is full (%d events waiting)", len(x.queue))
-		}
-		x.queue = append(x.queue, queued{name: name, fields: fields})
+}
+
+// selfArg checks that a method was called with its object (obj:method()),
+// as a sol usertype method needs.
+func selfArg(L *lua.LState, obj lua.LValue, cls, method string) {
+	if L.Get(1) != obj {
+		L.RaiseError("%s.%s needs the object: call it as obj:%s(...), with a colon", cls, method, method)
+	}
+}
+
+// installBus adds engine.get_event_bus: the context's listener of the one
+// bus (Lua.cpp EventHandler).
+func (m *Model) installBus(x *lctx, mod *lua.LTable) {
+	c, L := x.c, x.c.L
+	bus := L.CreateTable(0, 0)
+	methods := L.CreateTable(0, 3)
+	meta := L.CreateTable(0, 2)
+	meta.RawSetString("__index", methods)
+	meta.RawSetString("__name", lua.LString("EventHandler"))
+	meta.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("EventHandler has no property %q", L.Get(2).String())
 		return 0
 	}))
-
-	mod := L.CreateTable(0, 2)
+	bus.Metatable = meta
+	methods.RawSetString("add_handler", L.NewFunction(func(L *lua.LState) int {
+		selfArg(L, bus, "EventHandler", "add_handler")
+		name := eventName(L, 2)
+		fn := L.CheckFunction(3)
+		c.AddHandler(name, fn, c.Where())
+		m.mu.Lock()
+		x.handled[name]++
+		m.mu.Unlock()
+		return 0
+	}))
+	methods.RawSetString("remove_handler", L.NewFunction(func(L *lua.LState) int {
+		selfArg(L, bus, "EventHandler", "remove_handler")
+		name := eventName(L, 2)
+		fn := L.CheckFunction(3)
+		if c.RemoveHandler(name, fn) {
+			m.mu.Lock()
+			x.handled[name]--
+			m.mu.Unlock()
+		}
+		return 0 // the engine's remove_handler returns nothing
+	}))
+	methods.RawSetString("enqueue", L.NewFunction(func(L *lua.LState) int {
+		selfArg(L, bus, "EventHandler", "enqueue")
+		name := eventName(L, 2)
+		data, err := eventDataFromLua(L.Get(3))
+		if err == nil {
+			err = m.enqueue(name, data, c.Name)
+		}
+		if err != nil {
+			L.RaiseError("event_bus:enqueue(%q): %v", name, err)
+		}
+		return 0
+	}))
 	mod.RawSetString("get_event_bus", L.NewFunction(func(L *lua.LState) int {
 		L.Push(bus)
 		return 1
 	}))
+}
+
+// installLogger adds engine.create_logger (LuaGlobal.cpp, LuaUtils.cpp):
+// a Logger with info, debug, warn and error, each taking one message.
+func (m *Model) installLogger(x *lctx, mod *lua.LTable) {
+	c, L := x.c, x.c.L
+	meta := L.CreateTable(0, 2)
+	methods := L.CreateTable(0, 4)
+	meta.RawSetString("__index", methods)
+	meta.RawSetString("__name", lua.LString("Logger"))
+	for _, level := range []string{"info", "debug", "warn", "error"} {
+		level := level
+		methods.RawSetString(level, L.NewFunction(func(L *lua.LState) int {
+			ud, ok := L.Get(1).(*lua.LUserData)
+			name, ok2 := "", false
+			if ok {
+				name, ok2 = ud.Value.(string)
+			}
+			if !ok2 {
+				L.RaiseError("Logger.%s needs the logger: call it as logger:%s(message), with a colon", level, level)
+			}
+			var msg string
+			switch v := L.Get(2).(type) {
+			case lua.LString:
+				msg = string(v)
+			case lua.LNumber:
+				msg = v.String()
+			default:
+				L.ArgError(2, "the message must be a string, not a "+v.Type().String()+" (use string.format)")
+			}
+			c.Print(level, "["+name+"] "+msg)
+			return 0
+		}))
+	}
 	mod.RawSetString("create_logger", L.NewFunction(func(L *lua.LState) int {
-		name := L.OptString(self(L, mod), "lua")
-		logger := L.CreateTable(0, 3)
-		for _, level := range []string{"info", "warn", "error"} {
-			level := level
-			logger.RawSetString(level, L.NewFunction(func(L *lua.LState) int {
-				var parts []string
-				for i := self(L, logger); i <= L.GetTop(); i++ {
-					parts = append(parts, L.ToStringMeta(L.Get(i)).String())
-				}
-				c.Print(level, "["+name+"] "+strings.Join(parts, "\t"))
-				return 0
-			}))
-		}
-		L.Push(logger)
+		ud := L.NewUserData()
+		ud.Value = L.CheckString(1)
+		ud.Metatable = meta
+		L.Push(ud)
 		return 1
 	}))
-	c.ModuleTable("engine", mod) // stub mode: every other field is a stand-in
+	mod.RawSetString("Logger", L.CreateTable(0, 0))
+}
 
-	if pkg, ok := c.Globals().RawGetString("package").(*lua.LTable); ok {
-		if loaded, ok := pkg.RawGetString("loaded").(*lua.LTable); ok {
-			loaded.RawSetString("engine", mod)
+// ---- scene and entities (LuaScene.cpp, Scene.cpp) ----
+
+var componentDefs = []struct {
+	class, field, arg string
+	props, methods    []string
+}{
+	{"ComponentTransform", "transform", "", []string{"static", "kinematic", "transform", "parent", "position", "orientation"}, []string{"move", "translate", "scale", "rotate", "rotate_x", "rotate_y", "rotate_z", "rotate_by_axis"}},
+	{"ComponentModel", "model", "model", []string{"model"}, nil},
+	{"ComponentModelSkinned", "model_skinned", "model", []string{"model"}, nil},
+	{"ComponentRigidBody", "rigid_body", "", []string{"linear_velocity", "angular_velocity", "mass", "scale"}, nil},
+	{"ComponentIcon", "icon", "image", []string{"image", "offset", "selectable", "environment"}, nil},
+	{"ComponentLabel", "label", "label", []string{"label"}, nil},
+	{"ComponentScript", "script", "instance", []string{"instance"}, nil},
+	{"ComponentGrid", "grid", "", nil, []string{"set_from"}},
+	{"ComponentTurret", "turret", "turret", []string{"turret", "target"}, []string{"clear_target"}},
+	{"ComponentShipControl", "ship_control", "", nil, []string{"add_turret"}},
+	{"ComponentAgent", "agent", "", nil, nil},
+}
+
+// entity is the Go side of an Entity userdata.
+type entity struct {
+	id    int
+	comps map[string]lua.LValue // by component field name
+}
+
+func (m *Model) installScene(x *lctx, mod *lua.LTable) {
+	c, L, cs := x.c, x.c.L, x.cls
+	for _, d := range componentDefs {
+		d := d
+		cl := &class{name: d.class, props: d.props, methods: noops(d.methods...)}
+		if d.class == "ComponentTransform" {
+			cl.init = func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
+				obj.RawSetString("static", lua.LFalse)
+				obj.RawSetString("kinematic", lua.LFalse)
+				obj.RawSetString("position", cs.vec("Vector3"))
+				obj.RawSetString("orientation", cs.vec("Quaternion", 0, 0, 0, 1))
+			}
+			move := func(add bool) lua.LGFunction {
+				return func(L *lua.LState) int {
+					obj := L.CheckTable(1)
+					v, ok := L.Get(2).(*lua.LTable)
+					if !ok || !cs.isA(v, "Vector3") {
+						L.ArgError(2, "a Vector3 expected")
+					}
+					pos, _ := obj.RawGetString("position").(*lua.LTable)
+					nx, ny, nz := num(v.RawGetString("x")), num(v.RawGetString("y")), num(v.RawGetString("z"))
+					if add && pos != nil {
+						nx += num(pos.RawGetString("x"))
+						ny += num(pos.RawGetString("y"))
+						nz += num(pos.RawGetString("z"))
+					}
+					obj.RawSetString("position", cs.vec("Vector3", nx, ny, nz))
+					return 0
+				}
+			}
+			cl.methods["move"] = move(false)
+			cl.methods["translate"] = move(true)
+		} else if d.class == "ComponentRigidBody" {
+			cl.init = func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
+				obj.RawSetString("linear_velocity", cs.vec("Vector3"))
+				obj.RawSetString("angular_velocity", cs.vec("Vector3"))
+				obj.RawSetString("mass", lua.LNumber(0))
+				obj.RawSetString("scale", lua.LNumber(1))
+			}
+		} else if d.arg != "" {
+			arg := d.arg
+			cl.init = func(L *lua.LState, obj *lua.LTable, args []lua.LValue) {
+				if len(args) > 0 {
+					obj.RawSetString(arg, args[0])
+				}
+			}
+		}
+		mod.RawSetString(d.class, cs.define(cl))
+	}
+
+	entMeta := L.CreateTable(0, 3)
+	entMethods := map[string]lua.LGFunction{}
+	checkEnt := func(L *lua.LState, method string) *entity {
+		if ud, ok := L.Get(1).(*lua.LUserData); ok {
+			if e, ok := ud.Value.(*entity); ok {
+				return e
+			}
+		}
+		L.RaiseError("Entity.%s needs the entity: call it as entity:%s(...), with a colon", method, method)
+		return nil
+	}
+	fields := map[string]bool{}
+	for _, d := range componentDefs {
+		d := d
+		suffix := d.field
+		fields[d.field] = true
+		entMethods["add_component_"+suffix] = func(L *lua.LState) int {
+			e := checkEnt(L, "add_component_"+suffix)
+			var args []lua.LValue
+			if L.GetTop() >= 2 {
+				args = []lua.LValue{L.Get(2)}
+			}
+			comp := cs.newObject(d.class, args)
+			e.comps[d.field] = comp
+			L.Push(comp)
+			return 1
+		}
+		entMethods["has_component_"+suffix] = func(L *lua.LState) int {
+			e := checkEnt(L, "has_component_"+suffix)
+			L.Push(lua.LBool(e.comps[d.field] != nil))
+			return 1
+		}
+		if d.class != "ComponentModelSkinned" || true {
+			entMethods["get_component_"+suffix] = func(L *lua.LState) int {
+				e := checkEnt(L, "get_component_"+suffix)
+				if v := e.comps[d.field]; v != nil {
+					L.Push(v)
+				} else {
+					L.Push(lua.LNil)
+				}
+				return 1
+			}
 		}
 	}
-}
-
-// dispatch calls name's handlers in registration order with fields and
-// records the dispatch (owner goroutine).
-func (m *Model) dispatch(x *lctx, name string, fields lua.LValue) {
-	start := time.Now()
-	args := []string{renderFields(fields)}
-	n := x.c.Dispatch(name, []lua.LValue{fields})
-	ms := float64(time.Since(start).Microseconds()) / 1000
-	m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: x.c.Name, Step: x.c.Step(),
-		Message: &engine.MessageRecord{Name: name, Context: x.c.Name, Args: args, Handlers: n, Ms: ms}})
-}
-
-// drain dispatches queued events in order, including those the handlers
-// enqueue meanwhile (owner goroutine).
-func (m *Model) drain(x *lctx) {
-	for n := 0; len(x.queue) > 0; n++ {
-		if n >= maxQueued {
-			x.c.AddError(engine.ErrorRecord{Message: fmt.Sprintf(
-				"event queue: %d events were dispatched in a row and %d more are waiting (a handler that enqueues events for ever?); the rest of the queue is dropped",
-				n, len(x.queue))})
-			x.queue = nil
-			return
+	methodTbl := L.CreateTable(0, len(entMethods))
+	for n, f := range entMethods {
+		methodTbl.RawSetString(n, L.NewFunction(f))
+	}
+	entMeta.RawSetString("__name", lua.LString("Entity"))
+	entMeta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		ud := L.CheckUserData(1)
+		e, _ := ud.Value.(*entity)
+		k := L.CheckString(2)
+		if f := methodTbl.RawGetString(k); f != lua.LNil {
+			L.Push(f)
+			return 1
 		}
-		q := x.queue[0]
-		x.queue[0] = queued{}
-		x.queue = x.queue[1:]
-		m.dispatch(x, q.name, q.fields)
+		// entity.script: LuaScene.cpp binds it twice; the second binding,
+		// the ComponentScript, is the one sol keeps.
+		if e != nil && fields[k] {
+			if v := e.comps[k]; v != nil {
+				L.Push(v)
+				return 1
+			}
+		}
+		L.Push(lua.LNil)
+		return 1
+	}))
+	entMeta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		e, _ := L.CheckUserData(1).Value.(*entity)
+		id := 0
+		if e != nil {
+			id = e.id
+		}
+		L.Push(lua.LString(fmt.Sprintf("Entity: %d", id)))
+		return 1
+	}))
+	newEntity := func() *lua.LUserData {
+		x.entities++
+		ud := L.NewUserData()
+		ud.Value = &entity{id: x.entities, comps: map[string]lua.LValue{}}
+		ud.Metatable = entMeta
+		return ud
 	}
-	x.queue = nil
+	mod.RawSetString("Entity", L.CreateTable(0, 0))
+
+	scene := L.CreateTable(0, 0)
+	sceneMethods := L.CreateTable(0, 8)
+	sceneMeta := L.CreateTable(0, 2)
+	sceneMeta.RawSetString("__index", sceneMethods)
+	sceneMeta.RawSetString("__name", lua.LString("Scene"))
+	scene.Metatable = sceneMeta
+	sceneMethods.RawSetString("add_entity_template", L.NewFunction(func(L *lua.LState) int {
+		selfArg(L, scene, "Scene", "add_entity_template")
+		name := L.CheckString(2)
+		klass := L.CheckTable(3)
+		where := c.Where()
+		m.mu.Lock()
+		have := x.templates[name]
+		if have == nil {
+			x.templates[name] = &template{where: where, klass: klass}
+			x.tmplOrder = append(x.tmplOrder, name)
+		}
+		m.mu.Unlock()
+		if have != nil {
+			// Scene.cpp addEntityTemplate: emplace keeps the first one.
+			c.Print("warn", fmt.Sprintf("scene:add_entity_template(%q): a template of that name was added at %s; the engine keeps the first and ignores this one", name, have.where))
+		}
+		return 0
+	}))
+	sceneMethods.RawSetString("create_entity", L.NewFunction(func(L *lua.LState) int {
+		selfArg(L, scene, "Scene", "create_entity")
+		L.Push(newEntity())
+		return 1
+	}))
+	sceneMethods.RawSetString("create_entity_template", L.NewFunction(func(L *lua.LState) int {
+		selfArg(L, scene, "Scene", "create_entity_template")
+		name := L.CheckString(2)
+		data := L.OptTable(3, L.CreateTable(0, 0))
+		ent, err := m.createFrom(x, L, newEntity, name, data)
+		if err != nil {
+			L.RaiseError("%v", err)
+		}
+		L.Push(ent)
+		return 1
+	}))
+	sceneMethods.RawSetString("contact_test_sphere", L.NewFunction(func(L *lua.LState) int {
+		L.Push(L.CreateTable(0, 0))
+		return 1
+	}))
+	sceneMethods.RawSetString("patch_component_grid", L.NewFunction(noop))
+	sceneMethods.RawSetString("patch_component_model", L.NewFunction(noop))
+	x.spawn = func(L *lua.LState, name string, data *lua.LTable) error {
+		_, err := m.createFrom(x, L, newEntity, name, data)
+		return err
+	}
+	mod.RawSetString("Scene", L.CreateTable(0, 0))
+	mod.RawSetString("get_scene", L.NewFunction(func(L *lua.LState) int {
+		if x.id == "" {
+			// Lua.cpp getScene.
+			L.RaiseError("Trying to access scene from a non-sector script (engine.get_scene works in sector contexts only)")
+		}
+		L.Push(scene)
+		return 1
+	}))
 }
 
-// fire sends an event with plain fields into a context, then delivers what
-// its handlers enqueued (session goroutine).
-func (m *Model) fire(x *lctx, step, name string, fields map[string]any) error {
-	return x.c.Do(func(L *lua.LState) {
-		x.c.SetStep(step)
-		m.dispatch(x, name, engine.ToLua(L, fields))
-		m.drain(x)
-	})
+// createFrom is Scene::createEntityFrom: the template's new(entity, data)
+// must return a table (its script instance).
+func (m *Model) createFrom(x *lctx, L *lua.LState, newEntity func() *lua.LUserData, name string, data *lua.LTable) (*lua.LUserData, error) {
+	m.mu.Lock()
+	t := x.templates[name]
+	m.mu.Unlock()
+	if t == nil {
+		return nil, fmt.Errorf("No such entity template named: '%s' (templates: %s)", name, strings.Join(orNone(m.templateNames(x)), ", "))
+	}
+	ent := newEntity()
+	fn := L.GetField(t.klass, "new")
+	if fn == lua.LNil {
+		return nil, fmt.Errorf("Entity failed to create error: entity template '%s' (added at %s) has no function new", name, t.where)
+	}
+	res, rec := x.c.CallIn(L, fn, []lua.LValue{ent, data}, "entity template "+name)
+	if rec != nil {
+		return nil, fmt.Errorf("Entity failed to create error: %s", rec.Message)
+	}
+	if len(res) == 0 {
+		return nil, fmt.Errorf("Entity failed to create error: entity template '%s': new returned nothing, the engine needs its instance table", name)
+	}
+	inst, ok := res[0].(*lua.LTable)
+	if !ok {
+		return nil, fmt.Errorf("Entity failed to create error: entity template '%s': new returned a %s, the engine needs its instance table", name, res[0].Type())
+	}
+	e := ent.Value.(*entity)
+	e.comps["script"] = x.cls.newObject("ComponentScript", []lua.LValue{inst})
+	return ent, nil
 }
 
-// renderFields renders an event's fields for the report, as JSON.
-func renderFields(v lua.LValue) string {
-	b, err := json.Marshal(engine.ToPlain(v, 6))
-	if err != nil {
-		return v.Type().String()
+func (m *Model) templateNames(x *lctx) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), x.tmplOrder...)
+}
+
+// ---- server and generator (LuaServer.cpp, LuaGlobal.cpp) ----
+
+// generatorHooks are the Generator's callback registrations and the
+// arguments each callback gets.
+var generatorHooks = map[string][]string{
+	"on_start":          {"seed"},
+	"on_galaxy_created": {"GalaxyData"},
+	"on_region_created": {"GalaxyData", "RegionData"},
+	"on_system_created": {"GalaxyData", "SystemData", "FactionData"},
+	"on_sector_created": {"GalaxyData", "SystemData", "FactionData", "SectorData"},
+	"on_end":            {"GalaxyData"},
+	"on_skipped":        {"GalaxyData"},
+}
+
+func (m *Model) installServer(x *lctx, mod *lua.LTable) {
+	c, L, cs := x.c, x.c.L, x.cls
+	server := cs.newObjectOf(&class{name: "Server", methods: map[string]lua.LGFunction{
+		"move_player_to_sector": func(L *lua.LState) int {
+			pid, sid := L.CheckString(2), L.CheckString(3)
+			m.mu.Lock()
+			ok := m.playerLocked(pid) != nil
+			if ok {
+				m.moves = append(m.moves, move{player: pid, sector: sid, from: c.Name})
+			}
+			m.mu.Unlock()
+			if !ok {
+				// Server.cpp movePlayerToSector.
+				L.RaiseError("Can not move player id: '%s' to sector: '%s', player is not logged in", pid, sid)
+			}
+			return 0
+		},
+	}}, mod)
+	mod.RawSetString("get_server", L.NewFunction(func(L *lua.LState) int {
+		L.Push(server)
+		return 1
+	}))
+	mod.RawSetString("Session", cs.define(&class{name: "Session"}))
+	// SystemHeuristics:find_empty_pos(rng): modscope has no universe, so
+	// any point of the system is empty; it draws one from rng.
+	mod.RawSetString("SystemHeuristics", cs.define(&class{name: "SystemHeuristics", props: []string{"galaxy", "system", "faction", "systems", "sectors"},
+		methods: map[string]lua.LGFunction{"find_empty_pos": func(L *lua.LState) int {
+			var r *mt64
+			if ud, ok := L.Get(2).(*lua.LUserData); ok {
+				r, _ = ud.Value.(*mt64)
+			}
+			if r == nil {
+				L.RaiseError("SystemHeuristics:find_empty_pos(rng) needs an engine.MT19937")
+			}
+			L.Push(cs.vec("Vector2", r.real(-100, 100), r.real(-100, 100)))
+			return 1
+		}}}))
+
+	gm := map[string]lua.LGFunction{}
+	for hook := range generatorHooks {
+		hook := hook
+		gm["add_"+hook] = func(L *lua.LState) int {
+			fn := L.CheckFunction(2)
+			m.addCallback(&callback{x: x, fn: fn, where: c.Where(), name: hook})
+			return 0
+		}
 	}
-	s := string(b)
-	if len(s) > 2048 {
-		s = s[:2048] + "…"
+	gm["add_sector_type"] = func(L *lua.LState) int {
+		name := L.CheckString(2)
+		h, cr := L.CheckFunction(3), L.CheckFunction(4)
+		m.addCallback(&callback{x: x, fn: h, where: c.Where(), name: "sector_type:" + name + ":heuristics"})
+		m.addCallback(&callback{x: x, fn: cr, where: c.Where(), name: "sector_type:" + name + ":create"})
+		return 0
 	}
-	return s
+	gm["get_random_name"] = func(L *lua.LState) int {
+		L.Push(lua.LString(fmt.Sprintf("System %s", strings.ToUpper(m.uuid()[:4]))))
+		return 1
+	}
+	gen := cs.newObjectOf(&class{name: "Generator", methods: gm}, mod)
+	mod.RawSetString("get_generator", L.NewFunction(func(L *lua.LState) int {
+		L.Push(gen)
+		return 1
+	}))
+}
+
+// newObjectOf defines a class (engine.<Name>) and returns its one instance.
+func (cs *classes) newObjectOf(cl *class, mod *lua.LTable) *lua.LTable {
+	mod.RawSetString(cl.name, cs.define(cl))
+	return cs.newObject(cl.name, nil)
+}
+
+func (m *Model) addCallback(cb *callback) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.callbacks = append(m.callbacks, cb)
+}
+
+// ---- assets (LuaAssets.cpp) ----
+
+var assetKinds = []struct{ find, all, class string }{
+	{"find_planet_type", "find_all_planet_types", "PlanetType"},
+	{"find_image", "find_all_images", "Image"},
+	{"find_texture", "find_all_textures", "Texture"},
+	{"find_block", "find_all_blocks", "Block"},
+	{"find_model", "find_all_models", "Model"},
+	{"find_sound", "find_all_sounds", "Sound"},
+	{"find_particles_type", "find_all_particles_type", "ParticlesType"},
+	{"find_ship_template", "find_all_ship_templates", "ShipTemplate"},
+	{"find_turret", "find_all_turrets", "Turret"},
+}
+
+// installAssets adds engine.get_assets_manager. modscope loads no assets:
+// find_X(name) returns a stand-in asset with that name (Model radius 1,
+// Turret with a model), find_all_X an empty list.
+func (m *Model) installAssets(x *lctx, mod *lua.LTable) {
+	L, cs := x.c.L, x.cls
+	am := map[string]lua.LGFunction{}
+	for _, k := range assetKinds {
+		k := k
+		props := []string{"name"}
+		switch k.class {
+		case "Model":
+			props = append(props, "radius")
+		case "Turret":
+			props = append(props, "model")
+		}
+		mod.RawSetString(k.class, cs.define(&class{name: k.class, props: props}))
+		am[k.find] = func(L *lua.LState) int {
+			name := L.CheckString(2)
+			a := cs.newObject(k.class, nil)
+			a.RawSetString("name", lua.LString(name))
+			switch k.class {
+			case "Model":
+				a.RawSetString("radius", lua.LNumber(1))
+			case "Turret":
+				mdl := cs.newObject("Model", nil)
+				mdl.RawSetString("name", lua.LString(name))
+				mdl.RawSetString("radius", lua.LNumber(1))
+				a.RawSetString("model", mdl)
+			}
+			L.Push(a)
+			return 1
+		}
+		am[k.all] = func(L *lua.LState) int {
+			L.Push(L.CreateTable(0, 0))
+			return 1
+		}
+	}
+	assets := cs.newObjectOf(&class{name: "AssetsManager", methods: am}, mod)
+	mod.RawSetString("get_assets_manager", L.NewFunction(func(L *lua.LState) int {
+		L.Push(assets)
+		return 1
+	}))
+}
+
+// ---- algorithms (LuaAlgorithms.cpp, LuaUtils.cpp) ----
+
+func (m *Model) installAlgorithms(x *lctx, mod *lua.LTable) {
+	L, cs := x.c.L, x.cls
+	// NameGenerator.new(list):get(rng) picks a name of the list (the
+	// engine's generator builds new names from them).
+	mod.RawSetString("NameGenerator", cs.define(&class{name: "NameGenerator", props: []string{"names"},
+		init: func(L *lua.LState, obj *lua.LTable, args []lua.LValue) {
+			if len(args) == 0 {
+				L.RaiseError("NameGenerator.new: a list of names expected")
+			}
+			list, ok := args[0].(*lua.LTable)
+			if !ok || list.Len() == 0 {
+				L.RaiseError("NameGenerator.new: a non-empty list of names expected")
+			}
+			obj.RawSetString("names", list)
+		},
+		methods: map[string]lua.LGFunction{"get": func(L *lua.LState) int {
+			obj := L.CheckTable(1)
+			list, _ := obj.RawGetString("names").(*lua.LTable)
+			ud, ok := L.Get(2).(*lua.LUserData)
+			var r *mt64
+			if ok {
+				r, _ = ud.Value.(*mt64)
+			}
+			if r == nil || list == nil {
+				L.RaiseError("NameGenerator:get(rng) needs an engine.MT19937")
+			}
+			L.Push(list.RawGetInt(int(r.intn(1, int64(list.Len())))))
+			return 1
+		}}}))
+	// VolumeOccupancyTester: spheres; contact_test tells whether a sphere
+	// touches one added before.
+	mod.RawSetString("VolumeOccupancyTester", cs.define(&class{name: "VolumeOccupancyTester", props: []string{"spheres"},
+		init: func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
+			obj.RawSetString("spheres", L.CreateTable(0, 0))
+		},
+		methods: map[string]lua.LGFunction{
+			"add": func(L *lua.LState) int {
+				obj, pos := L.CheckTable(1), L.CheckTable(2)
+				s := L.CreateTable(4, 0)
+				s.RawSetInt(1, pos.RawGetString("x"))
+				s.RawSetInt(2, pos.RawGetString("y"))
+				s.RawSetInt(3, pos.RawGetString("z"))
+				s.RawSetInt(4, L.CheckNumber(3))
+				list := obj.RawGetString("spheres").(*lua.LTable)
+				list.Append(s)
+				return 0
+			},
+			"contact_test": func(L *lua.LState) int {
+				obj, pos := L.CheckTable(1), L.CheckTable(2)
+				r := float64(L.CheckNumber(3))
+				px, py, pz := num(pos.RawGetString("x")), num(pos.RawGetString("y")), num(pos.RawGetString("z"))
+				hit := false
+				list := obj.RawGetString("spheres").(*lua.LTable)
+				list.ForEach(func(_, v lua.LValue) {
+					s := v.(*lua.LTable)
+					d := math.Sqrt(math.Pow(num(s.RawGetInt(1))-px, 2) + math.Pow(num(s.RawGetInt(2))-py, 2) + math.Pow(num(s.RawGetInt(3))-pz, 2))
+					if d < r+num(s.RawGetInt(4)) {
+						hit = true
+					}
+				})
+				L.Push(lua.LBool(hit))
+				return 1
+			},
+		}}))
+	// Stand-ins: these need the engine's geometry code; their methods do
+	// nothing and return nothing.
+	for _, s := range []struct {
+		name    string
+		methods []string
+	}{
+		{"MinimumSpanningTree", []string{"add_position", "calculate", "has_connections", "get_connections"}},
+		{"GalaxyDistribution", []string{"get"}},
+		{"FloodFillResult", nil},
+		{"FloodFill", []string{"calculate", "add_start_point", "size", "get", "add_position"}},
+		{"DelaunayTriangulation", []string{"add_position", "calculate", "has_connections", "get_connections"}},
+	} {
+		props := []string(nil)
+		if s.name == "FloodFillResult" {
+			props = []string{"index", "point"}
+		}
+		mod.RawSetString(s.name, cs.define(&class{name: s.name, props: props, methods: noops(s.methods...)}))
+	}
+	_ = L
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](mp map[string]V) []string {
+	out := make([]string, 0, len(mp))
+	for k := range mp {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

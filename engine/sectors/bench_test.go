@@ -160,6 +160,10 @@ func BenchmarkLiveMemory(b *testing.B) {
 			}
 		}
 	})
+	// The sample's sectors handle sector_player_added, and the one bus
+	// delivers every arrival to every live sector (as the game does): the
+	// session's message records grow with n², and both metrics include
+	// them (live minus retained is the contexts themselves).
 	b.Run("sample sector context", func(b *testing.B) {
 		for b.Loop() {
 			s := open(b, sample, engine.Options{})

@@ -1,73 +1,62 @@
-// Package sectors implements the `sectors` context model (see ENGINE.md §3):
-// one server context for the whole game and one context per loaded sector,
-// the way Temporary Escape runs its mods' Lua.
+// Package sectors implements the `sectors` context model: one server
+// context for the whole game and one context per loaded sector, with the
+// one event bus of Temporary Escape's server (docs/sectors.md gives every
+// rule with its place in the engine's C++ source).
 //
 // # Mods
 //
 // A mod is a folder, <root>/<mod> or <root>/assets/<mod>, holding
 // manifest.xml and server.lua and/or sector.lua (engine.SectorMods). Mods
 // run in a stable order: base first, then by name; a folder's modscope.toml
-// may order them ([sectors] mods = [...]): the listed mods come first in that
-// order, the others after them in the default order. A listed mod that does
-// not exist is a warning in the server's output.
+// may order them ([sectors] mods = [...]).
 //
 // # Steps
 //
-// A load has two steps: "Server context" creates the one `server` context
-// and runs every mod's server.lua in it, in mod order; "server_started"
-// sends the event server_started to it. No player can join and no sector
-// can load before both ran.
+// "Server context" creates the `server` context and runs every mod's
+// server.lua in it (base's first); "Generator" calls the generator's
+// callbacks (on_start(seed), on_galaxy_created, on_end; on_skipped after a
+// reload); "server_started" puts server_started {seed} on the bus and runs
+// the ticks that deliver it.
+//
+// # The bus
+//
+// Each context is a listener of one bus. bus:enqueue(name, data) queues an
+// event (data: a flat map of nil, integers, numbers and strings); a tick
+// delivers the whole queue, event by event, to every listener in creation
+// order, then runs the sectors' pending work. Commands run ticks until the
+// bus is quiet (at most 100); `advance MS` runs MS/50 ticks.
 //
 // # Players and sectors
 //
-// The person drives players with commands (event-script lines):
-//
-//	join PLAYER [SECTOR]  player_logged_in {player_id} to the server; with SECTOR, then jump
-//	jump PLAYER SECTOR    leave the current sector (if any), then enter SECTOR
-//	leave PLAYER          leave the current sector (if any) and the game
-//	event TARGET NAME [FIELDS]   fire NAME with a fields table into server,
-//	                      sector:<id> (or a bare id) or all
+//	join PLAYER [SECTOR]   log in (player_logged_in {player_id, player_name}), then jump
+//	jump PLAYER SECTOR     leave the current sector (if any), then enter SECTOR
+//	leave PLAYER           leave the current sector; the player stays logged in
+//	logout PLAYER          leave the sector and the game
+//	event TARGET NAME [FIELDS]  enqueue NAME on the bus (TARGET: who enqueues it)
+//	callback NAME [ARGS]   fire the generator callbacks registered as NAME
+//	advance MS             run the ticks of MS milliseconds
 //
 // A sector context `sector:<id>` is created when the first player enters
-// the sector: every mod's sector.lua runs in it (state loading, then
-// active), then sector_player_added {player_id, sector_id} is sent. When a
-// player leaves a sector, sector_player_removed {player_id, sector_id} is
-// sent to it; when that was the last player, the context goes to unloading
-// and is closed: its Lua state and everything in it are freed. The next
-// arrival creates a fresh context that runs sector.lua again, so nothing set
-// in the previous incarnation survives.
+// the sector: base/sector.lua runs in it as the module base.sector, then
+// the other mods' sector.lua. On its next update the sector spawns the
+// player's entity from the "player" entity template and enqueues
+// sector_player_added {player_id, sector_id}. When its last player leaves,
+// the context is closed (no event); the next arrival gets a fresh one.
 //
 // # Lua API
 //
-// Every context has its own package.loaded, so a module required in two
-// contexts is loaded (and its top level run) once in each. require takes
-// absolute dotted names that start with a mod folder:
-// require("my_mod.utils.foo") loads <my_mod dir>/utils/foo.lua (or
-// utils/foo/init.lua). require("engine") returns the engine module:
-//
-//	engine.get_event_bus()            the context's event bus
-//	bus:add_handler(name, fn)         fn(fields) runs for every event name, in registration order
-//	bus:remove_handler(name, fn)      returns true when fn was registered
-//	bus:enqueue(name, fields)         queue an event into the same context; it is
-//	                                  dispatched after the current event (or file
-//	                                  load) finishes, in queue order
-//	engine.create_logger(name)        logger with :info, :warn, :error (the context's output)
-//
-// In stub mode every other field of engine is a recording stand-in.
-//
-// Queued events are delivered when the host operation that is running in the
-// context finishes (loading the entry files, or dispatching an event). An
-// event enqueued from an `eval` waits for the next event sent to that context.
-// More than 10,000 queued events in a row (a handler that enqueues itself) is
-// an error and the rest of the queue is dropped.
+// The libraries are those the engine opens (no io, os, coroutine);
+// require("a.b") loads <assets>/a/b.lua, once per context, and every
+// required file is a file of the load order. require("engine") is the
+// engine module (api.go, types.go, random.go, db.go): the bus, loggers,
+// scene and entity templates, server, generator, database, assets, math
+// usertypes, uuid. In stub mode any other field of engine is a recording
+// stand-in.
 //
 // # Reload
 //
-// The game runs server.lua exactly once per server, so `reload` restarts the
-// server the way a dedicated server restart would: every player leaves their
-// sector (sector_player_removed, the sector unloads), the server context is
-// closed, the mod folders are read again (edited files are picked up), and
-// the steps run again on a fresh `server` context, followed by a third step,
-// "Players rejoin", where every player logs in again (player_logged_in) and
-// jumps back into the sector they were in.
+// `reload` restarts the server the way a dedicated server restart would:
+// the sectors unload, the server context is closed, the mod folders are
+// read again and the steps run again on a fresh `server` context, followed
+// by "Players rejoin". The database (the game's save) is kept.
 package sectors

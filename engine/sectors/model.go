@@ -16,14 +16,16 @@ func init() { engine.RegisterModel(engine.ModelSectors, New) }
 
 // Step names.
 const (
-	StepServer  = "Server context"
-	StepStarted = "server_started"
-	StepRejoin  = "Players rejoin"
+	StepServer    = "Server context"
+	StepGenerator = "Generator"
+	StepStarted   = "server_started"
+	StepRejoin    = "Players rejoin"
 )
 
 // Model is the sectors model: one server context, one context per loaded
-// sector. The session calls it from one goroutine at a time; mu guards the
-// maps for readers anyway.
+// sector, one event bus. The session calls it from one goroutine at a time;
+// mu guards what readers on other goroutines see and what Lua code running
+// on a context's goroutine touches (queue, moves, database, templates).
 type Model struct {
 	h *engine.Host
 	g *engine.Game
@@ -36,11 +38,19 @@ type Model struct {
 	next    int
 	started bool // server_started was sent
 
-	mu      sync.Mutex
-	server  *lctx
-	sectors map[string]*lctx
-	players []*player // in join order
-	pending []*player // players to bring back after a reload
+	mu        sync.Mutex
+	server    *lctx
+	sectors   map[string]*lctx
+	listeners []*lctx     // the bus's listeners, in creation order
+	queue     []busEvent  // the bus queue
+	moves     []move      // server:move_player_to_sector calls to run
+	ticks     int         // ticks run since the server started
+	callbacks []*callback // generator callbacks
+	db        dbStore     // the database (kept across reloads, as on disk)
+	uuids     *uuidGen
+	galaxy    string    // the generated galaxy's id ("" before the first generation)
+	players   []*player // logged in, in join order
+	pending   []*player // players to bring back after a reload
 }
 
 type player struct {
@@ -48,11 +58,16 @@ type player struct {
 	sector string // "" when in no sector
 }
 
+type move struct{ player, sector, from string }
+
+// defaultSeed is the universe's seed (the engine refuses 0).
+const defaultSeed = 1234
+
 // New builds the model on an opened folder; nothing runs yet.
 func New(h *engine.Host) (engine.Model, error) {
-	m := &Model{h: h, g: h.Game, sectors: map[string]*lctx{}}
+	m := &Model{h: h, g: h.Game, sectors: map[string]*lctx{}, db: dbStore{}, uuids: newUUIDGen(defaultSeed)}
 	m.discover()
-	m.steps = []string{StepServer, StepStarted}
+	m.steps = []string{StepServer, StepGenerator, StepStarted}
 	return m, nil
 }
 
@@ -86,14 +101,21 @@ func (m *Model) RunStep() engine.StepOutcome {
 	switch name {
 	case StepServer:
 		return m.startServer()
+	case StepGenerator:
+		if m.server == nil {
+			return engine.StepOutcome{Error: "there is no server context", Fatal: true}
+		}
+		return m.generate()
 	case StepStarted:
 		if m.server == nil {
 			return engine.StepOutcome{Error: "there is no server context", Fatal: true}
 		}
-		if err := m.fire(m.server, StepStarted, "server_started", nil); err != nil {
+		// Server.cpp load: enqueue server_started {seed}; the tick delivers it.
+		if err := m.enqueue("server_started", map[string]any{"seed": int64(defaultSeed)}, "engine"); err != nil {
 			return engine.StepOutcome{Error: err.Error()}
 		}
 		m.started = true
+		m.settle(StepStarted)
 		return engine.StepOutcome{Messages: []string{"server_started"}}
 	case StepRejoin:
 		return m.rejoin()
@@ -102,58 +124,128 @@ func (m *Model) RunStep() engine.StepOutcome {
 }
 
 // entries lists the mods' entry files called file (server.lua, sector.lua)
-// that exist, in mod order.
-func (m *Model) entries(file string) []string {
-	var out []string
+// that exist, in mod order, with their module names (base.sector).
+func (m *Model) entries(file string) (files, modules []string) {
 	for _, md := range m.mods {
 		if p := path.Join(md.Dir, file); m.g.Exists(p) {
-			out = append(out, p)
+			files = append(files, p)
+			modules = append(modules, md.Name+"."+strings.TrimSuffix(file, ".lua"))
 		}
 	}
-	return out
+	return files, modules
 }
 
-// startServer creates the server context and runs every server.lua.
+// newListener creates a context, installs the engine API in it and adds it
+// to the bus (Lua.cpp: each Lua state's EventHandler is a bus listener).
+func (m *Model) newListener(name, key, id string) (*lctx, error) {
+	c, err := m.h.NewContext(name, key)
+	if err != nil {
+		return nil, err
+	}
+	x := &lctx{c: c, id: id, templates: map[string]*template{}, handled: map[string]int{}}
+	c.Do(func(L *lua.LState) { m.install(x) })
+	m.mu.Lock()
+	m.listeners = append(m.listeners, x)
+	m.mu.Unlock()
+	return x, nil
+}
+
+// startServer creates the server context and runs base/server.lua in it
+// (Server.cpp load: importModule("base", "server.lua")), then the other
+// mods' server.lua.
 func (m *Model) startServer() engine.StepOutcome {
-	c, err := m.h.NewContext("server", "server")
+	x, err := m.newListener("server", "server", "")
 	if err != nil {
 		return engine.StepOutcome{Error: err.Error(), Fatal: true}
 	}
-	x := &lctx{c: c}
 	m.mu.Lock()
 	m.server = x
+	m.ticks = 0
 	m.mu.Unlock()
-	files := m.entries("server.lua")
+	c := x.c
+	files, _ := m.entries("server.lua")
 	c.Do(func(L *lua.LState) {
 		c.SetStep(StepServer)
+		c.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
 		for _, w := range m.warnings {
 			c.Print("warn", w)
 		}
-		m.install(x)
 		for _, f := range files {
 			c.ExecFile(f, nil)
 		}
-		m.drain(x)
 	})
 	c.SetState(engine.StateActive)
 	return engine.StepOutcome{}
 }
 
-// loadSector creates sector id's context and runs every sector.lua in it.
+// generate runs the generator's callbacks as Generator::generate does on
+// a new save (on_start(seed), on_galaxy_created, on_end(galaxy)), or
+// on_skipped(galaxy) when the galaxy was generated before (a reload).
+func (m *Model) generate() engine.StepOutcome {
+	m.mu.Lock()
+	first := m.galaxy == ""
+	if first {
+		m.galaxy = m.uuids.next()
+	}
+	galaxy := m.galaxy
+	m.mu.Unlock()
+	g := map[string]any{"id": galaxy, "name": "Galaxy", "seed": float64(hashSeed(galaxy))}
+	var errs []string
+	hooks := []string{"on_skipped"}
+	if first {
+		hooks = []string{"on_start", "on_galaxy_created", "on_end"}
+	}
+	for _, h := range hooks {
+		args := []any{g}
+		if h == "on_start" {
+			args = []any{float64(defaultSeed)}
+		}
+		if _, err := m.fireCallbacks(h, args, StepGenerator); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	out := engine.StepOutcome{Messages: hooks}
+	if len(errs) > 0 {
+		out.Error = strings.Join(errs, "; ")
+	}
+	return out
+}
+
+// loadSector creates sector id's context and runs base/sector.lua in it
+// as the module base.sector (Sector.cpp load: require("base.sector")), then
+// the other mods' sector.lua.
 func (m *Model) loadSector(id, step string) (*lctx, error) {
-	c, err := m.h.NewContext("sector:"+id, id)
+	x, err := m.newListener("sector:"+id, id, id)
 	if err != nil {
 		return nil, err
 	}
-	x := &lctx{c: c, id: id}
-	files := m.entries("sector.lua")
+	c := x.c
+	files, modules := m.entries("sector.lua")
 	c.Do(func(L *lua.LState) {
 		c.SetStep(step)
-		m.install(x)
-		for _, f := range files {
-			c.ExecFile(f, nil)
+		c.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
+		loaded := packageLoaded(c)
+		for i, f := range files {
+			run, res := c.ExecFile(f, nil)
+			if run.OK && loaded != nil {
+				var v lua.LValue = lua.LTrue
+				if len(res) > 0 && res[0] != lua.LNil {
+					v = res[0]
+				}
+				loaded.RawSetString(modules[i], v)
+			}
 		}
-		m.drain(x)
+		// Sector.cpp load: the sector's own entity, from the template its
+		// SectorData names (a sector made by a sector type). The sectors
+		// modscope makes up name none.
+		if sd, ok := m.sectorData(x).(*lua.LTable); ok {
+			if ent := lua.LVAsString(sd.RawGetString("entity")); ent != "" {
+				x.cls.need("get_scene")
+				if err := x.spawn(L, ent, L.CreateTable(0, 0)); err != nil {
+					c.AddError(engine.ErrorRecord{Message: fmt.Sprintf("sector %s: creating its entity from the template %q (SectorData.entity): %v", id, ent, err)})
+				}
+			}
+		}
 	})
 	c.SetState(engine.StateActive)
 	m.mu.Lock()
@@ -162,14 +254,43 @@ func (m *Model) loadSector(id, step string) (*lctx, error) {
 	return x, nil
 }
 
-// unload closes a sector context whose last player left.
+func packageLoaded(c *engine.Context) *lua.LTable {
+	if pkg, ok := c.Globals().RawGetString("package").(*lua.LTable); ok {
+		if loaded, ok := pkg.RawGetString("loaded").(*lua.LTable); ok {
+			return loaded
+		}
+	}
+	return nil
+}
+
+// unload closes a sector context whose last player left: it stops being
+// a listener of the bus.
 func (m *Model) unload(x *lctx) {
 	x.c.SetState(engine.StateUnloading)
 	m.h.Retire(x.c)
 	m.mu.Lock()
 	delete(m.sectors, x.id)
+	m.dropListener(x)
 	m.mu.Unlock()
 	x.c.Close()
+}
+
+// dropListener removes x from the bus (mu held).
+func (m *Model) dropListener(x *lctx) {
+	x.closed = true
+	cbs := m.callbacks[:0]
+	for _, cb := range m.callbacks {
+		if cb.x != x {
+			cbs = append(cbs, cb)
+		}
+	}
+	m.callbacks = cbs
+	for i, l := range m.listeners {
+		if l == x {
+			m.listeners = append(m.listeners[:i:i], m.listeners[i+1:]...)
+			break
+		}
+	}
 }
 
 // Contexts implements engine.Model: the server, then the sectors by id.
@@ -208,10 +329,15 @@ func (m *Model) Close() {
 		m.server.c.Close()
 		m.server = nil
 	}
+	m.listeners = nil
+	m.queue = nil
 }
 
-// Registries implements engine.RegistryProvider.
+// Registries implements engine.RegistryProvider: players, sectors, mods,
+// the entity templates of the live sectors, the generator's callbacks and
+// the events waiting on the bus.
 func (m *Model) Registries() map[string][]map[string]any {
+	queue := m.queuedRows()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	players := []map[string]any{}
@@ -219,9 +345,20 @@ func (m *Model) Registries() map[string][]map[string]any {
 		players = append(players, map[string]any{"player": p.id, "sector": p.sector})
 	}
 	sectors := []map[string]any{}
+	templates := []map[string]any{}
 	for _, x := range m.sortedSectors() {
 		sectors = append(sectors, map[string]any{"sector": x.id, "context": x.c.Name,
-			"players": append([]string{}, x.players...), "state": x.c.State()})
+			"players": append([]string{}, x.players...), "state": x.c.State(), "templates": len(x.tmplOrder)})
+		for _, n := range x.tmplOrder {
+			templates = append(templates, map[string]any{"context": x.c.Name, "template": n, "where": x.templates[n].where})
+		}
+	}
+	callbacks := []map[string]any{}
+	for _, cb := range m.callbacks {
+		if cb.x.closed {
+			continue
+		}
+		callbacks = append(callbacks, map[string]any{"callback": cb.name, "context": cb.x.c.Name, "where": cb.where})
 	}
 	mods := []map[string]any{}
 	for i, md := range m.mods {
@@ -233,5 +370,6 @@ func (m *Model) Registries() map[string][]map[string]any {
 		}
 		mods = append(mods, row)
 	}
-	return map[string][]map[string]any{"players": players, "sectors": sectors, "mods": mods}
+	return map[string][]map[string]any{"players": players, "sectors": sectors, "mods": mods,
+		"templates": templates, "callbacks": callbacks, "queue": queue}
 }

@@ -76,9 +76,11 @@ func resolver(g *engine.Game, mods []engine.SectorMod) func(string) (string, err
 		rest := path.Join(parts[1:]...)
 		var tried []string
 		for _, d := range dirs {
-			cands := []string{path.Join(d, "init.lua")}
+			// Lua.cpp: package.path gets <assets>/?.lua, so a.b.c is
+			// <assets>/a/b/c.lua; there is no ?/init.lua entry.
+			cands := []string{d + ".lua"}
 			if rest != "" {
-				cands = []string{path.Join(d, rest+".lua"), path.Join(d, rest, "init.lua")}
+				cands = []string{path.Join(d, rest+".lua")}
 			}
 			for _, c := range cands {
 				if g.Exists(c) {

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"modscope/engine"
 )
 
-// Do implements engine.Model: join, jump, leave, event and reload.
+// Do implements engine.Model: join, jump, leave, logout, event, callback,
+// advance and reload.
 func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 	step := cmd.String()
 	switch cmd.Op {
@@ -17,8 +20,14 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 		return m.jump(cmd, step), true
 	case "leave":
 		return m.leave(cmd, step), true
+	case "logout":
+		return m.logout(cmd, step), true
 	case "event":
 		return m.event(cmd, step), true
+	case "callback":
+		return m.callback(cmd, step), true
+	case "advance":
+		return m.advance(cmd, step), true
 	case "reload":
 		return m.reload(step), true
 	}
@@ -27,12 +36,18 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 
 func (m *Model) needStarted(op string) error {
 	if !m.started {
-		return fmt.Errorf("%s: the server has not started yet; run the load first (run, or step through %q and %q)", op, StepServer, StepStarted)
+		return fmt.Errorf("%s: the server has not started yet; run the load first (run, or step through %q, %q and %q)", op, StepServer, StepGenerator, StepStarted)
 	}
 	return nil
 }
 
 func (m *Model) player(id string) *player {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.playerLocked(id)
+}
+
+func (m *Model) playerLocked(id string) *player {
 	for _, p := range m.players {
 		if p.id == id {
 			return p
@@ -63,7 +78,7 @@ func (m *Model) join(cmd engine.Command, step string) engine.Result {
 		if p.sector != "" {
 			where = "in sector " + p.sector
 		}
-		return engine.Failed("join: player %s has already joined (%s)", id, where)
+		return engine.Failed("join: player %s is already logged in (%s); jump moves a player, logout ends its session", id, where)
 	}
 	sector := ""
 	if len(cmd.Args) == 2 {
@@ -85,12 +100,17 @@ func (m *Model) join(cmd engine.Command, step string) engine.Result {
 	return engine.Result{OK: true}
 }
 
-// login adds a player to the game and tells the server.
+// login adds a player to the game (Server.cpp MessageLoginRequest): the
+// database gets its PlayerData, player_logged_in {player_id, player_name}
+// goes on the bus, and the ticks deliver it.
 func (m *Model) login(p *player, step string) error {
 	m.mu.Lock()
 	m.players = append(m.players, p)
 	m.mu.Unlock()
-	return m.fire(m.server, step, "player_logged_in", map[string]any{"player_id": p.id})
+	m.dbPut("players", p.id, map[string]any{"__class": "PlayerData", "id": p.id, "name": p.id, "admin": false})
+	err := m.enqueue("player_logged_in", map[string]any{"player_id": p.id, "player_name": p.id}, "engine")
+	m.settle(step)
+	return err
 }
 
 func (m *Model) jump(cmd engine.Command, step string) engine.Result {
@@ -102,7 +122,7 @@ func (m *Model) jump(cmd engine.Command, step string) engine.Result {
 	}
 	p := m.player(strings.TrimSpace(cmd.Arg(0)))
 	if p == nil {
-		return engine.Failed("jump: no player %q has joined (join %s first)", cmd.Arg(0), cmd.Arg(0))
+		return engine.Failed("jump: player %q is not logged in (join %s first)", cmd.Arg(0), cmd.Arg(0))
 	}
 	sector, err := sectorID(cmd.Arg(1))
 	if err != nil {
@@ -118,14 +138,17 @@ func (m *Model) jump(cmd engine.Command, step string) engine.Result {
 }
 
 // moveTo takes p out of its sector (unloading it if p was the last one),
-// then into sector, loading it if nobody is there.
+// then into sector, loading it if nobody is there (Server.cpp startSector,
+// addPlayerToSector). The sector adds the player on its next update
+// (Sector.cpp addPlayer: the player's entity from the "player" template,
+// then sector_player_added {player_id, sector_id} on the bus).
 func (m *Model) moveTo(p *player, sector, step string) error {
 	if p.sector != "" {
-		if err := m.removeFrom(p, step); err != nil {
-			return err
-		}
+		m.removeFrom(p)
 	}
+	m.mu.Lock()
 	x := m.sectors[sector]
+	m.mu.Unlock()
 	if x == nil {
 		var err error
 		if x, err = m.loadSector(sector, step); err != nil {
@@ -135,44 +158,91 @@ func (m *Model) moveTo(p *player, sector, step string) error {
 	m.mu.Lock()
 	x.players = append(x.players, p.id)
 	p.sector = sector
+	x.jobs = append(x.jobs, func(step string) { m.addPlayer(x, p.id, step) })
 	m.mu.Unlock()
-	return m.fire(x, step, "sector_player_added", map[string]any{"player_id": p.id, "sector_id": sector})
+	m.settle(step)
+	return nil
 }
 
-// removeFrom takes p out of its sector: sector_player_removed, then the
-// sector unloads when it is empty.
-func (m *Model) removeFrom(p *player, step string) error {
-	x := m.sectors[p.sector]
-	if x == nil {
-		p.sector = ""
-		return nil
-	}
-	m.mu.Lock()
-	for i, id := range x.players {
-		if id == p.id {
-			x.players = append(x.players[:i:i], x.players[i+1:]...)
-			break
+// addPlayer is the sector's side of a player's arrival (one of its jobs).
+func (m *Model) addPlayer(x *lctx, id, step string) {
+	x.c.Do(func(L *lua.LState) {
+		x.c.SetStep(step)
+		if !m.hasTemplate(x, "player") {
+			x.c.Print("warn", fmt.Sprintf("sector %s has no entity template \"player\" (base/sector.lua adds it in the game): player %s gets no entity", x.id, id))
+			return
 		}
+		x.cls.need("get_scene") // templates exist only if the scene was used
+		data := L.CreateTable(0, 1)
+		data.RawSetString("player_id", lua.LString(id))
+		if err := x.spawn(L, "player", data); err != nil {
+			x.c.AddError(engine.ErrorRecord{Message: fmt.Sprintf("spawning player %s from the entity template \"player\": %v", id, err)})
+		}
+	})
+	if err := m.enqueue("sector_player_added", map[string]any{"player_id": id, "sector_id": x.id}, x.c.Name); err != nil {
+		x.c.AddError(engine.ErrorRecord{Message: err.Error()})
 	}
+}
+
+func (m *Model) hasTemplate(x *lctx, name string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return x.templates[name] != nil
+}
+
+// removeFrom takes p out of its sector; the sector unloads when it is
+// empty (the modding docs' rule; the engine sends no event for it).
+func (m *Model) removeFrom(p *player) {
+	m.mu.Lock()
+	x := m.sectors[p.sector]
 	p.sector = ""
-	empty := len(x.players) == 0
+	empty := false
+	if x != nil {
+		for i, id := range x.players {
+			if id == p.id {
+				x.players = append(x.players[:i:i], x.players[i+1:]...)
+				break
+			}
+		}
+		empty = len(x.players) == 0
+	}
 	m.mu.Unlock()
-	err := m.fire(x, step, "sector_player_removed", map[string]any{"player_id": p.id, "sector_id": x.id})
 	if empty {
 		m.unload(x)
 	}
-	return err
 }
 
+// leave takes a player out of its sector; the player stays logged in and
+// can jump again.
 func (m *Model) leave(cmd engine.Command, step string) engine.Result {
 	if len(cmd.Args) != 1 {
 		return engine.Failed("usage: leave PLAYER")
 	}
 	p := m.player(strings.TrimSpace(cmd.Arg(0)))
 	if p == nil {
-		return engine.Failed("leave: no player %q has joined", cmd.Arg(0))
+		return engine.Failed("leave: player %q is not logged in", cmd.Arg(0))
 	}
-	err := m.removeFrom(p, step)
+	if p.sector == "" {
+		return engine.Result{OK: true, Result: p.id + " is in no sector"}
+	}
+	m.removeFrom(p)
+	m.settle(step)
+	return engine.Result{OK: true}
+}
+
+// logout ends a player's session: it leaves its sector and the game
+// (Server.cpp onDisconnect: no event is sent).
+func (m *Model) logout(cmd engine.Command, step string) engine.Result {
+	if len(cmd.Args) != 1 {
+		return engine.Failed("usage: logout PLAYER")
+	}
+	p := m.player(strings.TrimSpace(cmd.Arg(0)))
+	if p == nil {
+		return engine.Failed("logout: player %q is not logged in", cmd.Arg(0))
+	}
+	if p.sector != "" {
+		m.removeFrom(p)
+	}
 	m.mu.Lock()
 	for i, q := range m.players {
 		if q == p {
@@ -181,67 +251,237 @@ func (m *Model) leave(cmd engine.Command, step string) engine.Result {
 		}
 	}
 	m.mu.Unlock()
-	if err != nil {
-		return engine.Failed("leave: %v", err)
-	}
+	m.settle(step)
 	return engine.Result{OK: true}
 }
 
-// event fires NAME with a fields table into server, one sector, or all.
+// runMoves carries out server:move_player_to_sector calls (tick).
+func (m *Model) runMoves(step string) {
+	m.mu.Lock()
+	moves := m.moves
+	m.moves = nil
+	m.mu.Unlock()
+	for _, mv := range moves {
+		p := m.player(mv.player)
+		id, err := sectorID(mv.sector)
+		if p == nil || err != nil || p.sector == id {
+			continue
+		}
+		if p.sector != "" {
+			m.removeFrom(p)
+		}
+		m.mu.Lock()
+		x := m.sectors[id]
+		m.mu.Unlock()
+		if x == nil {
+			if x, err = m.loadSector(id, step); err != nil {
+				continue
+			}
+		}
+		m.mu.Lock()
+		x.players = append(x.players, p.id)
+		p.sector = id
+		pid := p.id
+		x.jobs = append(x.jobs, func(step string) { m.addPlayer(x, pid, step) })
+		m.mu.Unlock()
+	}
+}
+
+// event puts NAME with FIELDS on the bus. The bus has no addressing: the
+// next tick delivers it to every context; TARGET only says who enqueues it.
 func (m *Model) event(cmd engine.Command, step string) engine.Result {
 	if len(cmd.Args) < 2 || len(cmd.Args) > 3 {
 		return engine.Failed("usage: event server|sector:<id>|all NAME [FIELDS]")
+	}
+	if err := m.needStarted("event"); err != nil {
+		return engine.Failed("%v", err)
 	}
 	target, name := strings.TrimSpace(cmd.Arg(0)), strings.TrimSpace(cmd.Arg(1))
 	if name == "" {
 		return engine.Failed("event: the event name is empty")
 	}
-	var fields map[string]any
+	data := map[string]any{}
 	if len(cmd.Args) == 3 {
 		f, ok := cmd.Args[2].(map[string]any)
 		if !ok {
 			return engine.Failed("event: the fields must be a JSON object, like {\"player_id\":\"p1\"}, not %s", engine.FormatArg(cmd.Args[2]))
 		}
-		fields = f
+		d, err := eventDataFromPlain(f)
+		if err != nil {
+			return engine.Failed("event %s: %v", name, err)
+		}
+		data = d
 	}
-	var targets []*lctx
+	from := "engine"
+	if target != "all" {
+		m.mu.Lock()
+		var x *lctx
+		if target == "server" {
+			x = m.server
+		} else if id, err := sectorID(target); err == nil {
+			x = m.sectors[id]
+		}
+		live := []string{}
+		for _, l := range m.listeners {
+			live = append(live, l.c.Name)
+		}
+		m.mu.Unlock()
+		if x == nil {
+			return engine.Failed("event: no context %q is loaded (live contexts: %s); a sector context exists while a player is in the sector", target, strings.Join(orNone(live), ", "))
+		}
+		from = x.c.Name
+	}
+	if err := m.enqueue(name, data, from); err != nil {
+		return engine.Failed("event: %v", err)
+	}
+	m.settle(step)
+	return engine.Result{OK: true}
+}
+
+// callback fires the generator callbacks registered under NAME (on_start,
+// on_galaxy_created, ..., sector_type:<type>:heuristics|create) with
+// ARGS: numbers, and JSON objects of a schema's fields.
+func (m *Model) callback(cmd engine.Command, step string) engine.Result {
+	args := cmd.Args
+	if len(args) > 0 {
+		if s, ok := args[0].(string); ok && (s == "server" || s == "generator" || strings.HasPrefix(s, "sector:")) && len(args) > 1 {
+			args = args[1:]
+		}
+	}
+	if len(args) == 0 {
+		return engine.Failed("usage: callback NAME [ARGS...] (NAME: a generator callback, %s)", strings.Join(m.callbackNames(), ", "))
+	}
+	name, ok := args[0].(string)
+	if !ok || name == "" {
+		return engine.Failed("callback: the callback name must be a word, not %s", engine.FormatArg(args[0]))
+	}
+	out, err := m.fireCallbacks(name, args[1:], step)
+	if err != nil {
+		return engine.Failed("callback %s: %v", name, err)
+	}
+	m.settle(step)
+	return engine.Result{OK: true, Result: out}
+}
+
+func (m *Model) callbackNames() []string {
 	m.mu.Lock()
-	switch target {
-	case "all":
-		if m.server != nil {
-			targets = append(targets, m.server)
-		}
-		targets = append(targets, m.sortedSectors()...)
-	case "server":
-		if m.server != nil {
-			targets = append(targets, m.server)
-		}
-	default:
-		if id, err := sectorID(target); err == nil && m.sectors[id] != nil {
-			targets = append(targets, m.sectors[id])
+	defer m.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, cb := range m.callbacks {
+		if !seen[cb.name] && !cb.x.closed {
+			seen[cb.name] = true
+			out = append(out, cb.name)
 		}
 	}
-	live := []string{}
-	if m.server != nil {
-		live = append(live, "server")
-	}
-	for _, x := range m.sortedSectors() {
-		live = append(live, x.c.Name)
+	return orNone(out)
+}
+
+// fireCallbacks calls every live callback called name, in registration
+// order, each in its own context; it returns what they returned.
+func (m *Model) fireCallbacks(name string, args []any, step string) (string, error) {
+	m.mu.Lock()
+	var cbs []*callback
+	for _, cb := range m.callbacks {
+		if cb.name == name && !cb.x.closed {
+			cbs = append(cbs, cb)
+		}
 	}
 	m.mu.Unlock()
-	if len(targets) == 0 {
-		why := "a sector context exists while a player is in the sector"
-		if m.server == nil {
-			why = "the server context is created by the first step (run first)"
-		}
-		return engine.Failed("event: no context %q is loaded (live contexts: %s); %s", target, strings.Join(orNone(live), ", "), why)
-	}
-	for _, x := range targets {
-		if err := m.fire(x, step, name, fields); err != nil {
-			return engine.Failed("event: %s: %v", x.c.Name, err)
+	params, known := generatorHooks[name]
+	if strings.HasPrefix(name, "sector_type:") {
+		known = true
+		params = []string{"SystemHeuristics"}
+		if strings.HasSuffix(name, ":create") {
+			params = []string{"SystemHeuristics", "seed"}
 		}
 	}
-	return engine.Result{OK: true}
+	if !known {
+		return "", fmt.Errorf("no generator callback is called %s (registered: %s)", name, strings.Join(m.callbackNames(), ", "))
+	}
+	if len(args) > len(params) {
+		return "", fmt.Errorf("%s takes %d argument(s) (%s), not %d", name, len(params), strings.Join(params, ", "), len(args))
+	}
+	var results, errs []string
+	for _, cb := range cbs {
+		cb.x.c.Do(func(L *lua.LState) {
+			cb.x.c.SetStep(step)
+			largs := make([]lua.LValue, len(params))
+			for i, p := range params {
+				var a any
+				if i < len(args) {
+					a = args[i]
+				}
+				if p == "SystemHeuristics" {
+					largs[i] = m.heuristics(cb.x, a)
+					continue
+				}
+				v, err := schemaArg(L, cb.x.cls, p, a)
+				if err != nil {
+					errs = append(errs, fmt.Sprintf("argument %d: %v", i+1, err))
+					return
+				}
+				largs[i] = v
+			}
+			res, rec := cb.x.c.Call(cb.fn, largs, cb.where)
+			if rec != nil {
+				errs = append(errs, rec.Message)
+				return
+			}
+			if strings.HasSuffix(name, ":create") {
+				if len(res) == 0 || !cb.x.cls.isA(res[0], "SectorData") {
+					errs = append(errs, fmt.Sprintf("%s (%s) must return an engine.SectorData (LuaServer.cpp add_sector_type)", name, cb.where))
+					return
+				}
+				// The generator keeps the sectors it creates in the
+				// database: a player can jump to it, and its sector
+				// context gets it from get_sector_data.
+				sd := res[0].(*lua.LTable)
+				id := lua.LVAsString(sd.RawGetString("id"))
+				if id == "" {
+					errs = append(errs, fmt.Sprintf("%s (%s) returned a SectorData without an id", name, cb.where))
+					return
+				}
+				m.dbPut("sectors", id, cb.x.cls.toPlainObject(sd, 8))
+				results = append(results, fmt.Sprintf("sector %s (entity %q), stored: jump PLAYER %s", id, lua.LVAsString(sd.RawGetString("entity")), id))
+				return
+			}
+			parts := make([]string, len(res))
+			for i, v := range res {
+				parts[i] = lua.LVAsString(L.ToStringMeta(v))
+			}
+			if len(parts) > 0 {
+				results = append(results, strings.Join(parts, "\t"))
+			}
+		})
+	}
+	if len(errs) > 0 {
+		return strings.Join(results, "\n"), fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return strings.Join(results, "\n"), nil
+}
+
+// heuristics builds a SystemHeuristics for a sector type's callbacks: a
+// galaxy and a system (named from the arguments, if any), no faction, no
+// sectors yet.
+func (m *Model) heuristics(x *lctx, a any) lua.LValue {
+	cs, L := x.cls, x.c.L
+	h := cs.newObject("SystemHeuristics", nil)
+	g := cs.newObject("GalaxyData", nil)
+	g.RawSetString("id", lua.LString("galaxy"))
+	s := cs.newObject("SystemData", nil)
+	s.RawSetString("id", lua.LString("system"))
+	s.RawSetString("name", lua.LString("System"))
+	if f, ok := a.(map[string]any); ok {
+		if n, ok := f["system"].(string); ok {
+			s.RawSetString("name", lua.LString(n))
+		}
+	}
+	h.RawSetString("galaxy", g)
+	h.RawSetString("system", s)
+	h.RawSetString("systems", L.CreateTable(0, 0))
+	h.RawSetString("sectors", L.CreateTable(0, 0))
+	return h
 }
 
 func orNone(s []string) []string {
@@ -251,21 +491,30 @@ func orNone(s []string) []string {
 	return s
 }
 
-// reload restarts the server with the files as they are now (see doc.go).
+// reload restarts the server the way a dedicated server restart would
+// (see doc.go). The database stays, as the game's save does.
 func (m *Model) reload(step string) engine.Result {
+	m.mu.Lock()
 	pending := make([]*player, 0, len(m.players))
 	for _, p := range m.players {
 		pending = append(pending, &player{id: p.id, sector: p.sector})
 	}
-	for _, p := range m.players {
+	players := append([]*player(nil), m.players...)
+	m.mu.Unlock()
+	for _, p := range players {
 		if p.sector != "" {
-			m.removeFrom(p, step) // errors are recorded in the sector
+			m.removeFrom(p)
 		}
 	}
 	m.mu.Lock()
 	m.players = nil
 	srv := m.server
 	m.server = nil
+	if srv != nil {
+		m.dropListener(srv)
+	}
+	m.queue = nil
+	m.moves = nil
 	m.mu.Unlock()
 	if srv != nil {
 		srv.c.SetState(engine.StateReloading)
@@ -276,7 +525,7 @@ func (m *Model) reload(step string) engine.Result {
 	m.pending = pending
 	m.started = false
 	m.next = 0
-	m.steps = []string{StepServer, StepStarted}
+	m.steps = []string{StepServer, StepGenerator, StepStarted}
 	if len(pending) > 0 {
 		m.steps = append(m.steps, StepRejoin)
 	}

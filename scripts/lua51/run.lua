@@ -2,7 +2,7 @@
 --
 --   lua5.1 scripts/lua51/run.lua DIR [--reload N] [--quiet] [--platform pc,desktop]
 --
--- Runs a game folder of the autorun model (ENGINE.md §2) the way modscope
+-- Runs a game folder of the autorun model (docs/autorun.md) the way modscope
 -- does in stub mode, with a minimal core runtime written here: stubbed engine
 -- calls (undefined globals become recording stand-ins), DefineClass in both
 -- forms with classes built at Autorun, OnMsg/Msg, PlaceObj, the table and

@@ -185,6 +185,7 @@ type Global struct {
 	Global        *LTable
 
 	builtinMts map[int]LValue
+	storeHook  *storeHook // modscope: modscope_storehook.go
 	tempFiles  []*os.File
 	gccount    int32
 }

@@ -659,6 +659,10 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
+			// modscope: store hook (modscope_storehook.go)
+			if h := L.G.storeHook; h != nil {
+				h.store(L, reg.Get(RA), L.rkValue(B), L.rkValue(C))
+			}
 			L.setField(reg.Get(RA), L.rkValue(B), L.rkValue(C))
 			return 0
 		},
@@ -670,6 +674,10 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
+			// modscope: store hook (modscope_storehook.go)
+			if h := L.G.storeHook; h != nil {
+				h.store(L, reg.Get(RA), LString(L.rkString(B)), L.rkValue(C))
+			}
 			L.setFieldString(reg.Get(RA), L.rkString(B), L.rkValue(C))
 			return 0
 		},
@@ -2402,6 +2410,15 @@ func stringConcat(L *LState, total, last int) LValue {
 				buf[total-1] = LVAsString(lhs)
 				i--
 				total--
+			}
+			if MaxConcatBytes > 0 { // modscope: containment limit (modscope_limits.go)
+				n := 0
+				for _, s := range buf {
+					n += len(s)
+				}
+				if n > MaxConcatBytes {
+					L.RaiseError("string length overflow (%d bytes, the limit is %d)", n, MaxConcatBytes)
+				}
 			}
 			rhs = LString(strings.Join(buf, ""))
 		}

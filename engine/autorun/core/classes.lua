@@ -1,20 +1,35 @@
--- [core]/classes.lua: the class system.
--- DefineClass.Name = { __parents = {"A", "B"}, member = value } and
--- DefineClass("Name", "A", "B") both make the global Name refer to the class
--- table at once. Parents may be declared later: inheritance is resolved
--- when the classes are built, in the core's own Autorun handler, which then
--- sends Msg("ClassesBuilt").
+-- [core]/classes.lua: the class system, with the engine's rules
+-- (CommonLua/Core/classes.lua):
+--   DefineClass.Name = { __parents = {...}, ... }
+--   DefineClass("Name", { ... })           -- the definition table
+--   DefineClass("Name", "A", "B")          -- parents only
+--   DefineClass("Name")                    -- no parents
+-- The global Name refers to the definition at once. The first definition
+-- of a name wins (a redefinition is reported and ignored, as the engine's
+-- assert does). Classes are built by the first Autorun handler, in steps the
+-- host runs one by one: Msg("ClassesGenerate", classdefs),
+-- Msg("ClassesPreprocess", classdefs), build, Msg("ClassesPostprocess"),
+-- Msg("ClassesBuilt"), Msg("ClassesPostBuilt"), each followed by MsgClear.
+-- After the build DefineClass is gone until the next load (the engine sets
+-- it to nil).
 local core, prim = ...
 
-core.classdefs = {}    -- name -> { def = table, where = "file:line", order = n }
+core.classdefs = prim.engine_table({}, "classdefs", "class") -- name -> definition table (what ClassesGenerate/Preprocess get); stub mode: the engine's classes are stand-ins
+core.class_where = {}  -- name -> "file:line" of its DefineClass
 core.class_order = {}  -- names in declaration order
-g_Classes = g_Classes or {}
+core.classes_built = false
+if FirstLoad or not g_Classes then
+	g_Classes = {}
+else
+	-- a reload declares every class again: the old class globals go first
+	for name in pairs(g_Classes) do rawset(_G, name, nil) end
+end
 
 local function unbuilt_meta(name)
 	return {
 		__index = function(_, key)
 			if key == "new" then
-				error("class " .. name .. " is not built yet: classes are built when Msg(\"Autorun\") is sent (stop after \"Post load\" or use OnMsg.ClassesBuilt)", 2)
+				error("class " .. name .. " is not built yet: classes are built when Msg(\"Autorun\") is sent (step \"ClassesPostprocess\"; use OnMsg.ClassesBuilt)", 2)
 			end
 		end,
 	}
@@ -27,21 +42,30 @@ local function declare(name, def, where)
 	if type(def) ~= "table" then
 		error("DefineClass." .. name .. ": a table is expected, got " .. type(def), 3)
 	end
-	if not Loading and rawget(_G, name) == nil then
-		error("DefineClass." .. name .. ": classes can only be declared while Loading", 3)
+	if core.classes_built then
+		error("DefineClass." .. name .. ": the classes are already built (the engine removes DefineClass once Msg(\"Autorun\") has built them; declare classes while the Lua loads)", 3)
+	end
+	if core.classdefs[name] then
+		prim.class_error(where, "Redefinition of class " .. name .. " (first defined at " .. tostring(core.class_where[name]) .. "); this definition is ignored, as the engine does")
+		return core.classdefs[name]
 	end
 	if def.__parents ~= nil and type(def.__parents) ~= "table" then
-		error("DefineClass." .. name .. ": __parents must be a list of class names", 3)
+		prim.class_error(where, "class " .. name .. " has an invalid __parents member (should be a table)")
+		def.__parents = nil
 	end
-	def.__parents = def.__parents or {}
-	def.class = name
-	if not core.classdefs[name] then
-		core.class_order[#core.class_order + 1] = name
-	end
-	core.classdefs[name] = { def = def, where = where, order = #core.class_order }
+	core.class_order[#core.class_order + 1] = name
+	core.classdefs[name] = def
+	core.class_where[name] = where
 	setmetatable(def, unbuilt_meta(name))
 	prim.define_global(name, def)
 	return def
+end
+
+local function define(name, def, ...)
+	if type(def) ~= "table" then
+		def = { __parents = { def, ... } }
+	end
+	return declare(name, def, prim.where())
 end
 
 DefineClass = setmetatable({}, {
@@ -49,12 +73,22 @@ DefineClass = setmetatable({}, {
 		declare(name, def, prim.where())
 	end,
 	__call = function(_, name, ...)
-		return declare(name, { __parents = { ... } }, prim.where())
+		return define(name, ...)
 	end,
 	__metatable = "DefineClass",
 })
 
-local skip = { __parents = true, class = true, __index = true, __ancestors = true }
+function UndefineClass(name)
+	if core.classdefs[name] then
+		core.classdefs[name] = nil
+		for i, n in ipairs(core.class_order) do
+			if n == name then table.remove(core.class_order, i) break end
+		end
+		rawset(_G, name, nil)
+	end
+end
+
+local skip = { __parents = true, class = true, __index = true, __ancestors = true, __generated_by_class = true, NoInstances = true }
 
 local function new(class, obj)
 	obj = obj or {}
@@ -73,29 +107,85 @@ local function delete(obj)
 	rawset(obj, "__deleted", true)
 end
 
--- core.build_classes resolves every declared class: parents first, members
--- copied down (the object, then its parents in order, depth first).
+-- core.class_defaults are classes the engine's CommonLua defines and real
+-- code relies on (the ModItem classes, filled in by mods.lua); they are
+-- declared only when mods are loaded and the game did not declare them.
+core.class_defaults = {}
+
+-- core.declare_defaults declares the default classes the game lacks.
+function core.declare_defaults()
+	if not core.want_mod_classes then return end -- only a game with mods needs them
+	for _, rec in ipairs(core.class_defaults) do
+		if not core.classdefs[rec[1]] and rawget(_G, rec[1]) == nil then
+			local def = rec[2]()
+			core.class_order[#core.class_order + 1] = rec[1]
+			core.classdefs[rec[1]] = def
+			core.class_where[rec[1]] = "[core]"
+			setmetatable(def, unbuilt_meta(rec[1]))
+			prim.define_global(rec[1], def)
+		end
+	end
+end
+
+-- core.build_classes resolves every class definition (those declared and
+-- those a ClassesGenerate handler put into classdefs): parents first,
+-- members copied down (the class, then its parents in order, depth first).
+-- An undefined parent is reported and dropped, as the engine does.
 function core.build_classes()
+	local defs = core.classdefs
+	-- definitions added straight into classdefs by handlers come after the declared ones
+	local order, seen = {}, {}
+	for _, name in ipairs(core.class_order) do
+		if defs[name] and not seen[name] then order[#order + 1] = name; seen[name] = true end
+	end
+	local extra = {}
+	for name in pairs(defs) do
+		if not seen[name] and type(name) == "string" then extra[#extra + 1] = name end
+	end
+	table.sort(extra)
+	for _, name in ipairs(extra) do
+		order[#order + 1] = name
+		core.class_where[name] = core.class_where[name] or "[ClassesGenerate]"
+		prim.define_global(name, defs[name])
+	end
+	core.class_order = order
+	-- the classes of the previous load (a reload), which are no longer defined go
+	local previous = {}
+	for name, class in pairs(g_Classes) do
+		previous[name] = class
+		g_Classes[name] = nil
+	end
 	local state = {}   -- name -> "building" | "built" | "failed"
+	local stubbed = {} -- name -> a stand-in ancestor whose members it answers with (stub mode)
 	local built = 0
 	local function build(name, chain)
 		local st = state[name]
 		if st == "built" then return true end
 		if st == "building" then
-			prim.class_error(core.classdefs[name].where, "class " .. name .. ": inheritance cycle " .. table.concat(chain, " -> ") .. " -> " .. name)
+			prim.class_error(core.class_where[name], "class " .. name .. ": inheritance cycle " .. table.concat(chain, " -> ") .. " -> " .. name)
 			return false
 		end
 		if st == "failed" then return false end
-		local rec = core.classdefs[name]
+		local def = defs[name]
 		state[name] = "building"
 		chain[#chain + 1] = name
-		local def = rec.def
+		local parents = rawget(def, "__parents")
+		if type(parents) ~= "table" then parents = {} rawset(def, "__parents", parents) end
 		local ancestors = {}
-		for _, parent in ipairs(def.__parents) do
-			if not core.classdefs[parent] then
-				prim.class_error(rec.where, "class " .. name .. ": parent class " .. tostring(parent) .. " is not defined")
-			elseif build(parent, chain) then
-				local p = core.classdefs[parent].def
+		for i = #parents, 1, -1 do
+			if not defs[parents[i]] then
+				-- stub mode: an engine class (a recorded stand-in) the class is built without
+				if prim.missing_parent(name, tostring(parents[i]), core.class_where[name]) then
+					ancestors[parents[i]] = true
+					stubbed[name] = tostring(parents[i]) -- the first such parent answers
+				end
+				table.remove(parents, i)
+			end
+		end
+		for _, parent in ipairs(parents) do
+			if build(parent, chain) then
+				local p = defs[parent]
+				stubbed[name] = stubbed[name] or stubbed[parent]
 				ancestors[parent] = true
 				for a in pairs(p.__ancestors) do ancestors[a] = true end
 				for k, v in pairs(p) do
@@ -104,19 +194,35 @@ function core.build_classes()
 			end
 		end
 		chain[#chain] = nil
-		setmetatable(def, nil)
+		setmetatable(def, stubbed[name] and prim.stub_class_meta(stubbed[name]) or nil)
+		rawset(def, "class", name)
 		rawset(def, "__ancestors", ancestors)
 		rawset(def, "__index", def)
 		if rawget(def, "new") == nil then rawset(def, "new", new) end
 		if rawget(def, "delete") == nil then rawset(def, "delete", delete) end
+		-- A reload refills the class table of the previous load, as the
+		-- engine does: objects made before the reload get the new members.
+		local old = previous[name]
+		if type(old) == "table" and old ~= def then
+			local meta = getmetatable(def)
+			setmetatable(old, nil)
+			for k in pairs(old) do rawset(old, k, nil) end
+			for k, v in pairs(def) do rawset(old, k, v) end
+			rawset(old, "__index", old)
+			setmetatable(old, meta)
+			defs[name] = old
+			prim.define_global(name, old)
+			def = old
+		end
 		g_Classes[name] = def
 		state[name] = "built"
 		built = built + 1
 		return true
 	end
-	for _, name in ipairs(core.class_order) do
+	for _, name in ipairs(order) do
 		build(name, {})
 	end
+	core.classes_built = true
 	prim.classes_built(built)
 end
 
@@ -142,35 +248,95 @@ function IsValid(obj)
 	return type(obj) == "table" and rawget(obj, "__deleted") == nil
 end
 
-function ClassDescendantsList(name)
-	local out = {}
-	for _, n in ipairs(core.class_order) do
-		local c = g_Classes[n]
-		if c and c.__ancestors and c.__ancestors[name] then out[#out + 1] = n end
+-- ClassDescendants(ancestor, filter, ...) calls filter(name, class, ...)
+-- for each descendant (sorted by name here; the engine's order is pairs')
+-- and returns those for which it returned true, by name.
+function ClassDescendants(ancestor, filter, ...)
+	local out
+	for _, n in ipairs(ClassDescendantsList(ancestor)) do
+		local c = rawget(g_Classes, n)
+		if not filter or filter(n, c, ...) then
+			out = out or {}
+			out[n] = c
+		end
 	end
+	return out or empty_table
+end
+
+function ClassDescendantsList(ancestor, filter, ...)
+	local out = {}
+	for n, c in pairs(g_Classes) do
+		if type(c) == "table" and rawget(c, "__ancestors") and c.__ancestors[ancestor] and (not filter or filter(n, c, ...)) then
+			out[#out + 1] = n
+		end
+	end
+	table.sort(out)
 	return out
 end
 
-function ClassDescendants(name, fn)
-	for _, n in ipairs(ClassDescendantsList(name)) do
-		fn(n, g_Classes[n])
+function ClassDescendantsListInclusive(ancestor, filter, ...)
+	local out = ClassDescendantsList(ancestor, filter, ...)
+	if not filter or filter(ancestor, rawget(g_Classes, ancestor), ...) then table.insert(out, 1, ancestor) end
+	return out
+end
+
+function ClassLeafDescendantsList(ancestor, filter, ...)
+	local non_leaves = {}
+	for _, c in pairs(g_Classes) do
+		for _, p in ipairs(type(c) == "table" and rawget(c, "__parents") or empty_table) do non_leaves[p] = true end
 	end
+	local out = {}
+	if non_leaves[ancestor] then
+		for _, n in ipairs(ClassDescendantsList(ancestor, filter, ...)) do
+			if not non_leaves[n] then out[#out + 1] = n end
+		end
+	end
+	return out
 end
 
 function core.class_rows()
 	local rows = {}
 	for i, name in ipairs(core.class_order) do
-		local rec = core.classdefs[name]
+		local def = core.classdefs[name]
 		local parents = {}
-		for j, p in ipairs(rec.def.__parents or {}) do parents[j] = tostring(p) end
-		rows[i] = { class = name, parents = table.concat(parents, ", "), where = rec.where or "",
-			built = rawget(rec.def, "__ancestors") ~= nil }
+		for j, p in ipairs(rawget(def, "__parents") or {}) do parents[j] = tostring(p) end
+		rows[i] = { class = name, parents = table.concat(parents, ", "), where = core.class_where[name] or "",
+			built = rawget(def, "__ancestors") ~= nil }
 	end
 	return rows
 end
 
--- The core's own Autorun handler: build the classes, then tell everyone.
-function OnMsg.Autorun()
+-- The class steps, run by the host as the first Autorun handler.
+function core.classes_generate()
+	core.declare_defaults()
+	Msg("ClassesGenerate", core.classdefs)
+	MsgClear("ClassesGenerate")
+end
+
+function core.classes_preprocess()
+	Msg("ClassesPreprocess", core.classdefs)
+	MsgClear("ClassesPreprocess")
+end
+
+function core.classes_postprocess()
 	core.build_classes()
+	-- DefineClass is gone once the classes are built
+	DefineClass = setmetatable({}, {
+		__newindex = function(_, name) declare(name, {}, prim.where()) end,
+		__call = function(_, name) return declare(name, {}, prim.where()) end,
+		__metatable = "DefineClass",
+	})
+	core.place_delayed()
+	Msg("ClassesPostprocess")
+	MsgClear("ClassesPostprocess")
+end
+
+function core.classes_built_msg()
 	Msg("ClassesBuilt")
+	MsgClear("ClassesBuilt")
+end
+
+function core.classes_postbuilt()
+	Msg("ClassesPostBuilt")
+	MsgClear("ClassesPostBuilt")
 end

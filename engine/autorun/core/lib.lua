@@ -12,12 +12,57 @@ function return_false() return false end
 empty_table = setmetatable({}, { __newindex = function() error("empty_table is read-only", 2) end })
 
 -- file loading -----------------------------------------------------------
--- dofolder runs every .lua file under a game folder, recursively, sorted.
-function dofolder(folder)
-	for _, file in ipairs(prim.list_lua(folder, true)) do dofile(file) end
+-- The engine's rules (lib.lua): dofile(name, fenv, ...) runs a file
+-- protected (an error is reported, the caller goes on) and returns its
+-- results; dofolder runs a folder's __load.lua alone if it has one (with
+-- the folder as its `...`), otherwise its files then its subfolders, each
+-- sorted case-insensitively (CmpLower), skipping names that start with "__".
+LoadingBlacklist = {}
+function dofile(name, fenv, ...)
+	if LoadingBlacklist[name] then return end
+	return prim.dofile(name, fenv, ...)
 end
-function dofolder_files(folder)
-	for _, file in ipairs(prim.list_lua(folder, false)) do dofile(file) end
+function pdofile(name, fenv)
+	if LoadingBlacklist[name] then return false, "Blacklisted" end
+	return prim.pdofile(name, fenv)
+end
+local function run_list(folder, list, fenv, ...)
+	if LoadingBlacklist[folder] then return end
+	for _, f in ipairs(list) do
+		if f[2] then dofile(f[1], fenv, f[2], ...) else dofile(f[1], fenv, ...) end
+	end
+end
+function dofolder(folder, fenv, ...) run_list(folder, prim.folder_order(folder, "all"), fenv, ...) end
+function dofolder_files(folder, fenv, ...) run_list(folder, prim.folder_order(folder, "files"), fenv, ...) end
+function dofolder_folders(folder, fenv, ...) run_list(folder, prim.folder_order(folder, "folders"), fenv, ...) end
+function CmpLower(a, b)
+	local la, lb = string.lower(tostring(a)), string.lower(tostring(b))
+	if la ~= lb then return la < lb end
+	return tostring(a) < tostring(b)
+end
+-- Preset loading (Preset.lua): the same walks, naming the file that loads.
+PresetsLoadingFileName = false
+local function preset_loading(walk)
+	return function(...)
+		local old = dofile
+		dofile = function(name, fenv, ...)
+			PresetsLoadingFileName = name
+			local r = old(name, fenv, ...)
+			PresetsLoadingFileName = false
+			return r
+		end
+		local ok, err = pcall(walk, ...)
+		dofile = old
+		if not ok then error(err, 0) end
+	end
+end
+LoadPresetFiles = preset_loading(dofolder_files)
+LoadPresetFolders = preset_loading(dofolder_folders)
+LoadPresetFolder = preset_loading(dofolder)
+function LoadPresets(name, fenv)
+	PresetsLoadingFileName = name
+	pdofile(name, fenv)
+	PresetsLoadingFileName = false
 end
 
 -- serialization ----------------------------------------------------------
@@ -224,17 +269,95 @@ function string.split(s, sep)
 end
 function string.trim_spaces(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 
--- localized text: T(id, "text") or T{id, "text"} (the id is optional)
-local Tmeta = {
-	__tostring = function(t) return t[2] or t[1] or "" end,
-	__concat = function(a, b) return tostring(a) .. tostring(b) end,
-}
-function T(id, text, ...)
-	if type(id) == "table" then return setmetatable(id, Tmeta) end
-	if text == nil then id, text = nil, id end
-	return setmetatable({ id, text }, Tmeta)
+-- localized text (localization.lua): T(id, "text"), T("text") or
+-- T{id, "text", args...} make a T value (a table with TMeta); an empty text
+-- gives "". Concatenating a T with anything gives a concatenated T (TConcat),
+-- never a string and never an error; table.concat of Ts is a TConcat too.
+if FirstLoad or not TMeta then
+	TMeta = { __name = "T" }
+	TConcatMeta = { __name = "T(concat)" }
+	oldTableConcat = table.concat
 end
-function _InternalTranslate(t) return tostring(t) end
+function IsT(t)
+	return t == "" or type(t) == "table" and (getmetatable(t) == TMeta or getmetatable(t) == TConcatMeta)
+end
+local function tconcat(a, b)
+	if type(a) == "table" and getmetatable(a) == TConcatMeta then
+		local c = {}
+		for i = 1, #a do c[i] = a[i] end
+		a = c
+	else
+		a = { a }
+	end
+	if type(b) == "table" and getmetatable(b) == TConcatMeta then
+		local n = #a
+		for i = 1, #b do a[n + i] = b[i] end
+	else
+		a[#a + 1] = b
+	end
+	return setmetatable(a, TConcatMeta)
+end
+local function ttext(t)
+	if type(t) ~= "table" then return tostring(t) end
+	local mt = getmetatable(t)
+	if mt == TConcatMeta then
+		if t.table then
+			local parts = {}
+			for i = t.i or 1, t.j or #t.table do parts[#parts + 1] = ttext(t.table[i]) end
+			return oldTableConcat(parts, t.sep and ttext(t.sep) or "")
+		end
+		local parts = {}
+		for i = 1, #t do parts[i] = ttext(t[i]) end
+		return oldTableConcat(parts)
+	end
+	local text = type(t[1]) == "number" and t[2] or t[1]
+	return text ~= nil and tostring(text) or ""
+end
+TMeta.__concat = tconcat
+TMeta.__tostring = ttext
+TMeta.__newindex = function() end -- modifying a T is ignored (an assert in the engine)
+TConcatMeta.__concat = tconcat
+TConcatMeta.__tostring = ttext
+TConcatMeta.__newindex = function() end
+function T(id, text, ...)
+	if type(id) == "table" then
+		if getmetatable(id[1]) == TConcatMeta then return id[1] end
+		local s = type(id[1]) == "number" and id[2] or id[1]
+		if s == "" then return "" end
+		return setmetatable(id, TMeta)
+	end
+	local s = type(id) == "number" and text or id
+	if s == "" then return "" end
+	return setmetatable({ id, text }, TMeta)
+end
+function TConcat(t) return setmetatable(t, TConcatMeta) end
+function Untranslated(s)
+	if IsT(s) then return s end
+	if type(s) == "table" then return T(s) end
+	return T{ tostring(s or ""), untranslated = true }
+end
+function TGetID(t)
+	if type(t) == "table" and getmetatable(t) == TMeta and type(t[1]) == "number" then return t[1] end
+	return false
+end
+function _InternalTranslate(t) return ttext(t) end
+TTranslate = TTranslate or _InternalTranslate
+function table.concat(t, sep, i, j)
+	if not next(t) then return "" end
+	i = i or 1
+	j = j or #t
+	local idx, item = i, t[i]
+	if i == j then return item end
+	while item == "" and idx < j do
+		idx = idx + 1
+		item = t[idx]
+	end
+	if IsT(item) and item ~= "" then
+		return setmetatable({ setmetatable({ table = t, sep = sep, i = i, j = j }, TConcatMeta) }, TConcatMeta)
+	end
+	if IsT(sep) then sep = ttext(sep) end
+	return oldTableConcat(t, sep, i, j)
+end
 
 -- number ranges and sets -------------------------------------------------
 local range_meta = { __tostring = function(r) return "range(" .. r.from .. ", " .. r.to .. ")" end }
@@ -246,42 +369,136 @@ function set(...)
 	return s
 end
 
--- objects from data: PlaceObj("Class", { "key", value, ... } or { key = value })
-Presets = Presets or {}
-function PlaceObj(class, props, ...)
+-- objects from data (PropertyObject.lua): PlaceObj("Class", props, arr).
+-- A built class makes the object (its __fromluacode if it has one, else
+-- new); before the classes are built the table is kept and becomes an
+-- instance in place at ClassesPostprocess. PlaceObj never writes anywhere
+-- but the object (no Presets table, no rawset past a metatable).
+core.delayed_objs = {}
+local function props_of(props)
 	local obj = {}
-	if type(props) == "table" then
-		local n = #props
-		if n % 2 == 0 then
-			for i = 1, n, 2 do
-				local k = props[i]
-				if type(k) == "string" then obj[k] = props[i + 1] else obj[i], obj[i + 1] = props[i], props[i + 1] end
-			end
-		else
-			for i = 1, n do obj[i] = props[i] end
-		end
+	if type(props) ~= "table" then return obj end
+	local n = #props
+	if n > 0 and n % 2 == 0 and type(props[1]) == "string" then
+		for i = 1, n, 2 do obj[props[i]] = props[i + 1] end
 		for k, v in pairs(props) do
 			if not (type(k) == "number" and k >= 1 and k <= n and k % 1 == 0) then obj[k] = v end
 		end
+		return obj
 	end
-	local cls = g_Classes and g_Classes[class]
-	if cls and type(cls.new) == "function" then
-		obj = cls:new(obj)
-	else
-		obj.class = class
+	return props
+end
+local function place(class, props, arr, ...)
+	local cls = type(g_Classes) == "table" and rawget(g_Classes, class)
+	if cls and core.classes_built then
+		local from = cls.__fromluacode
+		if type(from) == "function" then return from(cls, props, arr, ...) end
+		local obj = props_of(props)
+		if arr then for i = 1, #arr do obj[i] = arr[i] end end
+		return cls:new(obj)
 	end
-	if type(obj.id) == "string" then
-		local group = Presets[class]
-		if not group then group = {}; Presets[class] = group end
-		group[obj.id] = obj
+	local obj = props_of(props)
+	if arr then for i = 1, #arr do obj[i] = arr[i] end end
+	obj.class = class
+	if not core.classes_built then
+		core.delayed_objs[#core.delayed_objs + 1] = obj
 	end
 	return obj
 end
-
--- messages from the engine that game code listens to ---------------------
-function GameVar(name, value)
-	if rawget(_G, name) == nil then prim.define_global(name, value == nil and false or value) end
+function PlaceObj(class, props, arr, ...)
+	local obj = place(class, props, arr, ...)
+	if core.preset_sink and type(obj) == "table" then core.preset_sink(class, obj) end
+	return obj
 end
-MapVar = GameVar
+function core.place_delayed()
+	local objs = core.delayed_objs
+	core.delayed_objs = {}
+	for _, obj in ipairs(objs) do
+		local cls = rawget(g_Classes, obj.class)
+		if cls and type(cls.new) == "function" then
+			rawset(obj, "class", nil)
+			local ok, err = pcall(cls.new, cls, obj)
+			if not ok then prim.class_error("[PlaceObj]", "PlaceObj(\"" .. tostring(cls.class) .. "\"): " .. tostring(err)) end
+		end
+	end
+end
+Presets = Presets or {}
+
+-- globals saved with the game (Gameplay.lua, lib.lua): the variable is
+-- false while the Lua loads; its value (a function is called) is set when
+-- a map (GlobalVar, MapVar) or a game (GameVar) starts.
+local function saved_var(list_name, values_name)
+	_G[list_name] = rawget(_G, list_name) or {}
+	_G[values_name] = rawget(_G, values_name) or {}
+	return function(name, value, meta)
+		if type(value) == "table" then
+			local org = value
+			value = function()
+				local v = table.copy(org, false)
+				setmetatable(v, getmetatable(org) or meta)
+				return v
+			end
+		end
+		if FirstLoad or rawget(_G, name) == nil then prim.define_global(name, false) end
+		local list = _G[list_name]
+		if not table.find(list, name) then list[#list + 1] = name end
+		_G[values_name][name] = value or false
+		PersistableGlobals[name] = true
+	end
+end
 PersistableGlobals = PersistableGlobals or {}
+MapVar = saved_var("MapVars", "MapVarValues")
+GlobalVar = MapVar
+GameVar = saved_var("GameVars", "GameVarValues")
+local function init_vars(list, values)
+	for _, name in ipairs(list) do
+		local v = values[name]
+		if type(v) == "function" then v = v() end
+		_G[name] = v or false
+	end
+end
+function InitGameVars() init_vars(GameVars, GameVarValues) end
+function OnMsg.NewMap() init_vars(MapVars, MapVarValues) end
+function OnMsg.NewGame() InitGameVars() end
 config = config or {}
+
+-- LoadXTemplates (XTemplate.lua): the UI templates are data, loaded when
+-- the classes are built (first load), not by the folder walk (the game's
+-- Lua/XTemplates/ holds an empty __load.lua).
+-- Without the game's XTemplate class, each PlaceObj("XTemplate", ...) is
+-- registered as the preset would register itself: XTemplates[id] and
+-- Presets.XTemplate[group].
+function core.LoadXTemplates()
+	local presets = {}
+	Presets.XTemplate = presets
+	XTemplates = {}
+	local own_class = not rawget(g_Classes, "XTemplate")
+	core.preset_sink = own_class and function(class, obj)
+		if class ~= "XTemplate" or type(rawget(obj, "id")) ~= "string" then return end
+		XTemplates[obj.id] = obj
+		local gname = rawget(obj, "group") or "Default"
+		local group = rawget(presets, gname)
+		if not group then
+			group = {}
+			presets[gname] = group
+			presets[#presets + 1] = group
+		end
+		group[#group + 1] = obj
+		group[obj.id] = obj
+	end or nil
+	local ok, err = pcall(function()
+		LoadPresetFiles("Lua/Ged/XTemplates/")
+		LoadPresetFiles("CommonLua/Ged/XTemplates/")
+		LoadPresetFiles("CommonLua/X/XTemplates/")
+		if not rawget(Platform, "ged") then LoadPresetFiles("Lua/XTemplates/") end
+	end)
+	core.preset_sink = nil
+	if not ok then error(err, 0) end
+end
+LoadXTemplates = core.LoadXTemplates
+if FirstLoad or ReloadForDlc then
+	function OnMsg.ClassesBuilt()
+		-- a game that ships XTemplate.lua loads them from its own handler
+		if rawget(_G, "LoadXTemplates") == core.LoadXTemplates then core.LoadXTemplates() end
+	end
+end

@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -81,24 +80,53 @@ func isDigit(ch int) bool {
 
 type Scanner struct {
 	Pos    ast.Position
-	reader *bufio.Reader
+	reader byteReader
 	// modscope: one token buffer for the whole scan (it was one per token)
 	// and the identifiers seen so far (each name's string made once).
 	buf    bytes.Buffer
-	idents map[string]string
+	idents map[string]internEntry
 }
 
-// intern returns b as a string, one string per distinct identifier.
-func (sc *Scanner) intern(b []byte) string {
-	if s, ok := sc.idents[string(b)]; ok {
-		return s
+// internEntry is an interned identifier and its token type (TIdent or a
+// reserved word's).
+type internEntry struct {
+	str string
+	typ int
+}
+
+// intern returns b as a string, one string per distinct identifier, with
+// its token type (modscope: one map look-up per name; reserved words used to
+// take a second one).
+func (sc *Scanner) intern(b []byte) (string, int) {
+	if e, ok := sc.idents[string(b)]; ok {
+		return e.str, e.typ
 	}
 	if sc.idents == nil {
-		sc.idents = make(map[string]string, 256)
+		sc.idents = make(map[string]internEntry, 256)
 	}
 	s := string(b)
-	sc.idents[s] = s
-	return s
+	typ := TIdent
+	if t, ok := reservedWords[s]; ok {
+		typ = t
+	}
+	sc.idents[s] = internEntry{s, typ}
+	return s, typ
+}
+
+// oneCharStrings holds the one-byte token texts, so that scanning an
+// operator allocates nothing (modscope).
+var oneCharStrings = func() (t [128]string) {
+	for i := range t {
+		t[i] = string(rune(i))
+	}
+	return
+}()
+
+func oneChar(ch int) string {
+	if ch >= 0 && ch < len(oneCharStrings) {
+		return oneCharStrings[ch]
+	}
+	return string(rune(ch))
 }
 
 func NewScanner(reader io.Reader, source string) *Scanner {
@@ -108,8 +136,78 @@ func NewScanner(reader io.Reader, source string) *Scanner {
 			Line:   1,
 			Column: 0,
 		},
-		reader: bufio.NewReaderSize(reader, 4096),
+		reader: byteReader{r: reader},
 	}
+}
+
+// byteReader is the scanner's input buffer (modscope: it replaces a
+// bufio.Reader, whose ReadByte/UnreadByte pair per peeked byte cost about a
+// tenth of the parse). Like bufio's ReadByte, a read error other than EOF
+// reads as a zero byte and the next read tries again.
+type byteReader struct {
+	r        io.Reader
+	buf      []byte
+	pos, end int
+	err      error // an error returned with data, reported once that data is read
+}
+
+// fill reads more input; it returns the error that left the buffer empty.
+func (b *byteReader) fill() error {
+	if b.err != nil {
+		err := b.err
+		b.err = nil
+		return err
+	}
+	if b.buf == nil {
+		b.buf = make([]byte, 4096)
+	}
+	for i := 0; i < 100; i++ {
+		n, err := b.r.Read(b.buf)
+		if n > 0 {
+			b.pos, b.end, b.err = 0, n, err
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return io.ErrNoProgress
+}
+
+// readByte returns the next byte, EOF or a zero byte on a read error.
+func (b *byteReader) readByte() int {
+	if b.pos < b.end {
+		c := b.buf[b.pos]
+		b.pos++
+		return int(c)
+	}
+	return b.readSlow()
+}
+
+func (b *byteReader) readSlow() int {
+	if err := b.fill(); err != nil {
+		if err == io.EOF {
+			return EOF
+		}
+		return 0
+	}
+	c := b.buf[b.pos]
+	b.pos++
+	return int(c)
+}
+
+// peekByte is readByte without consuming the byte.
+func (b *byteReader) peekByte() int {
+	if b.pos < b.end {
+		return int(b.buf[b.pos])
+	}
+	if err := b.fill(); err != nil {
+		if err == io.EOF {
+			return EOF
+		}
+		return 0
+	}
+	return int(b.buf[b.pos])
 }
 
 func (sc *Scanner) Error(tok string, msg string) *Error { return &Error{sc.Pos, msg, tok} }
@@ -117,11 +215,7 @@ func (sc *Scanner) Error(tok string, msg string) *Error { return &Error{sc.Pos, 
 func (sc *Scanner) TokenError(tok ast.Token, msg string) *Error { return &Error{tok.Pos, msg, tok.Str} }
 
 func (sc *Scanner) readNext() int {
-	ch, err := sc.reader.ReadByte()
-	if err == io.EOF {
-		return EOF
-	}
-	return int(ch)
+	return sc.reader.readByte()
 }
 
 func (sc *Scanner) Newline(ch int) {
@@ -132,7 +226,7 @@ func (sc *Scanner) Newline(ch int) {
 	sc.Pos.Column = 0
 	next := sc.Peek()
 	if ch == '\n' && next == '\r' || ch == '\r' && next == '\n' {
-		sc.reader.ReadByte()
+		sc.reader.readByte()
 	}
 }
 
@@ -152,11 +246,7 @@ func (sc *Scanner) Next() int {
 }
 
 func (sc *Scanner) Peek() int {
-	ch := sc.readNext()
-	if ch != EOF {
-		sc.reader.UnreadByte()
-	}
-	return ch
+	return sc.reader.peekByte()
 }
 
 func (sc *Scanner) skipWhiteSpace(whitespace int64) int {
@@ -429,12 +519,9 @@ redo:
 	case isIdent(ch, 0):
 		tok.Type = TIdent
 		err = sc.scanIdent(ch, buf)
-		tok.Str = sc.intern(buf.Bytes())
+		tok.Str, tok.Type = sc.intern(buf.Bytes())
 		if err != nil {
 			goto finally
-		}
-		if typ, ok := reservedWords[tok.Str]; ok {
-			tok.Type = typ
 		}
 	case isDecimal(ch):
 		tok.Type = TNumber
@@ -453,7 +540,7 @@ redo:
 				goto redo
 			} else {
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '"', '\'':
 			tok.Type = TString
@@ -466,7 +553,7 @@ redo:
 				tok.Str = buf.String()
 			} else {
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '=':
 			if sc.Peek() == '=' {
@@ -475,7 +562,7 @@ redo:
 				sc.Next()
 			} else {
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '~':
 			if sc.Peek() == '=' {
@@ -485,7 +572,7 @@ redo:
 			} else {
 				// modscope (Lua 5.3): binary xor and unary bitwise not.
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '<':
 			if sc.Peek() == '=' {
@@ -498,7 +585,7 @@ redo:
 				sc.Next()
 			} else {
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '>':
 			if sc.Peek() == '=' {
@@ -511,7 +598,7 @@ redo:
 				sc.Next()
 			} else {
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '.':
 			ch2 := sc.Peek()
@@ -532,7 +619,14 @@ redo:
 			default:
 				tok.Type = '.'
 			}
-			tok.Str = buf.String()
+			switch tok.Type { // modscope: constant texts, no allocation
+			case T2Comma:
+				tok.Str = ".."
+			case T3Comma:
+				tok.Str = "..."
+			case '.':
+				tok.Str = "" // as before: a lone '.' has no text
+			}
 		case ':':
 			if sc.Peek() == ':' {
 				tok.Type = T2Colon
@@ -540,7 +634,7 @@ redo:
 				sc.Next()
 			} else {
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '/':
 			if sc.Peek() == '/' { // modscope (Lua 5.3): floor division
@@ -549,11 +643,11 @@ redo:
 				sc.Next()
 			} else {
 				tok.Type = ch
-				tok.Str = string(rune(ch))
+				tok.Str = oneChar(ch)
 			}
 		case '+', '*', '%', '^', '#', '(', ')', '{', '}', ']', ';', ',', '&', '|':
 			tok.Type = ch
-			tok.Str = string(rune(ch))
+			tok.Str = oneChar(ch)
 		default:
 			writeChar(buf, ch)
 			err = sc.Error(buf.String(), "Invalid token")

@@ -1,5 +1,5 @@
--- Step "Game Lua": everything under Lua/, recursively, sorted (a folder's files
--- before its subfolders). This is where the game's own logic lives.
+-- Step "Game Lua": everything under Lua/ (after _const.lua, see there). This is
+-- where the game's own logic lives.
 
 -- A class whose parent (Building) was declared in CommonLua.
 DefineClass.Dome = {
@@ -15,6 +15,9 @@ end
 
 -- OnMsg.X = f registers a handler for message X; any number of files can
 -- handle the same message, and they run in registration order.
+-- Msg("Autorun") builds the classes, one message a step: ClassesGenerate and
+-- ClassesPreprocess (handlers get the class definitions), ClassesPostprocess,
+-- ClassesBuilt, ClassesPostBuilt. Each is cleared once sent (MsgClear).
 function OnMsg.ClassesBuilt()
 	-- Classes are final now: Dome has Building's and Object's members.
 	FirstDome = Dome:new({ colonists = 0 })
@@ -39,7 +42,7 @@ if IsValidThread(DayThread) then
 end
 DayThread = CreateRealTimeThread(function()
 	while true do
-		Sleep(1000)
+		Sleep(const.Colony.DayDuration)
 		ColonyDay = ColonyDay + 1
 		Msg("NewDay", ColonyDay)
 	end

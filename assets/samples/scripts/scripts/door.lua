@@ -18,6 +18,7 @@ function on_update(dt)
 end
 
 function on_script_loaded()
-  -- `attachment` is the (entity, script) pair this call is for.
-  print("door.lua loaded for entity " .. tostring(attachment.entity) .. " in " .. context_label)
+  -- `entity` is the entity this call is for (bevy_mod_scripting sets it
+  -- before every callback); tostring gives "1v1", entity:index() gives 1.
+  print("door.lua loaded for entity " .. tostring(entity) .. " (" .. loaded_for .. ")")
 end

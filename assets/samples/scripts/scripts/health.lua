@@ -6,34 +6,41 @@ table.insert(seen, "health")
 -- its own context, 3 under per_script or shared (one per entity).
 health_copies = (health_copies or 0) + 1
 
--- Keep health per entity, so that a context shared by several entities
--- still keeps them apart.
+-- Health per entity, keyed "e<id>" so that a context shared by several
+-- entities keeps them apart. String keys on purpose: the state handed over
+-- a reload goes through bevy_mod_scripting's value conversion, which turns
+-- a table with integer keys into a list renumbered 1..n ({[2]=100} comes
+-- back as {100}: entity 2's health would land on entity 1).
 hp = hp or {}
 
--- Careful: in a context shared with other scripts, this global may also
--- answer on_script_loaded for a script that defines none (game_rules.lua
--- under the shared policy), whose attachment has no entity.
+local function key() return "e" .. entity:index() end
+
+-- Careful: in a context shared with other scripts, this global also answers
+-- on_script_loaded for a script that defines none (game_rules.lua under the
+-- shared policy). `entity` is then still the last entity set: the chest.
 function on_script_loaded()
-  if attachment.entity then
-    hp[attachment.entity] = 100
-  end
+  hp[key()] = hp[key()] or 100
 end
 
--- register_callback keeps this function for health.lua even when another
--- script in the same context defines a global of the same name, and keeps
--- it across reloads. Try: callback entity:1 on_damage 30
+-- register_callback keeps this function for this attachment (entity,
+-- health.lua), even when another script in the same context defines a
+-- global of the same name. Try: callback entity:1 on_damage 30
 register_callback("on_damage", function(amount)
-  local e = attachment.entity
-  hp[e] = (hp[e] or 100) - amount
-  return hp[e]
+  local k = key()
+  hp[k] = (hp[k] or 100) - amount
+  return hp[k]
 end)
 
--- On a reload (edit the file, or `reload scripts/health.lua`), the value
--- returned here is copied and handed to on_script_reloaded.
+-- Before a reload (an edit, or another attachment joining this context),
+-- the value returned here is converted and handed to on_script_reloaded.
 function on_script_unloaded()
   return hp
 end
 
+-- on_script_reloaded runs after on_script_loaded. When another attachment
+-- joins a shared context, `saved` is the table from before the join, so
+-- replacing hp with it (hp = saved) would throw away the entry
+-- on_script_loaded just made for the joining entity: merge instead.
 function on_script_reloaded(saved)
-  hp = saved or {}
+  for k, v in pairs(saved or {}) do hp[k] = v end
 end

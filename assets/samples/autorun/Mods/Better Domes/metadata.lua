@@ -1,5 +1,6 @@
 -- This mod depends on "DomeLibrary": modscope loads that one first. A missing
 -- dependency or a cycle is an error naming the mods, and only they are skipped.
+-- Its items (options, a localization table) are in items.lua.
 return PlaceObj("ModDef", {
 	"id", "BetterDomes",
 	"title", "Better Domes",
@@ -9,5 +10,4 @@ return PlaceObj("ModDef", {
 	"dependencies", {
 		PlaceObj("ModDependency", { "id", "DomeLibrary", "title", "Dome Library" }),
 	},
-	"loctables", { "Localization/English.csv" },
 })

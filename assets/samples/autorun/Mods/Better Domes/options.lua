@@ -1,2 +1,0 @@
--- options.lua runs before the files of the mod's code list.
-BetterDomesOptions = { extra_capacity = true }

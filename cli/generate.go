@@ -1,0 +1,3 @@
+package cli
+
+//go:generate go run ./internal/genversion ../FyneApp.toml version.go

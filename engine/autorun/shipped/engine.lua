@@ -1,0 +1,123 @@
+-- modscope's side of the engine for a game that ships its own loader
+-- (CommonLua/Core/autorun.lua): the pieces of the C side that must be Lua so
+-- that the loader can pause at its stages (docs/shipped-loader.md). It gets
+-- E, a private table of Go primitives (never a global), and MARK, the value
+-- a step pause yields. Chunk "=[modscope]/shipped.lua": positions skip it.
+local E, MARK = ...
+local create, resume, status, yield = coroutine.create, coroutine.resume, coroutine.status, coroutine.yield
+local select, type = select, type
+local function pack(...) return { n = select("#", ...), ... } end
+local unpack = table.unpack or unpack
+
+-- finish drives a protected call that runs as a coroutine: a step pause
+-- inside it is passed up (the loader's coroutine pauses as a whole); any
+-- other yield fails (the loader runs on no thread); an error is recorded.
+local function finish(co, r)
+	while true do
+		if not r[1] then
+			if not r[3] then E.failed(co, r[2]) end
+			return false, r[2]
+		end
+		if status(co) == "dead" then
+			return unpack(r, 1, r.n)
+		end
+		if r[2] ~= MARK then
+			-- the loader is not a thread: a yield here fails as in the engine
+			local err = "attempt to yield from outside a coroutine (a protected call made while loading)"
+			E.failed(co, err)
+			return false, err
+		end
+		r = pack(E.resume(co, yield(MARK, r[3])))
+	end
+end
+
+-- E.co_pcall(f, ...) is a protected call that a step pause can cross.
+function E.co_pcall(f, ...)
+	local co = create(f)
+	E.track(co)
+	return finish(co, pack(E.resume(co, ...)))
+end
+
+-- procall(f, ...): the engine's protected call (errors are printed, the
+-- caller goes on); a file chunk from loadfile is recorded as a file run.
+function E.procall(f, ...)
+	if E.isfile(f) then
+		return E.runfile(f, ...)
+	end
+	if type(f) ~= "function" or not E.can_pause() then
+		return E.pcall(f, ...)
+	end
+	return E.co_pcall(f, ...)
+end
+
+-- The loader's stages: dofile/dofolder called by autorun.lua, and Msg.
+function E.wrap_loader(kind, orig)
+	return function(name, ...)
+		local step = E.boundary(kind, name)
+		if step then yield(MARK, step) end
+		return orig(name, ...)
+	end
+end
+
+function E.wrap_msg(orig)
+	return function(message, ...)
+		local step = E.boundary("Msg", message)
+		if step then yield(MARK, step) end
+		E.sent(message, ...)
+		return orig(message, ...)
+	end
+end
+
+function E.wrap_clear(orig)
+	return function(message, ...)
+		E.clear(message)
+		return orig(message, ...)
+	end
+end
+
+function E.wrap_onmsg(orig)
+	return function(t, message, func)
+		E.register(message, func)
+		return orig(t, message, func)
+	end
+end
+
+-- chain_index: an engine table's __index given by the game (SetupVarTable),
+-- falling back to stub mode's stand-ins; the tail call lets stub mode see
+-- how the game code uses the value (a tested read stays nil).
+function E.chain_index(game, standin)
+	if game == nil then return standin end
+	return function(t, k)
+		local v = game(t, k)
+		if v ~= nil then return v end
+		return standin(t, k)
+	end
+end
+
+local LOADER = "CommonLua/Core/autorun.lua"
+
+-- What the engine's C side does at start-up: run autorun.lua, then send
+-- Autorun and AutorunEnd (the sequence lib.lua's ReloadLua repeats).
+function E.main()
+	local f, err = loadfile(LOADER)
+	if f then
+		E.file_begin(LOADER)
+		local ok, e = E.co_pcall(f)
+		E.file_end(LOADER, ok, e)
+	else
+		E.syntax(err)
+	end
+	Msg("Autorun")
+	Msg("AutorunEnd")
+	MsgClear("AutorunEnd")
+end
+
+-- ReloadLua as the engine does it: the game's own ReloadLua (lib.lua),
+-- else the start-up sequence.
+function E.reload()
+	local rl = rawget(_G, "ReloadLua")
+	if type(rl) == "function" then
+		return rl()
+	end
+	return E.main()
+end

@@ -1,0 +1,2 @@
+Trace = {}
+Trace[#Trace + 1] = "CommonLua/A.lua"

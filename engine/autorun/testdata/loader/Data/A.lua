@@ -1,0 +1,2 @@
+Trace = Trace or {}
+Trace[#Trace + 1] = "Data/A.lua"

@@ -1,0 +1,1 @@
+Trace[#Trace + 1] = "User: Generated.lua (outside Code/: first)"

@@ -1,0 +1,2 @@
+Trace[#Trace + 1] = "Lib: " .. CurrentModId .. " " .. CurrentModPath
+LibLoaded = true

@@ -1,0 +1,4 @@
+DefineClass("Unit", { hp = 10 })
+function OnMsg.ClassesBuilt()
+	UnitHP = g_Classes.Merc.hp
+end

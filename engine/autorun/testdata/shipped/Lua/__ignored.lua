@@ -1,0 +1,1 @@
+error("files starting with __ are not loaded by dofolder_files")

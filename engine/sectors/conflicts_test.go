@@ -1,0 +1,47 @@
+package sectors_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"modscope/engine"
+)
+
+// TestConflictsOfSectorMods: several mods' server.lua and sector.lua in
+// one context (fixture ../testdata/conflicts/sectors, base is the game).
+func TestConflictsOfSectorMods(t *testing.T) {
+	s := open(t, filepath.Join("..", "testdata", "conflicts", "sectors"), engine.Options{})
+	mustDo(t, s, "join p1 alpha") // loads sector:alpha (tweaks wraps greet there)
+	r := s.Do(engine.Command{Op: "conflicts", Args: []any{"", "all"}})
+	rep, ok := r.Data.(engine.ConflictReport)
+	if !r.OK || !ok {
+		t.Fatalf("conflicts: %+v", r)
+	}
+	got := map[string]string{}
+	for _, c := range rep.Conflicts {
+		got[c.Context+" "+c.Name] = c.Winner + " over " + strings.Join(c.Lost, ",")
+	}
+	want := map[string]string{
+		"server price":              "tweaks over economy",
+		"server config.max_players": "tweaks over economy",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("conflicts %v, want %v", got, want)
+	}
+	wrapped := false
+	for _, a := range rep.Assigned {
+		if a.Context == "sector:alpha" && a.Name == "greet" {
+			last := a.Chain[len(a.Chain)-1]
+			wrapped = last.Mod == "tweaks" && last.Action == engine.ActWrap && last.File == "tweaks/sector.lua"
+		}
+	}
+	if !wrapped {
+		t.Errorf("tweaks' greet in sector:alpha is not recorded as a wrap: %+v", rep.Assigned)
+	}
+}

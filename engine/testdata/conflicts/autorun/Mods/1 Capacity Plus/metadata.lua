@@ -1,0 +1,5 @@
+return PlaceObj("ModDef", {
+	"id", "CapacityPlus",
+	"title", "1 Capacity Plus",
+	"code", { "Code/Script.lua" },
+})

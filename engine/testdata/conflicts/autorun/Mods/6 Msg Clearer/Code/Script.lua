@@ -1,0 +1,3 @@
+MsgClear("NewDay")
+-- assigning nil to OnMsg adds nothing and clears nothing
+OnMsg.ClassesBuilt = nil

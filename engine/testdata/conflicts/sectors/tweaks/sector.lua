@@ -1,0 +1,4 @@
+local base_greet = greet
+function greet(name)
+  return base_greet(name) .. "!"
+end

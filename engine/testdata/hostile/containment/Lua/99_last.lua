@@ -1,0 +1,1 @@
+LastRan = true

@@ -1,0 +1,2 @@
+Loads = (Loads or 0) + 1
+ReloadLua()

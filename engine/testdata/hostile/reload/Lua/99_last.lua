@@ -1,0 +1,1 @@
+LastRan = (LastRan or 0) + 1
