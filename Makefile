@@ -23,11 +23,14 @@ build: deps generate
 
 # The bundle: the binary (stripped), a .desktop entry and the icon under
 # usr/local, and a Makefile that installs them; FyneApp.toml gives the name,
-# id, icon and version.
+# id, icon and version (fyne package rewrites FyneApp.toml, counting builds
+# and dropping its comments: the recipe puts ours back).
 package: deps generate
 	rm -rf dist && mkdir -p dist/bin
 	$(GO) build -ldflags "-s -w" -o dist/bin/modscope .
-	$(FYNE) package --target linux --release --executable dist/bin/modscope
+	cp FyneApp.toml dist/FyneApp.toml.orig
+	$(FYNE) package --target linux --release --executable dist/bin/modscope; \
+	  status=$$?; cp dist/FyneApp.toml.orig FyneApp.toml; exit $$status
 	mv modscope.tar.xz dist/
 	tar -tJf dist/modscope.tar.xz | grep -q 'share/applications/dev.modscope.app.desktop$$'
 	@echo "package: dist/modscope.tar.xz ($$(dist/bin/modscope version))"

@@ -107,7 +107,17 @@ func writeErrors(w io.Writer, errs []engine.ErrorRecord) {
 		if g.root != nil {
 			fmt.Fprintf(w, "  [%s] %s\n", g.root.Context, engine.FormatError(*g.root))
 			if len(g.follows) > 0 {
-				fmt.Fprintf(w, "      %s failed → %d %s\n", place(*g.root), len(g.follows), pluralOf(len(g.follows), "error follows", "errors follow"))
+				same := 0
+				for _, f := range g.follows {
+					if f.File == g.root.File && f.Line == g.root.Line && f.Message == g.root.Message {
+						same++
+					}
+				}
+				again := ""
+				if same > 0 {
+					again = fmt.Sprintf(" (%d of them the same error again)", same)
+				}
+				fmt.Fprintf(w, "      %s failed → %d %s%s\n", place(*g.root), len(g.follows), pluralOf(len(g.follows), "error follows", "errors follow"), again)
 			}
 		} else {
 			fmt.Fprintf(w, "  engine stand-in %s (a gap of modscope's stand-ins, not of the code) → %d %s\n",

@@ -402,6 +402,7 @@ local function f(x, ...) local n = select("#", ...) return { x, n = n }, a, b, G
 for i = 1, 3 do a = a + i * 2 - 1 / 2 % 3 ^ 2 end
 for k, v in pairs(t) do if k == 1 and v ~= 2 or not v then break elseif #t > 0 then b = b .. k end end
 while a > 0 do a = a - 10 repeat a = -a until a >= 0 end
+local o = t while o do o = t[o] and f(o) end
 return f(a, 2, 3), #"abc", -a, 1e300, 0/0 ~= 0/0, (function(...) return ... end)(a, b)`
 
 // probe compiles probeSource and round-trips it: ok says the codec keeps

@@ -170,13 +170,6 @@ func (c *Context) RecordAssignments(mods []ModRef) {
 	})
 }
 
-// StopRecordingAssignments ends recording (the recorded links stay).
-func (c *Context) StopRecordingAssignments() {
-	if c.L != nil {
-		c.L.SetStoreHook(nil)
-	}
-}
-
 func (r *assignRecorder) watch(name string, t *lua.LTable) {
 	L := r.c.L
 	if L.WatchName(t) != "" {
@@ -306,6 +299,9 @@ func (r *assignRecorder) msgClear(name string) {
 
 func (r *assignRecorder) rec(name, kind string) *nameRec {
 	rec := r.names[name]
+	if rec == nil && r.full {
+		return &nameRec{name: name, kind: kind} // past the limit: not kept
+	}
 	if rec == nil {
 		rec = &nameRec{name: name, kind: kind}
 		r.names[name] = rec

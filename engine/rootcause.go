@@ -24,8 +24,8 @@ type stubState struct {
 	lastErr  string // ID of the last error recorded
 	// names that a failed file defines statically (and did not get to)
 	failedDefs map[string]failedDef
-	// "file:line" where such a name was read as nil -> the failure's ID
-	nilReads map[string]string
+	// "file:line" where such a name was read as nil -> its definition
+	nilReads map[string]failedDef
 	// class name -> ID of the error that kept it from being built
 	classErr map[string]string
 	// "file:line:message" of each error -> the ID of its first occurrence
@@ -40,14 +40,22 @@ type stubState struct {
 // failedDef is a name a failed file defines at file:line; cause is the ID
 // of the error the file failed with.
 type failedDef struct {
+	name  string
 	where string
 	cause string
+}
+
+// followsFailure makes e follow from the failure of the file that defines
+// d.name, and says so in its message.
+func followsFailure(e *ErrorRecord, d failedDef) {
+	e.Cause = d.cause
+	e.Message += " (" + d.name + " is defined at " + d.where + ", which failed before it got there)"
 }
 
 func (c *Context) ss() *stubState {
 	if c.stand == nil {
 		c.stand = &stubState{cache: map[string]*lua.LUserData{}, failedDefs: map[string]failedDef{},
-			nilReads: map[string]string{}, classErr: map[string]string{}, seen: map[string]string{}}
+			nilReads: map[string]failedDef{}, classErr: map[string]string{}, seen: map[string]string{}}
 	}
 	return c.stand
 }
@@ -107,19 +115,19 @@ func (c *Context) classify(e *ErrorRecord) {
 		st.seen[key] = e.ID
 	}
 	if len(st.nilReads) > 0 {
-		if id, ok := st.nilReads[fmt.Sprintf("%s:%d", e.File, e.Line)]; ok {
-			e.Cause = id
+		if d, ok := st.nilReads[fmt.Sprintf("%s:%d", e.File, e.Line)]; ok {
+			followsFailure(e, d)
 			return
 		}
 		for _, m := range tbFrame.FindAllStringSubmatch(e.Traceback, 8) {
-			if id, ok := st.nilReads[m[1]+":"+m[2]]; ok {
-				e.Cause = id
+			if d, ok := st.nilReads[m[1]+":"+m[2]]; ok {
+				followsFailure(e, d)
 				return
 			}
 		}
 	}
-	if id := c.causeFromSource(e); id != "" {
-		e.Cause = id
+	if d, ok := c.causeFromSource(e); ok {
+		followsFailure(e, d)
 		return
 	}
 	if st.lastStub != "" && c.game.Stubs() && (strings.Contains(e.Message, "userdata") || strings.Contains(e.Message, "stub:")) {
@@ -146,7 +154,7 @@ func (c *Context) noteFailedFile(rel string) {
 			continue
 		}
 		if _, have := st.failedDefs[name]; !have {
-			st.failedDefs[name] = failedDef{where: fmt.Sprintf("%s:%d", rel, line), cause: id}
+			st.failedDefs[name] = failedDef{name: name, where: fmt.Sprintf("%s:%d", rel, line), cause: id}
 		}
 	}
 }
@@ -160,7 +168,7 @@ func (c *Context) definedByFailed(name string) (failedDef, bool) {
 	d, ok := c.stand.failedDefs[name]
 	if ok {
 		if w := c.where(1); w != "" {
-			c.stand.nilReads[w] = d.cause
+			c.stand.nilReads[w] = d
 		}
 	}
 	return d, ok
@@ -235,7 +243,7 @@ func (c *Context) MissingParent(name, parent, where string) bool {
 		c.AddError(ErrorRecord{File: file, Line: line, Message: msg})
 		return false
 	}
-	if d, ok := c.definedByFailed(parent); ok {
+	if d, ok := c.ss().failedDefs[parent]; ok {
 		c.AddError(ErrorRecord{File: file, Line: line, Cause: d.cause,
 			Message: msg + " (it is declared at " + d.where + ", which failed before it got there)"})
 		c.ss().classErr[name] = c.ss().lastErr
@@ -318,10 +326,10 @@ var luaPath = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*(?:\s*[.:]\s*[A-Za-z_][A
 // causeFromSource looks at the lines an error happened on (its position and
 // the first frames of its traceback): when one of them uses a name or path
 // that a failed file defines, that failure is the error's cause.
-func (c *Context) causeFromSource(e *ErrorRecord) string {
+func (c *Context) causeFromSource(e *ErrorRecord) (failedDef, bool) {
 	st := c.ss()
 	if len(st.failedDefs) == 0 || !c.game.Stubs() {
-		return ""
+		return failedDef{}, false
 	}
 	type pos struct {
 		file string
@@ -342,7 +350,7 @@ func (c *Context) causeFromSource(e *ErrorRecord) string {
 			path := strings.Join(strings.FieldsFunc(m, func(r rune) bool { return r == '.' || r == ':' || r == ' ' || r == '\t' }), ".")
 			for {
 				if d, ok := st.failedDefs[path]; ok && d.cause != e.ID {
-					return d.cause
+					return d, true
 				}
 				i := strings.LastIndexByte(path, '.')
 				if i < 0 {
@@ -352,7 +360,7 @@ func (c *Context) causeFromSource(e *ErrorRecord) string {
 			}
 		}
 	}
-	return ""
+	return failedDef{}, false
 }
 
 // sourceLine returns line n of a file of the folder ("" if unreadable).

@@ -174,7 +174,7 @@ func (s *Session) emit(e Event) {
 		if s.cur != nil {
 			s.cur.Errors++
 		}
-		if s.curLog != nil && len(s.curLog.Errors) < MaxMessageRecords {
+		if s.curLog != nil && len(s.curLog.Errors) < 1000 { // a log line lists the first thousand
 			s.curLog.Errors = append(s.curLog.Errors, limitString(FormatError(*e.Error), 4<<10))
 		}
 	case EventMessage:
@@ -698,7 +698,11 @@ func (s *Session) Report() Report {
 				for n, k := range c.HandlerCounts() {
 					r.Handlers[n] += k
 				}
-				mergeStubs(stubs, c.Stubs())
+				if len(stubs) < 2*MaxReportStubs { // a flood in many contexts: stop merging early
+					mergeStubs(stubs, c.Stubs())
+				} else {
+					r.StubsNotListed += len(c.Stubs())
+				}
 			})
 		}
 		if cc, ok := s.model.(ClassCounter); ok {
@@ -713,7 +717,7 @@ func (s *Session) Report() Report {
 	if len(r.Stubs) > MaxReportStubs {
 		// a flood of distinct stand-in names in many contexts: the report
 		// lists the first ones and says how many it left out
-		r.StubsNotListed = len(r.Stubs) - MaxReportStubs
+		r.StubsNotListed += len(r.Stubs) - MaxReportStubs
 		r.Stubs = r.Stubs[:MaxReportStubs]
 	}
 	for i := range r.Stubs {

@@ -140,6 +140,7 @@ func New(a fyne.App, post func(func())) *App {
 			u.regs.refresh()
 		}
 	}
+	u.addConflictsTab() // conflicts.go
 	centre := container.NewVSplit(u.editor.obj, u.bottomTabs)
 	centre.Offset = 0.55
 	right := container.NewVSplit(u.stepper.obj, u.globals.obj)

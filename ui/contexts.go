@@ -25,6 +25,14 @@ type contextsView struct {
 	// rows with residents are one line taller
 	shortH, tallH float32
 	tall          map[int]bool
+
+	// The model's registry rows (scripts: lifecycle, calls...; sectors:
+	// callbacks...), fetched after every command; stuck maps a context a
+	// failed first load keeps loading to why.
+	rows    map[string][]modelRow
+	stuck   map[string]string
+	rowsKey string
+	rowsGen int
 }
 
 func stateColor(state string) color.Color {
@@ -42,7 +50,7 @@ func stateColor(state string) color.Color {
 }
 
 func newContextsView(u *App) *contextsView {
-	v := &contextsView{u: u, tall: map[int]bool{}}
+	v := &contextsView{u: u, tall: map[int]bool{}, stuck: map[string]string{}}
 	v.empty = widget.NewLabel("No contexts yet: Step (F10) or Run all (F5).")
 	v.empty.Wrapping = fyne.TextWrapWord
 	v.list = newFKList(u, func() int { return len(u.ctl.Contexts) },
@@ -78,7 +86,12 @@ func newContextsView(u *App) *contextsView {
 			txt.Objects[0].(*widget.Label).SetText(name)
 			txt.Objects[1].(*widget.Label).SetText(contextSummary(ci))
 			res := txt.Objects[2].(*widget.Label)
-			if r := residentsLine(ci); r != "" {
+			r, stuck := v.thirdLine(ci)
+			res.Importance = widget.MediumImportance
+			if stuck {
+				res.Importance = widget.WarningImportance
+			}
+			if r != "" {
 				res.SetText(r)
 				res.Show()
 			} else {
@@ -108,17 +121,32 @@ func (v *contextsView) sizeRows() {
 	}
 	ctxs := v.u.ctl.Contexts
 	for i := range v.tall {
-		if i >= len(ctxs) || len(ctxs[i].Residents) == 0 {
+		if i >= len(ctxs) || !v.isTall(ctxs[i]) {
 			v.list.SetItemHeight(i, v.shortH)
 			delete(v.tall, i)
 		}
 	}
 	for i, ci := range ctxs {
-		if len(ci.Residents) > 0 && !v.tall[i] {
+		if v.isTall(ci) && !v.tall[i] {
 			v.list.SetItemHeight(i, v.tallH)
 			v.tall[i] = true
 		}
 	}
+}
+
+// thirdLine is a row's third line: why the context is stuck loading, if
+// it is, then its residents.
+func (v *contextsView) thirdLine(ci engine.ContextInfo) (text string, stuck bool) {
+	r := residentsLine(ci)
+	if why := v.stuck[ci.Name]; why != "" && ci.State == engine.StateLoading {
+		return strings.TrimSuffix(shortReason(why)+" · "+r, " · "), true
+	}
+	return r, false
+}
+
+// isTall tells a row with a third line: residents, or why it is stuck.
+func (v *contextsView) isTall(ci engine.ContextInfo) bool {
+	return len(ci.Residents) > 0 || (ci.State == engine.StateLoading && v.stuck[ci.Name] != "")
 }
 
 // changeTag says whether the last command created, merged or split name.
@@ -198,6 +226,7 @@ func (v *contextsView) refresh() {
 	} else {
 		v.removed.Hide()
 	}
+	v.fetchRows()
 	for i, ci := range v.u.ctl.Contexts {
 		if ci.Name == v.u.selected {
 			sel := v.list.OnSelected
@@ -208,4 +237,51 @@ func (v *contextsView) refresh() {
 		}
 	}
 	v.list.UnselectAll()
+}
+
+// fetchRows asks the engine for the model's registry rows once the
+// session is idle and something ran since the last time (scripts and
+// sectors only), then shows why a context is stuck loading and hands the
+// rows to the events panel.
+func (v *contextsView) fetchRows() {
+	c := v.u.ctl
+	if !c.HasSession() || (c.Model != engine.ModelScripts && c.Model != engine.ModelSectors) || len(c.Contexts) == 0 {
+		if v.rows != nil || len(v.stuck) > 0 {
+			v.rowsGen++
+			v.rowsKey = ""
+			v.setRows(nil)
+		}
+		return
+	}
+	if c.Busy > 0 {
+		return
+	}
+	key := fmt.Sprintf("%d/%d/%d/%d", c.Gen, len(c.Log), c.Next, len(c.Contexts))
+	if key == v.rowsKey {
+		return
+	}
+	v.rowsKey = key
+	v.rowsGen++
+	gen := v.rowsGen
+	c.View(engine.Command{Op: "registries", Args: []any{c.Contexts[0].Name}}, func(r engine.Result) {
+		if gen != v.rowsGen {
+			return
+		}
+		var reg engine.Registries
+		if !r.OK || decodeData(r.Data, &reg) != nil {
+			v.rowsKey = "" // try again after the next command
+			return
+		}
+		v.setRows(reg.Model)
+	})
+}
+
+func (v *contextsView) setRows(rows map[string][]modelRow) {
+	v.rows = rows
+	v.stuck = stuckReasons(rows)
+	v.sizeRows()
+	v.list.Refresh()
+	if v.u.events != nil {
+		v.u.events.rowsChanged(rows)
+	}
 }

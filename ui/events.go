@@ -34,7 +34,13 @@ type eventsView struct {
 	joinBtn        *widget.Button
 	jumpBtn        *widget.Button
 	leaveBtn       *widget.Button
-	sectorsBox     *fyne.Container
+	logoutBtn      *widget.Button
+	// the generator's callbacks (sectors), named from its callbacks registry
+	secCbName  *widget.SelectEntry
+	secCbNames []string // its choices
+	secCbArgs  *fkEntry
+	secCbBtn   *widget.Button
+	sectorsBox *fyne.Container
 
 	entity *fkEntry
 	script *widget.SelectEntry
@@ -44,6 +50,7 @@ type eventsView struct {
 	detachBtn     *widget.Button
 	policy        *widget.SelectEntry
 	policyBtn     *widget.Button
+	policyNote    *widget.Label // the policy row's note: switching live is modscope's own
 	cbName        *fkEntry
 	cbTarget      *fkEntry
 	cbArgs        *fkEntry
@@ -94,9 +101,24 @@ func newEventsView(u *App) *eventsView {
 	v.joinBtn = widget.NewButton("Join", func() { v.run(join("join", v.player.Text)) })
 	v.jumpBtn = widget.NewButton("Jump", func() { v.run(join("jump", v.player.Text, v.sector.Text)) })
 	v.leaveBtn = widget.NewButton("Leave", func() { v.run(join("leave", v.player.Text)) })
-	v.sectorsBox = container.NewVBox(bold("Players"),
-		container.NewBorder(nil, nil, nil, container.NewHBox(v.joinBtn, v.jumpBtn, v.leaveBtn),
-			container.NewGridWithColumns(2, v.player, v.sector)))
+	v.logoutBtn = widget.NewButton("Logout", func() { v.run(join("logout", v.player.Text)) })
+	v.secCbName = widget.NewSelectEntry(nil)
+	v.secCbName.SetPlaceHolder("generator callback, e.g. on_start")
+	v.secCbArgs = newFKEntry(u)
+	v.secCbArgs.SetPlaceHolder("args: 42")
+	v.secCbBtn = widget.NewButton("Callback", func() {
+		line := join("callback", v.secCbName.Text)
+		if a := strings.TrimSpace(v.secCbArgs.Text); a != "" && line != "callback" {
+			line += " " + a
+		}
+		v.run(line)
+	})
+	v.secCbArgs.OnSubmitted = func(string) { v.secCbBtn.OnTapped() }
+	v.sectorsBox = container.NewVBox(bold("Players — leave quits the sector, logout ends the session"),
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.joinBtn, v.jumpBtn, v.leaveBtn, v.logoutBtn),
+			container.NewGridWithColumns(2, v.player, v.sector)),
+		bold("Generator callbacks"),
+		container.NewBorder(nil, nil, nil, v.secCbBtn, container.NewGridWithColumns(2, v.secCbName, v.secCbArgs)))
 
 	v.entity = newFKEntry(u)
 	v.entity.SetPlaceHolder("entity id")
@@ -111,7 +133,7 @@ func newEventsView(u *App) *eventsView {
 	v.cbName = newFKEntry(u)
 	v.cbName.SetText("on_update")
 	v.cbTarget = newFKEntry(u)
-	v.cbTarget.SetPlaceHolder("target (all)")
+	v.cbTarget.SetPlaceHolder("target: all · contexts · a context")
 	v.cbArgs = newFKEntry(u)
 	v.cbArgs.SetPlaceHolder("args: 0.016")
 	v.cbBtn = widget.NewButton("Callback", func() {
@@ -125,10 +147,15 @@ func newEventsView(u *App) *eventsView {
 		}
 		v.run(strings.Join(parts, " "))
 	})
+	v.policyNote = widget.NewLabel("")
+	v.policyNote.Wrapping = fyne.TextWrapWord
+	v.policyNote.SizeName = theme.SizeNameCaptionText
+	v.policyNote.Hide()
 	v.scriptsBox = container.NewVBox(bold("Attachments and policy"),
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.attachBtn, v.detachBtn),
 			container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(80, v.entity.MinSize().Height), v.entity), nil, v.script)),
 		container.NewBorder(nil, nil, nil, v.policyBtn, v.policy),
+		v.policyNote,
 		container.NewBorder(nil, nil, nil, v.cbBtn, container.NewGridWithColumns(3, v.cbName, v.cbTarget, v.cbArgs)))
 
 	v.advance = newFKEntry(u)
@@ -245,12 +272,55 @@ func (v *eventsView) run(line string) {
 		return
 	}
 	v.result.SetText("› " + line + " …")
+	before := len(v.u.ctl.Report.Messages)
 	v.u.ctl.RunLine(line, func(r engine.Result) {
-		v.show(line, r)
+		v.show(line, r, before)
 	})
 }
 
-func (v *eventsView) show(line string, r engine.Result) {
+// maxDelivered bounds the deliveries the result lists.
+const maxDelivered = 6
+
+// deliveredLines lists the messages and events a command delivered: the
+// report's message records from index before on, made by that command (its
+// step), each with the context it reached and its origin ("from
+// sector:alpha") or the attachment it was for.
+func deliveredLines(msgs []engine.MessageRecord, before int, line string) []string {
+	cmd, err := engine.ParseCommand(line)
+	if err != nil || before < 0 || before > len(msgs) {
+		return nil
+	}
+	step := cmd.String()
+	var out []string
+	n := 0
+	for _, m := range msgs[before:] {
+		if m.Step != step && m.Step != line {
+			continue
+		}
+		n++
+		if len(out) == maxDelivered {
+			continue
+		}
+		text := m.Name
+		if len(m.Args) > 0 && m.Args[0] != "" && m.Args[0] != "{}" {
+			text += " " + strings.Join(m.Args, " ")
+		}
+		text += " → " + m.Context
+		if m.Handlers > 0 {
+			text += fmt.Sprintf(" (%d handler%s)", m.Handlers, plural(m.Handlers))
+		}
+		if m.Target != "" {
+			text += " · " + m.Target
+		}
+		out = append(out, text)
+	}
+	if n > len(out) {
+		out = append(out, fmt.Sprintf("… %d more (Timeline, or modscope run --json)", n-len(out)))
+	}
+	return out
+}
+
+func (v *eventsView) show(line string, r engine.Result, before int) {
 	text := "› " + line + "\n"
 	if r.OK {
 		text += "ok"
@@ -269,6 +339,9 @@ func (v *eventsView) show(line string, r engine.Result) {
 				text += fmt.Sprintf("\ncontexts %s: %s", x.what, strings.Join(x.names, ", "))
 			}
 		}
+	}
+	if d := deliveredLines(v.u.ctl.Report.Messages, before, line); len(d) > 0 {
+		text += "\ndelivered:\n  " + strings.Join(d, "\n  ")
 	}
 	v.result.SetText(text)
 }
@@ -310,6 +383,9 @@ func (v *eventsView) modelChanged() {
 		v.args.SetPlaceHolder(`arguments: "mars" 3`)
 	} else {
 		v.sendLbl.SetText("Event — into one context, server or all")
+		if m == engine.ModelSectors {
+			v.sendLbl.SetText("Event — onto the one bus (every context's handlers get it); TARGET is who enqueues it")
+		}
 		v.target.Show()
 		v.name.SetPlaceHolder("event, e.g. player_logged_in")
 		v.args.SetPlaceHolder(`fields: {"player_id":"p1"}`)
@@ -351,6 +427,23 @@ func (v *eventsView) contextsChanged() {
 		v.target.SetSelected(sel)
 	}
 	v.target.Refresh()
+}
+
+// rowsChanged takes the model's registry rows after a command: the
+// generator callbacks' names (sectors) and the policy's note (scripts).
+func (v *eventsView) rowsChanged(rows map[string][]modelRow) {
+	names := sectorCallbackNames(rows)
+	v.secCbNames = names
+	v.secCbName.SetOptions(names)
+	if v.secCbName.Text == "" && len(names) > 0 {
+		v.secCbName.SetText(names[0])
+	}
+	if pol, note := policyNote(rows); note != "" {
+		v.policyNote.SetText("Now " + pol + ". Note: " + note + ".")
+		v.policyNote.Show()
+	} else {
+		v.policyNote.Hide()
+	}
 }
 
 func contains(list []string, s string) bool {

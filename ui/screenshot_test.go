@@ -69,7 +69,8 @@ func TestScreenshots(t *testing.T) {
 		{"sectors", "sectors", cat([][]string{{"key", "F5"}, {"sleep", "1.5"}}, line("join p1"), line("jump p1 alpha"), line("join p2"), line("jump p2 beta"),
 			[][]string{{"key", "ctrl+shift+c"}, {"key", "ctrl+2"}, {"sleep", "0.5"}})},
 		{"scripts", "scripts", cat([][]string{{"key", "F5"}, {"sleep", "1.5"}}, line("policy per_entity"),
-			[][]string{{"key", "ctrl+shift+c"}, {"key", "ctrl+3"}, {"sleep", "0.5"}})},
+			line("callback on_update 0.016"), line("callback entity:1 on_damage 30"),
+			[][]string{{"key", "ctrl+shift+c"}, {"key", "ctrl+5"}, {"sleep", "1"}})},
 	}
 	for i, s := range shots {
 		dir, err := findSample(s.sample)

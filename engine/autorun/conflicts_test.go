@@ -249,3 +249,19 @@ func TestConflictsAfterReload(t *testing.T) {
 		}
 	}
 }
+
+// TestConflictsRecordingIsBounded: a mod that assigns hundreds of
+// thousands of fields of a game table stops the recording at its limit
+// (the report says so) instead of growing without end.
+func TestConflictsRecordingIsBounded(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"modscope.toml":          "model = \"autorun\"\n",
+		"Lua/Game.lua":           conflictGame,
+		"Mods/M/metadata.lua":    conflictMeta,
+		"Mods/M/Code/Script.lua": "for i = 1, 250000 do const['k' .. i] = i end\nfor i = 1, 1000 do F = function() return i end end\n",
+	})
+	rep := conflictsOf(t, dir)
+	if !rep.Truncated || rep.Assignments > 200000 || len(rep.Assigned) > 200000 {
+		t.Errorf("truncated %v, %d links, %d names", rep.Truncated, rep.Assignments, len(rep.Assigned))
+	}
+}

@@ -66,15 +66,15 @@ type Shipped struct {
 	chain      map[*lua.LState]bool    // the loader's coroutine and its protected calls
 	wrapped    map[*lua.LFunction]bool // the wrappers installed (stages, Msg, OnMsg)
 	files      map[*lua.FunctionProto]string
-	gmeta      lua.LValue // the metatable the game gave _G (kept aside)
+	gmeta      lua.LValue                 // the metatable the game gave _G (kept aside)
 	standIn    map[*lua.LTable]lua.LValue // stub mode's __index of an engine table the game re-metatabled
 	engineVars map[string]lua.LValue
-	reloadReq  bool
+	body       string // E's function the next step starts the loader with ("main", "reload")
 	fileStart  time.Time
 }
 
 func newShipped(h *engine.Host) (engine.Model, error) {
-	m := &Shipped{h: h, g: h.Game, steps: []string{StepEnv, StepShippedStart},
+	m := &Shipped{h: h, g: h.Game, steps: []string{StepEnv, StepShippedStart}, body: "main",
 		chain: map[*lua.LState]bool{}, wrapped: map[*lua.LFunction]bool{},
 		files: map[*lua.FunctionProto]string{}, standIn: map[*lua.LTable]lua.LValue{}, engineVars: map[string]lua.LValue{}}
 	root, err := os.OpenRoot(h.Game.Dir)
@@ -155,16 +155,18 @@ func (m *Shipped) RunStep() engine.StepOutcome {
 	var out engine.StepOutcome
 	err := c.Do(func(L *lua.LState) {
 		c.SetStep(name)
-		switch name {
-		case StepEnv:
+		if name == StepEnv && m.next == 1 {
 			if err := m.setup(L); err != nil {
 				out = engine.StepOutcome{Error: err.Error(), Fatal: true}
 			}
 			return
-		case StepShippedStart:
-			m.start(L, "main")
-		case StepShippedReload:
-			m.start(L, "reload")
+		}
+		if m.body != "" {
+			// the first step after the environment (or of a reload)
+			// starts the loader; the others resume it (a stage may share
+			// the first step's name: ReloadLua's dofile of autorun.lua)
+			m.start(L, m.body)
+			m.body = ""
 		}
 		m.resume(L)
 		if m.co == nil {
@@ -306,6 +308,7 @@ func (m *Shipped) startReload() engine.Result {
 	}
 	m.steps = []string{StepShippedReload}
 	m.next = 0
+	m.body = "reload"
 	c.SetState(engine.StateReloading)
 	return engine.Result{OK: true}
 }
@@ -332,6 +335,13 @@ func (m *Shipped) setup(L *lua.LState) error {
 		return fmt.Errorf("shipped loader support: %s", rec.Message)
 	}
 	m.exportEngine(L)
+	// compile in the background what the loader will most likely run, in
+	// about the order it runs it (the steps then find it compiled)
+	var files []string
+	for _, dir := range []string{"CommonLua/Core", "CommonLua", "Lua"} {
+		files = append(files, m.g.ListLua(dir)...)
+	}
+	go m.g.Precompile(files)
 	// the engine's table and string extensions (real: same meaning here)
 	lib, err := c.LoadString("=[modscope]/tablelib.lua", string(shippedTableLib), nil)
 	if err != nil {
@@ -417,8 +427,12 @@ func (m *Shipped) exportPrimitives(L *lua.LState) {
 		return len(res) + 1
 	})
 	fn("isfile", func(L *lua.LState) int {
-		f, ok := L.Get(1).(*lua.LFunction)
-		L.Push(lua.LBool(ok && f.Proto != nil && m.files[f.Proto] != ""))
+		// the file a function is the chunk of (from loadfile), or false
+		if f, ok := L.Get(1).(*lua.LFunction); ok && f.Proto != nil && m.files[f.Proto] != "" {
+			L.Push(lua.LString(m.files[f.Proto]))
+			return 1
+		}
+		L.Push(lua.LFalse)
 		return 1
 	})
 	fn("runfile", func(L *lua.LState) int {
@@ -710,7 +724,8 @@ func (m *Shipped) exportEngine(L *lua.LState) {
 		if top >= 1 {
 			args[0] = lua.LString(strings.ReplaceAll(L.CheckString(1), "\\", "/"))
 		}
-		res, rec := c.CallIn(L, origLoad, args, "loadfile")
+		// compiling is part of running a file: under a deadline of its own
+		res, rec := c.CallHandler(L, origLoad, args, "loadfile")
 		if rec != nil {
 			L.Push(lua.LNil)
 			L.Push(lua.LString(rec.Message))
@@ -1113,4 +1128,43 @@ func stringList(L *lua.LState, list []string) *lua.LTable {
 		t.Append(lua.LString(s))
 	}
 	return t
+}
+
+// Registries implements engine.RegistryProvider: the classes the game's
+// classes.lua built (g_Classes), with their parents.
+func (m *Shipped) Registries() map[string][]map[string]any {
+	out := map[string][]map[string]any{"classes": {}}
+	c := m.context()
+	if c == nil {
+		return out
+	}
+	c.Do(func(L *lua.LState) {
+		t, ok := c.GetGlobal("g_Classes").(*lua.LTable)
+		if !ok {
+			return
+		}
+		var names []string
+		t.ForEach(func(k, _ lua.LValue) {
+			if s, ok := k.(lua.LString); ok {
+				names = append(names, string(s))
+			}
+		})
+		sort.Strings(names)
+		for _, n := range names {
+			row := map[string]any{"class": n}
+			if cls, ok := t.RawGetString(n).(*lua.LTable); ok {
+				if ps, ok := cls.RawGetString("__parents").(*lua.LTable); ok {
+					var parents []string
+					for i := 1; i <= ps.Len(); i++ {
+						if p, ok := ps.RawGetInt(i).(lua.LString); ok {
+							parents = append(parents, string(p))
+						}
+					}
+					row["parents"] = strings.Join(parents, ", ")
+				}
+			}
+			out["classes"] = append(out["classes"], row)
+		}
+	})
+	return out
 }

@@ -42,6 +42,10 @@ func TestShippedLoader(t *testing.T) {
 			for _, e := range errorsOf(rep) {
 				b.WriteString(e + "\n")
 			}
+			b.WriteString("## output\n")
+			for _, o := range rep.Output {
+				b.WriteString(o.Level + " " + o.Text + "\n")
+			}
 			b.WriteString("## trace\n" + eval(t, s, `return table.concat(Trace, "\n")`) + "\n")
 			b.WriteString("## values\n" + eval(t, s, `return table.concat({tostring(FirstLoad), tostring(Loading), tostring(UnitHP), g_Classes.Merc.name, tostring(Platform.pc), tostring(Platform.cmdline), CmdLine}, " ")`) + "\n")
 			golden := filepath.Join("testdata", "shipped.golden")
@@ -117,7 +121,7 @@ func TestShippedReload(t *testing.T) {
 	if len(steps) == 0 || steps[0] != "ReloadLua()" || next != len(steps) {
 		t.Fatalf("reload steps = %v (next %d), want ReloadLua() first, all run", steps, next)
 	}
-	for _, want := range []string{`Msg("ReloadLua")`, `dofile("CommonLua/Core/autorun.lua")`, `dofolder("Lua")`, `Msg("ClassesBuilt")`} {
+	for _, want := range []string{`Msg("ReloadLua")`, `dofile("CommonLua/Core/autorun.lua")`, `dofile("CommonLua/Core/lib.lua")`, `dofolder("Lua")`, `Msg("ClassesBuilt")`, `Msg("AutorunEnd")`} {
 		found := false
 		for _, st := range steps {
 			found = found || st == want
@@ -128,6 +132,9 @@ func TestShippedReload(t *testing.T) {
 	}
 	if got := eval(t, s, `return Loads .. " " .. tostring(FirstLoad) .. " " .. tostring(Loading)`); got != "2 false false" {
 		t.Errorf("after reload: %q, want \"2 false false\"", got)
+	}
+	if got := s.Do(engine.Command{Op: "api", Args: []any{"main"}}); !got.OK {
+		t.Errorf("api after reload: %s", got.Error)
 	}
 }
 
@@ -151,4 +158,29 @@ func TestShippedListFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestShippedClasses lists the classes the game's own classes.lua built.
+func TestShippedClasses(t *testing.T) {
+	s := open(t, filepath.Join("testdata", "shipped"), engine.Options{})
+	do(t, s, "run")
+	r := s.Do(engine.Command{Op: "registries", Args: []any{"main"}})
+	reg, ok := r.Data.(engine.Registries)
+	if !r.OK || !ok {
+		t.Fatalf("registries: %s (%T)", r.Error, r.Data)
+	}
+	var got []string
+	for _, row := range reg.Model["classes"] {
+		got = append(got, row["class"].(string)+"("+fmtAny(row["parents"])+")")
+	}
+	if want := "Ghost(EngineObject) Merc(Unit) Unit()"; strings.Join(got, " ") != want {
+		t.Errorf("classes = %s, want %s", strings.Join(got, " "), want)
+	}
+}
+
+func fmtAny(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return ""
 }

@@ -109,6 +109,8 @@ type Driver struct {
 	replaying  bool                 // Restart replays: no recovery inside it
 	deaths     []engine.ErrorRecord // recovered deaths outside any file
 	allEvents  []engine.EventResult // every event-script result, across restarts
+	since      time.Time            // when the current child started
+	lostTime   time.Duration        // time spent in children that died (Recover)
 }
 
 // InterruptGrace is how long a command may go on after Interrupt before
@@ -134,7 +136,7 @@ func Open(dir string, opt engine.Options, ro Options) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.proc, d.sh = c, newShadow(info)
+	d.proc, d.sh, d.since = c, newShadow(info), time.Now()
 	return d, nil
 }
 
@@ -393,6 +395,7 @@ func (d *Driver) recoverFrom(err error) (again bool, fail string) {
 		return false, fmt.Sprintf("%s (not restarted: %d deaths recovered from already)", dt.Err, n)
 	}
 	d.recoveries++
+	d.lostTime += time.Since(d.since) // the report's bound covers the dead attempts too
 	skip := dt.File != ""
 	for _, s := range d.opt.Skip {
 		if s.File == dt.File && s.Context == dt.Context {
@@ -481,6 +484,7 @@ func (d *Driver) Report() engine.Report {
 		// the engine was restarted: what it cannot know, the driver adds
 		r.Events = append([]engine.EventResult{}, d.allEvents...)
 		r.Errors = append(r.Errors, d.deaths...)
+		r.BoundMs += float64(d.lostTime.Milliseconds())
 	}
 	d.mu.Unlock()
 	return r
@@ -605,7 +609,7 @@ func (d *Driver) Restart(replayUpTo int) error {
 	}
 	reset := engine.Event{Kind: engine.EventContext, Text: "reset"}
 	d.mu.Lock()
-	d.proc, d.death = c, nil
+	d.proc, d.death, d.since = c, nil, time.Now()
 	d.sh = newShadow(info)
 	d.steps, d.next, d.watchVals = nil, 0, nil
 	ls := d.listenersLocked()

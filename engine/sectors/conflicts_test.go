@@ -1,6 +1,7 @@
 package sectors_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,5 +44,28 @@ func TestConflictsOfSectorMods(t *testing.T) {
 	}
 	if !wrapped {
 		t.Errorf("tweaks' greet in sector:alpha is not recorded as a wrap: %+v", rep.Assigned)
+	}
+}
+
+// TestConflictsFollowTheModOrder: with [sectors] mods putting tweaks
+// before economy, economy wins what tweaks lost before.
+func TestConflictsFollowTheModOrder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sectors")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "testdata", "conflicts", "sectors"))); err != nil {
+		t.Fatal(err)
+	}
+	toml := "model = \"sectors\"\n[sectors]\nmods = [\"base\", \"tweaks\", \"economy\"]\n"
+	if err := os.WriteFile(filepath.Join(dir, engine.SettingsFile), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, dir, engine.Options{})
+	rep, ok := s.Do(engine.Command{Op: "conflicts"}).Data.(engine.ConflictReport)
+	if !ok || len(rep.Conflicts) != 2 {
+		t.Fatalf("conflicts: %+v", rep)
+	}
+	for _, c := range rep.Conflicts {
+		if c.Winner != "economy" || strings.Join(c.Lost, ",") != "tweaks" {
+			t.Errorf("%s: winner %s lost %v, want economy over tweaks", c.Name, c.Winner, c.Lost)
+		}
 	}
 }

@@ -237,7 +237,13 @@ func (f *file) class(v Value) {
 		if fl.Kind == KindFunction {
 			continue
 		}
-		f.line("---@field " + fl.Name + " " + f.luaType(fl) + literalNote(fl))
+		typ := f.luaType(fl)
+		if fl.Kind == KindBoolean && fl.Literal == "false" {
+			// Haemimont classes default a member that will hold an object
+			// (a thread, a unit) to false: boolean would flag every assignment
+			typ = "any"
+		}
+		f.line("---@field " + fl.Name + " " + typ + literalNote(fl))
 	}
 	if v.Truncated > 0 {
 		f.comment(fmt.Sprintf("... and %d more fields", v.Truncated))

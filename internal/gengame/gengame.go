@@ -437,7 +437,7 @@ func (pl *plan) assignClasses() {
 		case kModCode:
 			n = r.between(0, 1)
 		}
-		if f.kind != kModCode && f.kind != kData && f.kind != kModOptions {
+		if f.kind != kModCode && f.kind != kData && f.kind != kModOptions && f.kind != kModOverride {
 			gameFiles = append(gameFiles, f)
 		}
 		for range n {

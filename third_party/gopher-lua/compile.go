@@ -1737,7 +1737,10 @@ func compileLogicalOpExprAux(context *funcContext, reg int, expr ast.Expr, ec *e
 		}
 	} else {
 		reg += compileExpr(context, reg, expr, ecnone(0))
-		if !hasnextcond {
+		// modscope fix: `x = a and f(x)` with x a local: a falsy a must be
+		// stored in x before the jump to the end (TESTSET), else x kept its
+		// old value (upstream bug: `while o do o = T[o] and f(o) end` looped)
+		if !hasnextcond && !(isLastAnd && sreg != a) {
 			code.AddABC(OP_TEST, a, 0, 0^flip, sline(expr))
 		} else {
 			code.AddABC(OP_TESTSET, sreg, a, 0^flip, sline(expr))

@@ -40,8 +40,18 @@ end
 
 -- procall(f, ...): the engine's protected call (errors are printed, the
 -- caller goes on); a file chunk from loadfile is recorded as a file run.
+local LOADER = "CommonLua/Core/autorun.lua"
+
 function E.procall(f, ...)
-	if E.isfile(f) then
+	local file = E.isfile(f)
+	if file == LOADER and E.can_pause() then
+		-- the loader itself (ReloadLua's dofile): its stages are steps too
+		E.file_begin(LOADER)
+		local r = pack(E.co_pcall(f, ...))
+		E.file_end(LOADER, r[1], r[2])
+		return unpack(r, 1, r.n)
+	end
+	if file then
 		return E.runfile(f, ...)
 	end
 	if type(f) ~= "function" or not E.can_pause() then
@@ -93,8 +103,6 @@ function E.chain_index(game, standin)
 		return standin(t, k)
 	end
 end
-
-local LOADER = "CommonLua/Core/autorun.lua"
 
 -- What the engine's C side does at start-up: run autorun.lua, then send
 -- Autorun and AutorunEnd (the sequence lib.lua's ReloadLua repeats).

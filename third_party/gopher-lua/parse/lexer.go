@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/yuin/gopher-lua/ast"
 )
@@ -102,7 +103,11 @@ func (sc *Scanner) intern(b []byte) (string, int) {
 		return e.str, e.typ
 	}
 	if sc.idents == nil {
-		sc.idents = make(map[string]internEntry, 256)
+		if m, ok := scanPool.idents.Get().(map[string]internEntry); ok {
+			sc.idents = m
+		} else {
+			sc.idents = make(map[string]internEntry, 256)
+		}
 	}
 	s := string(b)
 	typ := TIdent
@@ -111,6 +116,27 @@ func (sc *Scanner) intern(b []byte) (string, int) {
 	}
 	sc.idents[s] = internEntry{s, typ}
 	return s, typ
+}
+
+// scanPool keeps the intern maps and input buffers of finished scans for
+// the next ones (modscope: a cold load scans a thousand files).
+var scanPool struct {
+	idents sync.Pool // map[string]internEntry, cleared
+	bufs   sync.Pool // *[]byte, 4 KB
+}
+
+// release hands the scanner's map and buffer to the next scan; the scanner
+// must not be used after.
+func (sc *Scanner) release() {
+	if m := sc.idents; m != nil && len(m) <= 1<<14 {
+		clear(m)
+		scanPool.idents.Put(m)
+	}
+	sc.idents = nil
+	if b := sc.reader.buf; b != nil {
+		scanPool.bufs.Put(&b)
+	}
+	sc.reader = byteReader{}
 }
 
 // oneCharStrings holds the one-byte token texts, so that scanning an
@@ -159,7 +185,11 @@ func (b *byteReader) fill() error {
 		return err
 	}
 	if b.buf == nil {
-		b.buf = make([]byte, 4096)
+		if p, ok := scanPool.bufs.Get().(*[]byte); ok {
+			b.buf = *p
+		} else {
+			b.buf = make([]byte, 4096)
+		}
 	}
 	for i := 0; i < 100; i++ {
 		n, err := b.r.Read(b.buf)
@@ -494,9 +524,18 @@ var reservedWords = map[string]int{
 	"until": TUntil, "while": TWhile, "goto": TGoto}
 
 func (sc *Scanner) Scan(lexer *Lexer) (ast.Token, error) {
+	var tok ast.Token
+	err := sc.scan(lexer, &tok)
+	tok.Name = TokenName(int(tok.Type))
+	return tok, err
+}
+
+// scan reads the next token into tok (modscope: the parser's path, without
+// copying the token or naming its type).
+func (sc *Scanner) scan(lexer *Lexer, tok *ast.Token) error {
 redo:
 	var err error
-	tok := ast.Token{}
+	*tok = ast.Token{}
 	newline := false
 
 	ch := sc.skipWhiteSpace(whitespace1)
@@ -518,6 +557,20 @@ redo:
 	switch {
 	case isIdent(ch, 0):
 		tok.Type = TIdent
+		// modscope: a name that ends inside the input buffer is interned
+		// from the buffer, without copying it byte by byte
+		if r := &sc.reader; r.pos > 0 && int(r.buf[r.pos-1]) == ch {
+			end := r.pos
+			for end < r.end && isIdent(int(r.buf[end]), 1) {
+				end++
+			}
+			if end < r.end {
+				tok.Str, tok.Type = sc.intern(r.buf[r.pos-1 : end])
+				sc.Pos.Column += end - r.pos
+				r.pos = end
+				break
+			}
+		}
 		err = sc.scanIdent(ch, buf)
 		tok.Str, tok.Type = sc.intern(buf.Bytes())
 		if err != nil {
@@ -656,32 +709,20 @@ redo:
 	}
 
 finally:
-	tok.Name = TokenName(int(tok.Type))
-	return tok, err
+	return err
 }
 
-// yacc interface {{{
+// parser interface {{{
 
+// Lexer is the token state the parser keeps: the current token (named by
+// syntax errors) and the previous token's type. (modscope: it was goyacc's
+// lexer; the hand-written parser of rdparser.go uses it the same way.)
 type Lexer struct {
 	scanner       *Scanner
 	Stmts         []ast.Stmt
 	PNewLine      bool
 	Token         ast.Token
 	PrevTokenType int
-}
-
-func (lx *Lexer) Lex(lval *yySymType) int {
-	lx.PrevTokenType = lx.Token.Type
-	tok, err := lx.scanner.Scan(lx)
-	if err != nil {
-		panic(err)
-	}
-	if tok.Type < 0 {
-		return 0
-	}
-	lval.token = tok
-	lx.Token = tok
-	return int(tok.Type)
 }
 
 func (lx *Lexer) Error(message string) {
@@ -692,17 +733,11 @@ func (lx *Lexer) TokenError(tok ast.Token, message string) {
 	panic(lx.scanner.TokenError(tok, message))
 }
 
+// Parse parses a Lua chunk. (modscope: with the recursive-descent parser of
+// rdparser.go; the goyacc parser it replaced builds the same trees and is
+// kept in internal/yaccoracle for the tests.)
 func Parse(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
-	lexer := &Lexer{NewScanner(reader, name), nil, false, ast.Token{Str: ""}, TNil}
-	chunk = nil
-	defer func() {
-		if e := recover(); e != nil {
-			err, _ = e.(error)
-		}
-	}()
-	yyParse(lexer)
-	chunk = lexer.Stmts
-	return
+	return parseRD(reader, name)
 }
 
 // }}}

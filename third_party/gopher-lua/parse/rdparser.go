@@ -29,18 +29,22 @@ const (
 )
 
 type rdParser struct {
-	sc    *Scanner
-	lx    Lexer     // the token state the goyacc lexer kept (error tokens)
-	tok   ast.Token // the current token (the lookahead)
-	depth int
+	sc  *Scanner
+	lx  Lexer     // the previous token's type, as the scanner reads it
+	tok ast.Token // the current token (the lookahead)
+	// the text and type of the last token before the end of the file:
+	// errors name it, as the goyacc lexer's did
+	lastStr  string
+	lastType int
+	depth    int
 }
 
-// ParseRD parses a chunk with the recursive-descent parser.
-func ParseRD(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
+// parseRD parses a chunk with the recursive-descent parser (see Parse).
+func parseRD(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
 	p := &rdParser{sc: NewScanner(reader, name)}
-	p.lx.Token = ast.Token{Str: ""}
 	p.lx.PrevTokenType = TNil
 	defer func() {
+		p.sc.release()
 		if e := recover(); e != nil {
 			err, _ = e.(error)
 		}
@@ -56,19 +60,17 @@ func ParseRD(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
 // next reads the following token. Like the goyacc lexer, the token named by
 // errors stays the last real one once the end of the file is reached.
 func (p *rdParser) next() {
-	p.lx.PrevTokenType = p.lx.Token.Type
-	tok, err := p.sc.Scan(&p.lx)
-	if err != nil {
+	p.lx.PrevTokenType = p.lastType
+	if err := p.sc.scan(&p.lx, &p.tok); err != nil {
 		panic(err)
 	}
-	p.tok = tok
-	if tok.Type >= 0 {
-		p.lx.Token = tok
+	if p.tok.Type >= 0 {
+		p.lastType, p.lastStr = p.tok.Type, p.tok.Str
 	}
 }
 
 func (p *rdParser) fail(msg string) {
-	panic(p.sc.Error(p.lx.Token.Str, msg))
+	panic(p.sc.Error(p.lastStr, msg))
 }
 
 func (p *rdParser) syntaxError() { p.fail("syntax error") }

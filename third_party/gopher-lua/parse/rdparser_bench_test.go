@@ -51,5 +51,5 @@ func benchParse(b *testing.B, parse func(io.Reader, string) ([]ast.Stmt, error))
 
 func BenchmarkParseTree(b *testing.B) {
 	b.Run("old", func(b *testing.B) { benchParse(b, oracleParse) })
-	b.Run("new", func(b *testing.B) { benchParse(b, ParseRD) })
+	b.Run("new", func(b *testing.B) { benchParse(b, Parse) })
 }
