@@ -146,10 +146,12 @@ type assignRecorder struct {
 
 // RecordAssignments starts recording mods' assignments for conflicts,
 // forgetting an earlier recording (a reload). mods are in load order; a
-// file belongs to the mod whose Folder holds it. Owner goroutine only.
+// file belongs to the mod whose Folder holds it. With no mods nothing is
+// recorded. Owner goroutine only.
 func (c *Context) RecordAssignments(mods []ModRef) {
-	if !RecordConflicts {
+	if !RecordConflicts || len(mods) == 0 {
 		c.assigns = nil
+		c.L.SetStoreHook(nil)
 		return
 	}
 	r := &assignRecorder{c: c, mods: append([]ModRef(nil), mods...), bySrc: map[string]string{}, names: map[string]*nameRec{}}
@@ -260,7 +262,29 @@ func (r *assignRecorder) field(L *lua.LState, tb *lua.LTable, tname string, key,
 	if mod == "" && r.names[name] == nil {
 		return
 	}
-	r.add(name, NameField, mod, site.Source, site.Line, tb.RawGet(key), v)
+	r.add(name, NameField, mod, site.Source, site.Line, inherited(tb, key), v)
+}
+
+// inherited is tb[key] without metamethod calls: the raw value, else what
+// a table __index chain (a class's parents) gives, a few levels deep.
+// A method a class inherits and a mod overrides in it is replaced (or
+// wrapped), not defined.
+func inherited(tb *lua.LTable, key lua.LValue) lua.LValue {
+	for range 8 {
+		if v := tb.RawGet(key); v != lua.LNil {
+			return v
+		}
+		mt, ok := tb.Metatable.(*lua.LTable)
+		if !ok {
+			return lua.LNil
+		}
+		next, ok := mt.RawGetString("__index").(*lua.LTable)
+		if !ok || next == tb {
+			return lua.LNil
+		}
+		tb = next
+	}
+	return lua.LNil
 }
 
 // onMsg records OnMsg.X = f: handlers add up. Assigning nil adds
@@ -459,10 +483,12 @@ func callsHeld(p *lua.FunctionProto, holds []bool, tabs []*lua.LTable, old lua.L
 			t := tabReg[b]
 			delete(loaded, a)
 			delete(tabReg, a)
-			if t != nil && c&0x100 != 0 && c&0xff < len(p.Constants) {
-				if t.RawGet(p.Constants[c&0xff]) == old {
-					loaded[a] = true
-				}
+			switch {
+			case t == nil:
+			case c&0x100 != 0 && c&0xff < len(p.Constants):
+				loaded[a] = t.RawGet(p.Constants[c&0xff]) == old
+			case c&0x100 == 0: // a computed key (Original[name]): does t hold old at all?
+				loaded[a] = tableHolds(t, old)
 			}
 		case lua.OP_MOVE:
 			delete(tabReg, a)
@@ -505,6 +531,18 @@ func callsHeld(p *lua.FunctionProto, holds []bool, tabs []*lua.LTable, old lua.L
 			delete(loaded, a)
 			delete(tabReg, a)
 		}
+	}
+	return false
+}
+
+// tableHolds reports whether t has old among its first 4096 values.
+func tableHolds(t *lua.LTable, old lua.LValue) bool {
+	k, v := t.Next(lua.LNil)
+	for i := 0; k != lua.LNil && i < 4096; i++ {
+		if v == old {
+			return true
+		}
+		k, v = t.Next(k)
 	}
 	return false
 }

@@ -260,6 +260,11 @@ func (v *contextsView) fetchRows() {
 	if key == v.rowsKey {
 		return
 	}
+	if c.Model == engine.ModelScripts && v.rows != nil && !anyLoading(c.Contexts) && len(v.stuck) == 0 {
+		// a scene's rows can be large: the window needs them here only for
+		// a context stuck loading (the policy's note is already shown)
+		return
+	}
 	v.rowsKey = key
 	v.rowsGen++
 	gen := v.rowsGen
@@ -274,6 +279,15 @@ func (v *contextsView) fetchRows() {
 		}
 		v.setRows(reg.Model)
 	})
+}
+
+func anyLoading(ctxs []engine.ContextInfo) bool {
+	for _, ci := range ctxs {
+		if ci.State == engine.StateLoading {
+			return true
+		}
+	}
+	return false
 }
 
 func (v *contextsView) setRows(rows map[string][]modelRow) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -59,15 +60,19 @@ func TestScriptsRegistriesCallLogAndPolicyNote(t *testing.T) {
 	if !strings.Contains(v.text["m/calls"], "Call log of "+door) || !anyHas(calls, "on_update (") || !anyHas(calls, "for entity:1 scripts/door.lua") {
 		t.Fatalf("call log of %s: %q %q", door, v.text["m/calls"], calls)
 	}
-	// in seq order, each callback its own log
-	var seqs []int
-	for _, r := range callsOf(map[string][]modelRow{"calls": u.contexts.rows["calls"]}, door) {
-		seqs = append(seqs, rowInt(r, "seq"))
-	}
-	for i := 1; i < len(seqs); i++ {
-		if seqs[i] <= seqs[i-1] {
-			t.Errorf("call log out of order: %v", seqs)
+	// each callback its own log, in seq order
+	for _, g := range v.kids["m/calls"] {
+		prev := 0
+		for _, id := range v.kids[g] {
+			var seq int
+			if _, err := fmt.Sscanf(v.text[id], "#%d", &seq); err != nil || seq <= prev {
+				t.Errorf("%s: call %q after #%d", v.text[g], v.text[id], prev)
+			}
+			prev = seq
 		}
+	}
+	if !anyHas(calls, "on_damage (1 call)") || !anyHas(calls, "on_update (1 call)") {
+		t.Errorf("the callbacks just delivered are not in the log: %q", calls)
 	}
 	if anyHas(calls, "scripts/health.lua") {
 		t.Errorf("the call log of %s lists another context's calls: %q", door, calls)
@@ -138,6 +143,20 @@ scripts = ["scripts/bad.lua", "scripts/good.lua"]
 	}
 	if !anyHas(regTexts(v, "m/lifecycle"), "entity:1 — loading") {
 		t.Errorf("lifecycle: %q", regTexts(v, "m/lifecycle"))
+	}
+
+	// a policy change recreates the contexts: bad.lua's own is stuck, good.lua's loads
+	h.runLine("policy per_entity_and_script")
+	bad, _ := h.contextInfo("entity:1/script:scripts/bad.lua")
+	good, _ := h.contextInfo("entity:1/script:scripts/good.lua")
+	if _, stuck := u.contexts.thirdLine(bad); !stuck || bad.State != engine.StateLoading {
+		t.Errorf("bad.lua's context %+v is not shown stuck (%q)", bad, u.contexts.stuck)
+	}
+	if line, stuck := u.contexts.thirdLine(good); stuck || good.State != engine.StateActive {
+		t.Errorf("good.lua's context %+v: %q stuck %v", good, line, stuck)
+	}
+	if _, old := u.contexts.stuck["entity:1"]; old {
+		t.Errorf("the removed entity:1 is still listed stuck: %q", u.contexts.stuck)
 	}
 }
 

@@ -124,6 +124,8 @@ func callLine(r modelRow) string {
 		parts = append(parts, via)
 	}
 	switch {
+	case rowStr(r, "via") == "not defined" && rowBool(r, "ok") && rowStr(r, "result") == "":
+		parts = append(parts, "nothing ran")
 	case rowStr(r, "error") != "":
 		parts = append(parts, "error: "+firstLine(rowStr(r, "error")))
 	case rowBool(r, "ok"):

@@ -19,7 +19,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "folder to write (created if missing)")
-	preset := flag.String("preset", "shipped", "size: small, shipped, mods or huge")
+	preset := flag.String("preset", "shipped", "size: small, shipped, mods, huge, or conflicts (mods overwriting the same game methods)")
 	seed := flag.Uint64("seed", 1, "seed; the same seed writes the same tree")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {

@@ -1,6 +1,7 @@
 package autorun_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,6 +145,7 @@ func TestWrapOrReplace(t *testing.T) {
 		{name: "upvalue called directly", code: "local o = F\nfunction F(...) return o(...) end", target: "F", action: engine.ActWrap},
 		{name: "upvalue passed to pcall", code: "local o = F\nF = function() local ok, v = pcall(o) return v end", target: "F", action: engine.ActWrap},
 		{name: "old value in a table upvalue", code: "local t = { F = F }\nF = function() return t.F() + 1 end", target: "F", action: engine.ActWrap},
+		{name: "old value in a table upvalue under a computed key", code: "local orig, key = {}, 'F' .. 1\norig[key] = F\nF = function(...) return orig[key](...) end", target: "F", action: engine.ActWrap},
 		{name: "old value in a global", code: "Orig_F = F\nfunction F() return Orig_F() end", target: "F", action: engine.ActWrap},
 		{name: "called from an inner closure", code: "local o = F\nfunction F() local g = function() return o() end return g() end", target: "F", action: engine.ActWrap},
 		{name: "kept but never called", code: "local o = F\nfunction F() return o end", target: "F", action: engine.ActReplace},
@@ -196,13 +198,15 @@ func TestSameValueIsNoAssignment(t *testing.T) {
 	}
 }
 
-// TestModOrderDecidesTheWinner: the same two mods in the other folder
-// order swap winner and loser.
+// TestModOrderDecidesTheWinner: the same two mods in the other order of
+// modscope.toml's enabled-mods list swap winner and loser (the folders'
+// order does not count: the engine loads in the list's order).
 func TestModOrderDecidesTheWinner(t *testing.T) {
 	for _, order := range [][2]string{{"A", "B"}, {"B", "A"}} {
-		files := map[string]string{"modscope.toml": "model = \"autorun\"\n", "Lua/Game.lua": conflictGame}
+		toml := fmt.Sprintf("model = \"autorun\"\n[autorun]\nmods = [%q, %q]\n", order[0], order[1])
+		files := map[string]string{"modscope.toml": toml, "Lua/Game.lua": conflictGame}
 		for i, id := range order {
-			folder := "Mods/" + string(rune('1'+i)) + id
+			folder := "Mods/" + string(rune('2'-i)) + id // folders in the other order
 			files[folder+"/metadata.lua"] = strings.ReplaceAll(conflictMeta, `"M"`, `"`+id+`"`)
 			files[folder+"/Code/Script.lua"] = "function F() return '" + id + "' end\n"
 		}

@@ -302,7 +302,20 @@ func discoverMods(g *engine.Game) ([]*ModDef, []modProblem) {
 				delete(byID, d.ID)
 			}
 		}
+		// The list is the player's enabled-mods list (AccountStorage.LoadMods):
+		// the engine loads in its order.
+		rank := map[string]int{}
+		for i, id := range want {
+			if _, seen := rank[id]; !seen {
+				rank[id] = i
+			}
+		}
+		sort.SliceStable(keep, func(i, j int) bool { return rank[keep[i].ID] < rank[keep[j].ID] })
 		all = keep
+	} else {
+		// No list: every installed mod, as the engine's LoadAllMods does
+		// (GetModsToLoad sorts the ids).
+		sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	}
 	ordered, more := orderMods(all, byID)
 	return ordered, append(probs, more...)
@@ -328,8 +341,10 @@ func problemOf(file string, err error, tail string) modProblem {
 	return p
 }
 
-// orderMods sorts mods so that dependencies come first, keeping folder
-// order among mods that do not depend on each other.
+// orderMods puts mods in the engine's loading queue (Mod.lua's
+// GetLoadingQueue): in list order, each mod's dependencies enqueued
+// depth-first just before it. Mods whose dependencies are missing, skipped
+// or in a cycle are left out with a problem each.
 func orderMods(all []*ModDef, byID map[string]*ModDef) ([]*ModDef, []modProblem) {
 	var probs []modProblem
 	skipped := map[string]string{} // id -> why
@@ -400,6 +415,7 @@ func orderMods(all []*ModDef, byID map[string]*ModDef) ([]*ModDef, []modProblem)
 			}
 		}
 	}
+	out = enqueueMods(live, out, byID)
 	if len(out) < len(live) {
 		// What is left is in a cycle or depends on one.
 		left := map[string]*ModDef{}
@@ -438,6 +454,35 @@ func orderMods(all []*ModDef, byID map[string]*ModDef) ([]*ModDef, []modProblem)
 		}
 	}
 	return out, probs
+}
+
+// enqueueMods orders the loadable mods (ok, a subset of live) as the
+// engine's EnqueueMod does: walking live in order, a mod's dependencies
+// (in their declared order) go in before it, depth-first.
+func enqueueMods(live, ok []*ModDef, byID map[string]*ModDef) []*ModDef {
+	loadable := map[string]bool{}
+	for _, d := range ok {
+		loadable[d.ID] = true
+	}
+	queued := map[string]bool{}
+	out := make([]*ModDef, 0, len(ok))
+	var enqueue func(d *ModDef)
+	enqueue = func(d *ModDef) {
+		if queued[d.ID] || !loadable[d.ID] {
+			return
+		}
+		queued[d.ID] = true // loadable mods have no cycles (Kahn's order found them all)
+		for _, dep := range d.Dependencies {
+			if m := byID[dep.ID]; m != nil {
+				enqueue(m)
+			}
+		}
+		out = append(out, d)
+	}
+	for _, d := range live {
+		enqueue(d)
+	}
+	return out
 }
 
 // findCycle follows dependencies from d among left and returns a cycle as

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,9 +86,34 @@ func newShipped(h *engine.Host) (engine.Model, error) {
 	return m, nil
 }
 
+// lastLoads keeps, per folder and kind of load, the steps of the last load
+// this process ran to its end: the expected rest of a load that has so far
+// gone the same way (so that a breakpoint can be put on a later stage).
+var lastLoads sync.Map // string -> []string
+
+func (m *Shipped) loadKey() string {
+	if len(m.steps) == 0 {
+		return m.g.Dir
+	}
+	return m.g.Dir + "\x00" + m.steps[0]
+}
+
 // Steps implements engine.Model: the steps that ran and the stage the
-// loader waits at (the loader decides what comes after it).
-func (m *Shipped) Steps() []string { return append([]string(nil), m.steps...) }
+// loader waits at (the loader decides what comes after it), then, while
+// the load has gone as the last one of this folder did, that load's rest.
+func (m *Shipped) Steps() []string {
+	out := append([]string(nil), m.steps...)
+	if m.next >= len(m.steps) {
+		return out // the loader has ended: nothing more will come
+	}
+	if v, ok := lastLoads.Load(m.loadKey()); ok {
+		prev := v.([]string)
+		if len(prev) > len(out) && slices.Equal(prev[:len(out)], out) {
+			out = append(out, prev[len(out):]...)
+		}
+	}
+	return out
+}
 
 // Next implements engine.Model.
 func (m *Shipped) Next() int { return m.next }
@@ -171,6 +197,7 @@ func (m *Shipped) RunStep() engine.StepOutcome {
 		m.resume(L)
 		if m.co == nil {
 			m.countClasses()
+			lastLoads.Store(m.loadKey(), append([]string(nil), m.steps...))
 		}
 	})
 	if err != nil {
@@ -290,7 +317,9 @@ func (m *Shipped) Do(cmd engine.Command) (engine.Result, bool) {
 			return
 		}
 		vals := append([]lua.LValue{engine.ToLua(L, args[0])}, engine.ArgsToLua(L, args[1:])...)
-		c.Call(m.c.GetGlobal("Msg"), vals, "Msg")
+		if _, rec := c.Call(m.c.GetGlobal("Msg"), vals, "Msg"); rec != nil {
+			res = engine.Failed("%s: %s", cmd.Op, engine.FormatError(*rec))
+		}
 	})
 	if err != nil {
 		return engine.Failed("%v", err), true
@@ -996,9 +1025,9 @@ func (m *Shipped) execFile(rel string, env *lua.LTable, args []lua.LValue) (engi
 		run, res = c.ExecFileArgs(rel, env, args)
 		return 0
 	})
-	c.CallHandler(c.L, f, nil, rel)
-	if !ran {
-		run = engine.FileRun{Path: rel, Error: "not run"}
+	if _, rec := c.CallHandler(c.L, f, nil, rel); rec != nil && !ran {
+		// stopped before the file began (the step's budget): recorded
+		run = engine.FileRun{Path: rel, Error: rec.Message}
 	}
 	return run, res
 }
@@ -1138,7 +1167,7 @@ func (m *Shipped) Registries() map[string][]map[string]any {
 	if c == nil {
 		return out
 	}
-	c.Do(func(L *lua.LState) {
+	err := c.Do(func(L *lua.LState) {
 		t, ok := c.GetGlobal("g_Classes").(*lua.LTable)
 		if !ok {
 			return
@@ -1166,5 +1195,8 @@ func (m *Shipped) Registries() map[string][]map[string]any {
 			out["classes"] = append(out["classes"], row)
 		}
 	})
+	if err != nil {
+		return map[string][]map[string]any{"classes": {}} // unloaded meanwhile
+	}
 	return out
 }

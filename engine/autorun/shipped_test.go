@@ -3,6 +3,7 @@ package autorun_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -183,4 +184,93 @@ func fmtAny(v any) string {
 		return s
 	}
 	return ""
+}
+
+// shippedTree writes files under a temporary folder.
+func shippedTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestShippedEngineSide checks what modscope provides to the loader as the
+// engine does: Platform from modscope.toml (asserts make a failed assert an
+// error), the engine's assert going on, pairs/ipairs of nil, the table and
+// string extensions, the varargs helpers, and the game's _G metatable kept
+// aside.
+func TestShippedEngineSide(t *testing.T) {
+	loader := `Loading = true
+setmetatable(_G, { __name = "_G", __index = function(_, k) error("undefined " .. k) end })
+local n = 0
+for _ in pairs(nil) do n = n + 1 end
+for _ in ipairs(false) do n = n + 1 end
+assert(false, "checked")
+Results = table.concat({
+	tostring(n), tostring(Platform.pc), tostring(Platform.asserts), tostring(Platform.cmdline),
+	tostring(table.find({ "a", "b" }, "b")), table.concat(table.keys({ x = 1, y = 2 }, true), "+"),
+	tostring(string.starts_with("Hello", "he", true)), tostring(count_params(1, nil, 3)),
+	getmetatable(_G).__name, tostring(table.get({ a = { b = 7 } }, "a", "b")),
+}, " ")
+`
+	for _, tc := range []struct {
+		name, platform, want string
+		assertErr            bool
+	}{
+		{"release build", `["pc", "desktop"]`, "0 true nil nil 2 x+y true 3 _G 7", false},
+		{"debug build with asserts", `["pc", "asserts"]`, "0 true true nil 2 x+y true 3 _G 7", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := shippedTree(t, map[string]string{
+				"modscope.toml":              "[autorun]\nplatform = " + tc.platform + "\n",
+				"CommonLua/Core/autorun.lua": loader,
+			})
+			s := open(t, dir, engine.Options{})
+			do(t, s, "run")
+			if got := eval(t, s, "return Results"); got != tc.want {
+				t.Errorf("Results = %q, want %q", got, tc.want)
+			}
+			rep := s.Report()
+			isErr := strings.Contains(strings.Join(errorsOf(rep), "\n"), "assertion failed: checked")
+			warned := false
+			for _, o := range rep.Output {
+				warned = warned || strings.Contains(o.Text, "assertion failed: checked")
+			}
+			if isErr != tc.assertErr || warned == tc.assertErr {
+				t.Errorf("assert: error %v, warning %v (want error %v); errors: %v", isErr, warned, tc.assertErr, errorsOf(rep))
+			}
+		})
+	}
+}
+
+// TestShippedExpectedSteps: once a load of the folder ran to its end, a new
+// load lists that load's stages ahead of time, so that the stepper can stop
+// before a later stage by name (`until`), while the steps that actually
+// ran stay those the loader reached.
+func TestShippedExpectedSteps(t *testing.T) {
+	dir := filepath.Join("testdata", "shipped")
+	first := open(t, dir, engine.Options{})
+	do(t, first, "run")
+	ran, _ := first.Steps()
+	s := open(t, dir, engine.Options{})
+	do(t, s, "step")
+	do(t, s, "step")
+	steps, next := s.Steps()
+	if !slices.Equal(steps, ran) || next != 2 {
+		t.Fatalf("expected steps %v (next %d), want %v", steps, next, ran)
+	}
+	if r := do(t, s, `until dofolder("Lua")`); !r.OK {
+		t.Fatalf("until: %s", r.Error)
+	}
+	if steps, next = s.Steps(); steps[next] != `Msg("Autorun")` {
+		t.Errorf("after until dofolder(\"Lua\"): next is %s", steps[next])
+	}
 }

@@ -320,7 +320,7 @@ func (pl *plan) modTitle(id string) string {
 	return id
 }
 
-// options writes Mods/<folder>/options.lua: the mod's option items.
+// options writes Mods/<folder>/items.lua: the mod's items, option items here.
 func (c *fileCtx) options() {
 	r, w := c.r, c.w
 	w.l("-- mod options")

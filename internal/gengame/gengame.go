@@ -406,7 +406,7 @@ func (pl *plan) layoutMods() {
 		}
 		pl.add(&fileSpec{path: md.folder + "/metadata.lua", kind: kModMeta, mod: md})
 		if md.options {
-			pl.add(&fileSpec{path: md.folder + "/options.lua", kind: kModOptions, mod: md, run: true})
+			pl.add(&fileSpec{path: md.folder + "/items.lua", kind: kModOptions, mod: md, run: true})
 		}
 		pl.add(&fileSpec{path: md.folder + "/Localization/English.csv", kind: kModLoc, mod: md})
 	}

@@ -92,18 +92,6 @@ function E.wrap_onmsg(orig)
 	end
 end
 
--- chain_index: an engine table's __index given by the game (SetupVarTable),
--- falling back to stub mode's stand-ins; the tail call lets stub mode see
--- how the game code uses the value (a tested read stays nil).
-function E.chain_index(game, standin)
-	if game == nil then return standin end
-	return function(t, k)
-		local v = game(t, k)
-		if v ~= nil then return v end
-		return standin(t, k)
-	end
-end
-
 -- What the engine's C side does at start-up: run autorun.lua, then send
 -- Autorun and AutorunEnd (the sequence lib.lua's ReloadLua repeats).
 function E.main()

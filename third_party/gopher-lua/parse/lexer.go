@@ -302,6 +302,14 @@ func (sc *Scanner) skipComments(ch int) error {
 		if ch == '\n' || ch == '\r' || ch < 0 {
 			break
 		}
+		// modscope: skip to the end of the line within the input buffer
+		r := &sc.reader
+		i := r.pos
+		for i < r.end && r.buf[i] != '\n' && r.buf[i] != '\r' {
+			i++
+		}
+		sc.Pos.Column += i - r.pos
+		r.pos = i
 		ch = sc.Next()
 	}
 	return nil
@@ -374,6 +382,32 @@ func (sc *Scanner) scanNumber(ch int, buf *bytes.Buffer) error {
 	}
 
 	return nil
+}
+
+// quickString reads a quoted string that ends inside the input buffer and
+// holds no escape or line break, straight from the buffer; short ones are
+// interned (modscope: data files repeat their strings). It reads nothing
+// and returns false for any other string, which scanString then reads.
+func (sc *Scanner) quickString(quote int) (string, bool) {
+	r := &sc.reader
+	for i := r.pos; i < r.end; i++ {
+		switch c := r.buf[i]; {
+		case int(c) == quote:
+			b := r.buf[r.pos:i]
+			var s string
+			if len(b) <= 40 {
+				s, _ = sc.intern(b)
+			} else {
+				s = string(b)
+			}
+			sc.Pos.Column += i - r.pos + 1
+			r.pos = i + 1
+			return s, true
+		case c == '\\' || c == '\n' || c == '\r':
+			return "", false
+		}
+	}
+	return "", false
 }
 
 func (sc *Scanner) scanString(quote int, buf *bytes.Buffer) error {
@@ -597,6 +631,10 @@ redo:
 			}
 		case '"', '\'':
 			tok.Type = TString
+			if str, ok := sc.quickString(ch); ok {
+				tok.Str = str
+				break
+			}
 			err = sc.scanString(ch, buf)
 			tok.Str = buf.String()
 		case '[':

@@ -37,6 +37,11 @@ type rdParser struct {
 	lastStr  string
 	lastType int
 	depth    int
+	// scratch stacks for the lists being read (nested lists stack up);
+	// each finished list is copied out at its exact size
+	stmtStack  []ast.Stmt
+	exprStack  []ast.Expr
+	fieldStack []*ast.Field
 }
 
 // parseRD parses a chunk with the recursive-descent parser (see Parse).
@@ -109,22 +114,29 @@ func blockFollow(typ int) bool {
 // block parses statements up to a token that ends a block; the caller
 // checks that token.
 func (p *rdParser) block() []ast.Stmt {
-	stmts := []ast.Stmt{}
+	base := len(p.stmtStack)
 	for {
 		switch typ := p.tok.Type; {
 		case typ == ';':
 			p.next()
+			continue
 		case blockFollow(typ):
-			return stmts
 		case typ == TReturn:
-			stmts = append(stmts, p.retstat())
+			st := p.retstat()
+			p.stmtStack = append(p.stmtStack, st)
 			if p.tok.Type == ';' {
 				p.next()
 			}
-			return stmts
 		default:
-			stmts = append(stmts, p.statement())
+			st := p.statement()
+			p.stmtStack = append(p.stmtStack, st)
+			continue
 		}
+		stmts := make([]ast.Stmt, len(p.stmtStack)-base)
+		copy(stmts, p.stmtStack[base:])
+		clear(p.stmtStack[base:])
+		p.stmtStack = p.stmtStack[:base]
+		return stmts
 	}
 }
 
@@ -395,11 +407,21 @@ func (p *rdParser) exprstat() ast.Stmt {
 }
 
 func (p *rdParser) exprlist() []ast.Expr {
-	list := []ast.Expr{p.expr()}
+	e := p.expr()
+	if p.tok.Type != ',' {
+		return []ast.Expr{e}
+	}
+	base := len(p.exprStack)
+	p.exprStack = append(p.exprStack, e)
 	for p.tok.Type == ',' {
 		p.next()
-		list = append(list, p.expr())
+		e := p.expr()
+		p.exprStack = append(p.exprStack, e)
 	}
+	list := make([]ast.Expr, len(p.exprStack)-base)
+	copy(list, p.exprStack[base:])
+	clear(p.exprStack[base:])
+	p.exprStack = p.exprStack[:base]
 	return list
 }
 
@@ -511,9 +533,10 @@ func (p *rdParser) constructor() ast.Expr {
 	tbl := &ast.TableExpr{}
 	tbl.SetLine(p.tok.Pos.Line)
 	p.next()
-	fields := []*ast.Field{}
+	base := len(p.fieldStack)
 	for p.tok.Type != '}' {
-		fields = append(fields, p.field())
+		f := p.field()
+		p.fieldStack = append(p.fieldStack, f)
 		if p.tok.Type != ',' && p.tok.Type != ';' {
 			break
 		}
@@ -524,7 +547,10 @@ func (p *rdParser) constructor() ast.Expr {
 	}
 	p.check('}')
 	p.next()
-	tbl.Fields = fields
+	tbl.Fields = make([]*ast.Field, len(p.fieldStack)-base)
+	copy(tbl.Fields, p.fieldStack[base:])
+	clear(p.fieldStack[base:])
+	p.fieldStack = p.fieldStack[:base]
 	return tbl
 }
 

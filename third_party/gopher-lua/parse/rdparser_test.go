@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse/internal/yaccoracle"
@@ -293,5 +294,27 @@ func TestRDParserDepthLimit(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestRDParserReadsAnyReader parses through readers that return one byte or
+// half of what was asked at a time: names, strings and numbers then cross
+// the scanner's buffer boundaries everywhere.
+func TestRDParserReadsAnyReader(t *testing.T) {
+	files := corpus(t)
+	r := rand.New(rand.NewSource(7))
+	for i := 0; i < 60 && len(files) > 0; i++ {
+		f := files[r.Intn(len(files))]
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, werr := oracleParse(bytes.NewReader(src), f)
+		for _, rd := range []io.Reader{iotest.OneByteReader(bytes.NewReader(src)), iotest.HalfReader(bytes.NewReader(src)), iotest.DataErrReader(bytes.NewReader(src))} {
+			got, gerr := Parse(rd, f)
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) || !reflect.DeepEqual(want, got) {
+				t.Fatalf("%s through %T: trees or errors differ (%v / %v)", f, rd, werr, gerr)
+			}
+		}
 	}
 }
