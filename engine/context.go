@@ -14,6 +14,7 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+	"modscope/engine/record"
 )
 
 // ErrClosed is returned when a command reaches a context that was unloaded.
@@ -608,12 +609,7 @@ func firstFrame(tb string) (string, int) {
 	return m[1], n
 }
 
-func limitString(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + fmt.Sprintf("… (%d more bytes)", len(s)-n)
-}
+func limitString(s string, n int) string { return record.LimitString(s, n) }
 
 // safeString renders an error value without running any of its metamethods.
 func safeString(v lua.LValue) string {
@@ -643,7 +639,7 @@ func (c *Context) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (
 	prevFile := c.file
 	c.file = rel
 	defer func() { c.file = prevFile }()
-	run := FileRun{Path: rel, Context: c.Name, Step: c.step}
+	run := FileRun{Path: rel, Context: c.Name, Step: c.step, Parent: prevFile}
 	if why, skip := c.game.skipReason(c.Name, rel); skip {
 		// it killed the engine before: failed without running, and the
 		// load goes on (containment.md)

@@ -12,41 +12,6 @@ const (
 	StateUnloaded  = "unloaded"
 )
 
-// FileRun is one execution of one Lua file.
-type FileRun struct {
-	Path    string  `json:"path"`
-	Context string  `json:"context"`
-	Step    string  `json:"step,omitempty"`
-	OK      bool    `json:"ok"`
-	Ms      float64 `json:"ms"`
-	Error   string  `json:"error,omitempty"`
-}
-
-// ErrorRecord is one Lua error with where it happened.
-type ErrorRecord struct {
-	Context   string `json:"context"`
-	Step      string `json:"step"` // docs/report.md lists step, file, line and traceback:
-	File      string `json:"file"` // they stay in the JSON even when empty
-	Line      int    `json:"line"`
-	Message   string `json:"message"`
-	Traceback string `json:"traceback"`
-	Fatal     bool   `json:"fatal,omitempty"`
-	// ID names this error so that others can point at it as their cause
-	// (stub mode's root-cause analysis fills it in).
-	ID string `json:"id,omitempty"`
-	// Cause is "root" for an error that is a problem of its own, or the ID
-	// of the error, failed file or stand-in this one follows from.
-	Cause string `json:"cause,omitempty"`
-}
-
-// OutputLine is one line written by print, io.write or a logger.
-type OutputLine struct {
-	Context string `json:"context"`
-	Where   string `json:"where,omitempty"` // file:line of the caller
-	Level   string `json:"level,omitempty"` // "", info, warn, error
-	Text    string `json:"text"`
-}
-
 // HandlerInfo is one registered message/event handler or callback.
 type HandlerInfo struct {
 	Name  string `json:"name"`

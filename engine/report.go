@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"encoding/json"
 	"sort"
-	"strings"
 )
 
 // Report is the result of a headless run (docs/report.md) and what the
@@ -33,36 +31,6 @@ type Report struct {
 	StubsNotListed int `json:"stubs_not_listed,omitempty"`
 }
 
-// StepReport is one loading step (Kind "step") or one command that ran Lua
-// (Kind "event"), with the files it ran and what it did to the globals.
-type StepReport struct {
-	Name           string    `json:"name"`
-	Kind           string    `json:"kind"`
-	Ms             float64   `json:"ms"`
-	Files          []FileRun `json:"files"`
-	Messages       []string  `json:"messages"`
-	GlobalsAdded   []string  `json:"globals_added"`
-	GlobalsChanged []string  `json:"globals_changed,omitempty"`
-	GlobalsRemoved []string  `json:"globals_removed,omitempty"`
-	Errors         int       `json:"errors"`
-	Fatal          bool      `json:"fatal,omitempty"`
-}
-
-// FileCounts counts every Lua file execution of the run.
-type FileCounts struct {
-	OK     int `json:"ok"`
-	Failed int `json:"failed"`
-}
-
-// EventResult is the outcome of one event-script line.
-type EventResult struct {
-	Line   int    `json:"line"`
-	Event  string `json:"event"`
-	OK     bool   `json:"ok"`
-	Result string `json:"result,omitempty"`
-	Error  string `json:"error,omitempty"`
-}
-
 // Result answers one Command.
 type Result struct {
 	OK     bool   `json:"ok"`
@@ -85,19 +53,6 @@ type ContextChanges struct {
 // Failed is a Result for a command that could not be carried out.
 func Failed(format string, args ...any) Result {
 	return Result{Error: sprintf(format, args...)}
-}
-
-// MarshalJSON writes "result" for every successful eval line, even when
-// the code returned nothing (docs/report.md: result holds what an eval returned).
-func (e EventResult) MarshalJSON() ([]byte, error) {
-	type plain EventResult
-	if e.OK && e.Result == "" && strings.HasPrefix(e.Event, "eval ") {
-		return json.Marshal(struct {
-			plain
-			Result string `json:"result"`
-		}{plain(e), ""})
-	}
-	return json.Marshal(plain(e))
 }
 
 // NestStubs turns the flat stand-in records of a run into the report's

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+	"modscope/engine/record"
 )
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
@@ -28,12 +29,9 @@ type Session struct {
 	model Model
 	start time.Time
 
-	rmu       sync.Mutex // guards what emit collects
-	rep       Report
-	cur       *StepReport
-	curLog    *LogEntry
-	logs      []LogEntry
-	seq       int
+	rmu       sync.Mutex       // guards what emit collects
+	rec       *record.Recorder // the report's records and the log, from the events
+	info      struct{ model, folder, mode string }
 	retired   map[string]*StubRecord
 	listeners map[int]func(Event)
 	nextL     int
@@ -49,43 +47,22 @@ type Session struct {
 	// bound (containment.md)
 	boundBefore time.Duration
 	callsBefore int
-	msgsLost    int // message records past MaxMessageRecords
-	repBytes    struct{ output, errs, msgs int }
 }
 
 // MaxMessageRecords bounds the messages a report lists: a loop sending
 // messages must not fill the memory with their records. Errors are
 // bounded the same.
-const MaxMessageRecords = 100000
+const MaxMessageRecords = record.MaxMessageRecords
 
 // MaxReportSectionBytes bounds the text of each part of a report (output,
-// errors, messages), so that the whole report stays a few hundred MiB at
-// most, whatever the folder does (containment.md): past it, output lines
-// are dropped, errors lose their tracebacks, messages their arguments.
-const MaxReportSectionBytes = 32 << 20
-
-// keepError returns what the report keeps of an error, or nil past
-// MaxMessageRecords (owner: emit, under rmu).
-func (s *Session) keepError(e ErrorRecord) *ErrorRecord {
-	switch n := len(s.rep.Errors); {
-	case n > MaxMessageRecords:
-		return nil
-	case n == MaxMessageRecords:
-		return &ErrorRecord{Context: e.Context, Step: e.Step,
-			Message: fmt.Sprintf("more than %d errors: further ones are not listed in the report", MaxMessageRecords)}
-	}
-	e.File = limitString(e.File, 1<<10)
-	if s.repBytes.errs+len(e.Message)+len(e.Traceback) > MaxReportSectionBytes {
-		e.Message, e.Traceback = limitString(e.Message, 512), ""
-	}
-	s.repBytes.errs += len(e.Message) + len(e.Traceback)
-	return &e
-}
+// errors, messages): past it, output lines are dropped, errors lose their
+// tracebacks, messages their arguments (engine/record).
+const MaxReportSectionBytes = record.MaxReportSectionBytes
 
 // Open opens a game folder and prepares its model; nothing runs until a
 // step is asked for.
 func Open(dir string, opt Options) (*Session, error) {
-	s := &Session{Dir: dir, opt: opt, listeners: map[int]func(Event){}}
+	s := &Session{Dir: dir, opt: opt, listeners: map[int]func(Event){}, rec: record.New(opt.KeepReportOnReset)}
 	if err := s.open(); err != nil {
 		return nil, err
 	}
@@ -103,9 +80,10 @@ func (s *Session) open() error {
 		mergeStubs(s.retired, st)
 		s.rmu.Unlock()
 	}}
-	s.rep = Report{Model: g.Model, Folder: g.Dir, Mode: g.Mode, Handlers: map[string]int{}}
+	s.rmu.Lock()
+	s.info.model, s.info.folder, s.info.mode = g.Model, g.Dir, g.Mode
 	s.retired = map[string]*StubRecord{}
-	s.logs = nil
+	s.rmu.Unlock()
 	s.start = time.Now()
 	m, err := newModel(s.host)
 	if err != nil {
@@ -151,69 +129,10 @@ func (s *Session) Subscribe(fn func(Event)) func() {
 	}
 }
 
+// emit records an event and hands it to the subscribers.
 func (s *Session) emit(e Event) {
 	s.rmu.Lock()
-	switch e.Kind {
-	case EventFile:
-		if e.File.OK {
-			s.rep.Files.OK++
-		} else {
-			s.rep.Files.Failed++
-		}
-		if s.cur != nil {
-			s.cur.Files = append(s.cur.Files, *e.File)
-		}
-		if s.curLog != nil {
-			s.curLog.Files++
-		}
-	case EventError:
-		er := s.keepError(*e.Error)
-		if er != nil {
-			s.rep.Errors = append(s.rep.Errors, *er)
-		}
-		if s.cur != nil {
-			s.cur.Errors++
-		}
-		if s.curLog != nil && len(s.curLog.Errors) < 1000 { // a log line lists the first thousand
-			s.curLog.Errors = append(s.curLog.Errors, limitString(FormatError(*e.Error), 4<<10))
-		}
-	case EventMessage:
-		m := *e.Message
-		m.Name = limitString(m.Name, 1<<10) // a 4 MB name sent in a loop
-		if s.cur != nil {
-			m.Step = s.cur.Name
-			if len(s.cur.Messages) < MaxMessageRecords {
-				s.cur.Messages = append(s.cur.Messages, m.Name)
-			}
-		}
-		if len(s.rep.Messages) < MaxMessageRecords {
-			s.repBytes.msgs += len(m.Name) + len(m.Target)
-			if len(m.Args) > 0 {
-				args := m.Args[:min(len(m.Args), 8)]
-				m.Args = make([]string, 0, len(args))
-				for _, a := range args {
-					if s.repBytes.msgs > MaxReportSectionBytes {
-						break // past the budget the arguments are left out
-					}
-					a = limitString(a, 256)
-					s.repBytes.msgs += len(a)
-					m.Args = append(m.Args, a)
-				}
-			}
-			s.rep.Messages = append(s.rep.Messages, m)
-		} else if s.msgsLost++; s.msgsLost == 1 {
-			s.rep.Errors = append(s.rep.Errors, ErrorRecord{Context: e.Context, Step: m.Step,
-				Message: fmt.Sprintf("more than %d messages sent: further ones are not listed in the report", MaxMessageRecords)})
-		}
-		if s.curLog != nil {
-			s.curLog.Handlers += m.Handlers
-		}
-	case EventOutput:
-		if len(s.rep.Output) < 10000 && s.repBytes.output+len(e.Text) <= MaxReportSectionBytes {
-			s.repBytes.output += len(e.Text)
-			s.rep.Output = append(s.rep.Output, OutputLine{Context: e.Context, Where: e.Where, Level: e.Level, Text: e.Text})
-		}
-	}
+	s.rec.Apply(e)
 	ls := make([]func(Event), 0, len(s.listeners))
 	for _, l := range s.listeners {
 		ls = append(ls, l)
@@ -225,15 +144,7 @@ func (s *Session) emit(e Event) {
 }
 
 // FormatError renders an error record as one line: file:line: message.
-func FormatError(e ErrorRecord) string {
-	switch {
-	case e.File != "" && e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
-	case e.File != "":
-		return fmt.Sprintf("%s: %s", e.File, e.Message)
-	}
-	return e.Message
-}
+func FormatError(e ErrorRecord) string { return record.FormatError(e) }
 
 // Steps returns the model's step names and the index of the next one.
 func (s *Session) Steps() ([]string, int) {
@@ -290,22 +201,18 @@ func (s *Session) luaReload(res Result) Result {
 	return res
 }
 
-// begin starts collecting records for a step or command.
+// begin starts collecting records for a step ("step") or command (its verb).
 func (s *Session) begin(name, kind, text string) {
-	s.rmu.Lock()
-	s.seq++
-	s.cur = &StepReport{Name: name, Kind: kind}
-	s.curLog = &LogEntry{Seq: s.seq, Kind: kind, Name: name, Text: text}
-	s.rmu.Unlock()
-	s.emit(Event{Kind: EventStepBegin, Step: name})
+	s.emit(record.BeginEvent(name, kind, text))
 }
 
-// end finishes the step: timing, globals changes, the log entry.
-func (s *Session) end(start time.Time, keep bool, cmdErr string) (*StepReport, LogEntry) {
+// end finishes the step or command: timing, globals changes, the log
+// entry; it returns the log entry.
+func (s *Session) end(start time.Time, cmdErr string) LogEntry {
 	for _, e := range s.game.TakeListErrors() { // an unreadable subfolder is said, not skipped silently
 		s.rmu.Lock()
-		if s.cur != nil {
-			e.Step = s.cur.Name
+		if name, ok := s.rec.Running(); ok {
+			e.Step = name
 		}
 		s.rmu.Unlock()
 		s.emit(Event{Kind: EventError, Step: e.Step, Error: &e})
@@ -313,32 +220,21 @@ func (s *Session) end(start time.Time, keep bool, cmdErr string) (*StepReport, L
 	changes := s.collectChanges()
 	s.afterStep()
 	s.rmu.Lock()
-	st := s.cur
-	st.Ms = msSince(start)
-	st.GlobalsAdded, st.GlobalsChanged, st.GlobalsRemoved = capNames(changes.Added), capNames(changes.Changed), capNames(changes.Removed)
-	if st.GlobalsAdded == nil {
-		st.GlobalsAdded = []string{}
-	}
-	if st.Messages == nil {
-		st.Messages = []string{}
-	}
-	if st.Files == nil {
-		st.Files = []FileRun{}
-	}
-	if keep || len(st.Files) > 0 {
-		s.rep.Steps = append(s.rep.Steps, *st)
-	}
-	lg := *s.curLog
-	lg.Ms = st.Ms
-	if cmdErr != "" {
-		lg.Errors = append([]string{cmdErr}, lg.Errors...)
-	}
-	lg.OK = len(lg.Errors) == 0
-	s.logs = append(s.logs, lg)
-	s.cur, s.curLog = nil, nil
+	s.rec.SetGlobals(capNames(changes.Added), capNames(changes.Changed), capNames(changes.Removed))
+	ev, ok := s.rec.EndEvent(msSince(start), cmdErr)
 	s.rmu.Unlock()
-	s.emit(Event{Kind: EventStep, Step: st.Name, Log: &lg})
-	return st, lg
+	if !ok {
+		return LogEntry{OK: cmdErr == "", Errors: nonEmpty(cmdErr)}
+	}
+	s.emit(ev)
+	return *ev.Log
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 // collectChanges gathers what each live context did to its globals.
@@ -419,12 +315,11 @@ func (s *Session) stepLocked() Result {
 	start := time.Now()
 	s.begin(steps[i], "step", "step")
 	out := s.model.RunStep()
-	st, lg := s.end(start, true, out.Error)
+	lg := s.end(start, out.Error)
 	if out.Fatal {
 		s.rmu.Lock()
-		s.rep.Steps[len(s.rep.Steps)-1].Fatal = true
+		s.rec.MarkFatal()
 		s.rmu.Unlock()
-		st.Fatal = true
 	}
 	return resultOf(lg)
 }
@@ -457,7 +352,7 @@ func (s *Session) untilLocked(name string) Result {
 			firstErr = r.Error
 		}
 		s.rmu.Lock()
-		last := s.rep.Steps[len(s.rep.Steps)-1]
+		last, _ := s.rec.Last()
 		s.rmu.Unlock()
 		if name != "" && (last.Name == name || contains(last.Messages, name)) {
 			if firstErr != "" {
@@ -479,26 +374,19 @@ func contains(list []string, s string) bool {
 
 func (s *Session) resetLocked() Result {
 	s.closeLocked()
-	listeners := s.listeners
-	prev := s.rep
 	bound, calls := s.game.bound()
 	if err := s.open(); err != nil {
 		return Failed("reset: %v", err)
 	}
-	s.listeners = listeners
 	if s.opt.KeepReportOnReset {
-		// A headless run reports everything that ran, before a reset too.
-		s.rmu.Lock()
-		s.rep.Steps, s.rep.Errors, s.rep.Files = prev.Steps, prev.Errors, prev.Files
-		s.rep.Messages, s.rep.Events, s.rep.Output = prev.Messages, prev.Events, prev.Output
+		// A headless run reports everything that ran, before a reset too
+		// (the recorder keeps its records across the reset event).
 		s.boundBefore += bound
 		s.callsBefore += calls
-		s.rmu.Unlock()
 	} else {
-		s.boundBefore, s.callsBefore, s.msgsLost = 0, 0, 0
-		s.repBytes.output, s.repBytes.errs, s.repBytes.msgs = 0, 0, 0
+		s.boundBefore, s.callsBefore = 0, 0
 	}
-	s.emit(Event{Kind: EventContext, Text: "reset"})
+	s.emit(record.ResetEvent())
 	return Result{OK: true}
 }
 
@@ -511,7 +399,7 @@ func (s *Session) commandLocked(cmd Command) Result {
 	if !ok {
 		res = Failed("%q does not apply to the %s model", cmd.Op, s.game.Model)
 	}
-	_, lg := s.end(start, false, res.Error)
+	lg := s.end(start, res.Error)
 	if res.Changes == nil {
 		after := s.contextNames()
 		ch := &ContextChanges{Created: minus(after, before), Removed: minus(before, after)}
@@ -606,7 +494,7 @@ func (s *Session) evalLocked(cmd Command) Result {
 	} else if rec != nil {
 		msg = FormatError(*rec)
 	}
-	s.end(start, false, "")
+	s.end(start, "")
 	if msg != "" {
 		return Result{Error: msg}
 	}
@@ -627,7 +515,7 @@ func (s *Session) RunScript(lines []ScriptLine) []EventResult {
 		out = append(out, er)
 	}
 	s.rmu.Lock()
-	s.rep.Events = append(s.rep.Events, out...)
+	s.rec.AddEvents(out)
 	s.rmu.Unlock()
 	return out
 }
@@ -636,7 +524,7 @@ func (s *Session) RunScript(lines []ScriptLine) []EventResult {
 func (s *Session) Log() []LogEntry {
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
-	return append([]LogEntry(nil), s.logs...)
+	return s.rec.Log()
 }
 
 // Contexts describes every live context.
@@ -666,16 +554,10 @@ func (s *Session) Report() Report {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rmu.Lock()
-	r := s.rep
-	r.Steps = append([]StepReport(nil), s.rep.Steps...)
-	r.Errors = append([]ErrorRecord{}, s.rep.Errors...)
-	r.Messages = append([]MessageRecord{}, s.rep.Messages...)
-	r.Events = append([]EventResult{}, s.rep.Events...)
-	r.Output = append([]OutputLine{}, s.rep.Output...)
+	rr := s.rec.Records()
+	r := Report{Model: s.info.model, Folder: s.info.folder, Mode: s.info.mode,
+		Steps: rr.Steps, Files: rr.Files, Errors: rr.Errors, Messages: rr.Messages, Events: rr.Events, Output: rr.Output}
 	s.rmu.Unlock()
-	if r.Steps == nil {
-		r.Steps = []StepReport{}
-	}
 	r.Ms = msSince(s.start)
 	if s.game != nil {
 		bound, calls := s.game.bound()

@@ -219,7 +219,50 @@ func (c *Context) stubMeta() *lua.LTable {
 	m.RawSetString("__lt", lt)
 	m.RawSetString("__le", le)
 	c.ss().mt = m
+	// the for-loop hook (init below) finds the context of a state here;
+	// Lua code cannot reach the registry
+	ctx := L.NewUserData()
+	ctx.Value = c
+	L.G.Registry.RawSetString(stubCtxKey, ctx)
 	return m
+}
+
+// stubCtxKey is the registry key of the context that owns a state's
+// stand-ins.
+const stubCtxKey = "modscope.stubctx"
+
+// stubContextOf is the context that made the stand-ins of L's state.
+func stubContextOf(L *lua.LState) *Context {
+	if ud, ok := L.G.Registry.RawGetString(stubCtxKey).(*lua.LUserData); ok {
+		c, _ := ud.Value.(*Context)
+		return c
+	}
+	return nil
+}
+
+// stubForLoop is stub mode's answer to a numeric for whose init, limit or
+// step is a stand-in (`for i = 1, const.MaxColorizationMaterials`): the
+// engine's number is unknown, so the loop runs zero times, as over an
+// empty list, and the stand-in's read is recorded. Any other non-number
+// (nil, a table) keeps Lua's error.
+func stubForLoop(L *lua.LState, init, limit, step lua.LValue) (lua.LNumber, lua.LNumber, lua.LNumber, bool) {
+	var names []string
+	for _, v := range []lua.LValue{init, limit, step} {
+		if _, isNum := v.(lua.LNumber); isNum {
+			continue
+		}
+		n, isStub := stubNameOf(v)
+		if !isStub {
+			return 0, 0, 0, false
+		}
+		names = append(names, n)
+	}
+	if c := stubContextOf(L); c != nil {
+		for _, n := range names {
+			c.touch(n, false)
+		}
+	}
+	return 1, 0, 1, true
 }
 
 // stubFor is the answer of stub mode to a read of a missing name (a global,
@@ -318,6 +361,10 @@ func readIsTested(L *lua.LState) bool {
 			if a == reg {
 				return false
 			}
+		case lua.OP_FORPREP:
+			// a numeric for's init, limit or step is a value (B and C
+			// hold the jump: nothing after it is looked at)
+			return false
 		default:
 			// Any other instruction that mentions the register uses the
 			// value (call, arithmetic, store, return, ...); one that does
@@ -403,8 +450,10 @@ func resultCompared(L *lua.LState) bool {
 }
 
 // A stand-in compares with a number as 0 and with anything else as not
-// less (stub mode: comparisons with stand-ins never raise).
+// less (stub mode: comparisons with stand-ins never raise); a numeric for
+// bounded by a stand-in runs zero times (stubForLoop).
 func init() {
+	lua.ForNonNumber = stubForLoop
 	lua.MixedCompare = func(lhs, rhs lua.LValue, orEqual bool) (bool, bool) {
 		_, s1 := stubNameOf(lhs)
 		_, s2 := stubNameOf(rhs)

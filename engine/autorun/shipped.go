@@ -63,6 +63,10 @@ type Shipped struct {
 	// Owner-goroutine state.
 	e          *lua.LTable             // the Go primitives of shipped/engine.lua
 	mark       *lua.LTable             // the value a step pause yields
+	wait       *lua.LTable             // the value a thread's Sleep/WaitMsg/... yields
+	sched      scheduler               // the engine's threads (shipped_threads.go)
+	noPause    bool                    // threads run inside a command: Msg is no step
+	loaded     bool                    // the loader's coroutine has returned
 	co         *lua.LState             // the loader's coroutine, nil when done
 	chain      map[*lua.LState]bool    // the loader's coroutine and its protected calls
 	wrapped    map[*lua.LFunction]bool // the wrappers installed (stages, Msg, OnMsg)
@@ -194,8 +198,22 @@ func (m *Shipped) RunStep() engine.StepOutcome {
 			m.start(L, m.body)
 			m.body = ""
 		}
-		m.resume(L)
-		if m.co == nil {
+		switch {
+		case m.co != nil:
+			m.resume(L)
+			if m.co == nil && m.sched.alive() > 0 {
+				// the loader has returned: the engine's main loop runs
+				// the threads next
+				m.steps = append(m.steps[:m.next], StepThreads)
+			}
+		case m.loaded || name == StepThreads:
+			// the threads run until one sends a message (a step)
+			if step := m.runThreads(); step != "" {
+				m.steps = append(m.steps[:m.next], step)
+			}
+		}
+		m.loaded = m.co == nil
+		if m.co == nil && m.next >= len(m.steps) {
 			m.countClasses()
 			lastLoads.Store(m.loadKey(), append([]string(nil), m.steps...))
 		}
@@ -225,6 +243,9 @@ func (m *Shipped) start(L *lua.LState, body string) {
 	}
 	m.co = th
 	m.chain = map[*lua.LState]bool{th: true}
+	for co := range m.sched.byCo {
+		m.chain[co] = true // the threads' stages stay steps
+	}
 }
 
 func (m *Shipped) coFn(name string) lua.LValue {
@@ -320,6 +341,13 @@ func (m *Shipped) Do(cmd engine.Command) (engine.Result, bool) {
 		if _, rec := c.Call(m.c.GetGlobal("Msg"), vals, "Msg"); rec != nil {
 			res = engine.Failed("%s: %s", cmd.Op, engine.FormatError(*rec))
 		}
+		if m.co == nil && m.next >= len(m.steps) {
+			// the threads the message woke run now (the engine's main
+			// loop); their messages are part of this command, not steps
+			m.noPause = true
+			m.runThreads()
+			m.noPause = false
+		}
 	})
 	if err != nil {
 		return engine.Failed("%v", err), true
@@ -355,15 +383,18 @@ func (m *Shipped) setup(L *lua.LState) error {
 	m.e = L.CreateTable(0, 32)
 	m.mark = L.CreateTable(0, 1)
 	m.mark.RawSetString("modscope", lua.LString("step"))
+	m.wait = L.CreateTable(0, 1)
+	m.wait.RawSetString("modscope", lua.LString("wait"))
 	m.exportPrimitives(L)
 	fn, err := c.LoadString(shippedChunk, string(shippedLua), nil)
 	if err != nil {
 		return fmt.Errorf("shipped loader support: %w", err)
 	}
-	if _, rec := c.Call(fn, []lua.LValue{m.e, m.mark}, shippedChunk); rec != nil {
+	if _, rec := c.Call(fn, []lua.LValue{m.e, m.mark, m.wait}, shippedChunk); rec != nil {
 		return fmt.Errorf("shipped loader support: %s", rec.Message)
 	}
 	m.exportEngine(L)
+	m.exportThreads(L)
 	// compile in the background what the loader will most likely run, in
 	// about the order it runs it (the steps then find it compiled)
 	var files []string
@@ -406,7 +437,7 @@ func (m *Shipped) exportPrimitives(L *lua.LState) {
 	fn := func(name string, f lua.LGFunction) { m.e.RawSetString(name, L.NewFunction(f)) }
 	fn("boundary", func(L *lua.LState) int {
 		kind, arg := L.CheckString(1), L.Get(2)
-		if !m.isStage(L, kind, arg) || !m.canPause(L) {
+		if m.noPause || !m.isStage(L, kind, arg) || !m.canPause(L) {
 			return 0
 		}
 		if kind == "Msg" {

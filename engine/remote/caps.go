@@ -19,9 +19,6 @@ const (
 	maxWireArgs   = 32       // a message's arguments kept
 	maxWireErrors = 100      // a log entry's error lines kept
 	maxLine       = 1 << 30  // one reply line (a whole report, bounded by the engine)
-	// maxKeptRecords bounds the errors and messages the parent keeps from
-	// events (as the engine's report bounds its own).
-	maxKeptRecords = engine.MaxMessageRecords
 )
 
 func capString(s string, n int) string {

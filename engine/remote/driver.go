@@ -136,7 +136,7 @@ func Open(dir string, opt engine.Options, ro Options) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.proc, d.sh, d.since = c, newShadow(info), time.Now()
+	d.proc, d.sh, d.since = c, newShadow(info, opt.KeepReportOnReset), time.Now()
 	return d, nil
 }
 
@@ -206,7 +206,7 @@ func (d *Driver) onExit(c *child, status error) {
 	}
 	file, ctx, step := d.sh.running()
 	dt := &Death{Status: status.Error(), File: file, Context: ctx, Step: step, Command: d.inflight,
-		LogIndex: len(d.sh.log), Stderr: c.stderr.String()}
+		LogIndex: d.sh.rec.LogLen(), Stderr: c.stderr.String()}
 	dt.Err = fmt.Sprintf("engine process died (%s) %s", dt.Status, where(file, step, d.inflight))
 	evs := d.sh.died(dt)
 	d.death = dt
@@ -320,32 +320,26 @@ func (d *Driver) Do(cmd engine.Command) engine.Result {
 
 // RunScript plays event-script lines one at a time, so that a death ends
 // exactly the line that was running and the lines after it fail fast.
-// Lines up to the script's last reset go as one batch: a session keeps
-// every result of a script in the report the script ends with.
+// The results are recorded here, where the script is played, when it
+// ends (a reset inside it keeps the lines before it, as in a session).
 func (d *Driver) RunScript(lines []engine.ScriptLine) []engine.EventResult {
-	batch := 0
-	for i, ln := range lines {
-		if ln.Err == nil && ln.Cmd.Op == "reset" {
-			batch = i + 1
-		}
-	}
 	out := make([]engine.EventResult, 0, len(lines))
-	for i := 0; i < len(lines); {
-		n := 1
-		if i == 0 && batch > 0 {
-			n = batch
-		}
-		out = append(out, d.runLines(lines[i:i+n])...)
-		i += n
+	for _, ln := range lines {
+		out = append(out, d.runLine(ln))
 	}
+	d.mu.Lock()
+	d.sh.rec.AddEvents(out)
+	d.allEvents = append(d.allEvents, out...)
+	d.mu.Unlock()
 	return out
 }
 
-func (d *Driver) runLines(lines []engine.ScriptLine) []engine.EventResult {
-	what := lines[0].Text
-	if len(lines) == 1 && lines[0].Err == nil {
-		what = lines[0].Cmd.String()
+func (d *Driver) runLine(ln engine.ScriptLine) engine.EventResult {
+	what := ln.Text
+	if ln.Err == nil {
+		what = ln.Cmd.String()
 	}
+	lines := []engine.ScriptLine{ln}
 	var res []engine.EventResult
 	raw, err := d.call(request{Method: mScript, Lines: toWireLines(lines)}, what)
 	for err != nil {
@@ -357,21 +351,14 @@ func (d *Driver) runLines(lines []engine.ScriptLine) []engine.EventResult {
 		raw, err = d.call(request{Method: mScript, Lines: toWireLines(lines)}, what)
 	}
 	if err == nil {
-		if jerr := json.Unmarshal(raw, &res); jerr != nil || len(res) != len(lines) {
-			err = fmt.Errorf("engine: bad answer to %d script lines (%d results, %v)", len(lines), len(res), jerr)
+		if jerr := json.Unmarshal(raw, &res); jerr != nil || len(res) != 1 {
+			err = fmt.Errorf("engine: bad answer to a script line (%d results, %v)", len(res), jerr)
 		}
 	}
 	if err != nil {
-		res = make([]engine.EventResult, len(lines))
-		for i, ln := range lines {
-			res[i] = engine.EventResult{Line: ln.Line, Event: ln.Text, Error: err.Error()}
-		}
+		return engine.EventResult{Line: ln.Line, Event: ln.Text, Error: err.Error()}
 	}
-	d.mu.Lock()
-	d.sh.events = append(d.sh.events, res...)
-	d.allEvents = append(d.allEvents, res...)
-	d.mu.Unlock()
-	return res
+	return res[0]
 }
 
 // recoverFrom handles a failed call. Without Recover, or when err is not
@@ -480,6 +467,7 @@ func (d *Driver) Report() engine.Report {
 	}
 	d.mu.Lock()
 	d.sh.setReport(r)
+	r.Events = d.sh.events() // the scripts were played here
 	if d.recoveries > 0 {
 		// the engine was restarted: what it cannot know, the driver adds
 		r.Events = append([]engine.EventResult{}, d.allEvents...)
@@ -610,7 +598,7 @@ func (d *Driver) Restart(replayUpTo int) error {
 	reset := engine.Event{Kind: engine.EventContext, Text: "reset"}
 	d.mu.Lock()
 	d.proc, d.death, d.since = c, nil, time.Now()
-	d.sh = newShadow(info)
+	d.sh = newShadow(info, d.opt.KeepReportOnReset)
 	d.steps, d.next, d.watchVals = nil, 0, nil
 	ls := d.listenersLocked()
 	d.mu.Unlock()

@@ -6,16 +6,17 @@ import (
 	"time"
 
 	"modscope/engine"
+	"modscope/engine/record"
 )
 
-// shadow follows the child's events the way engine.Session collects them,
-// so that after the child has died the parent still has the report and
-// the event log up to the death, and knows what was running.
+// shadow follows the child's events with the recorder engine.Session
+// uses (engine/record), so that after the child has died the parent
+// still has the report and the event log up to the death, and knows what
+// was running.
 type shadow struct {
-	rep   engine.Report
-	cur   *engine.StepReport
-	since time.Time // when cur began
-	log   []engine.LogEntry
+	inf   openInfo
+	rec   *record.Recorder
+	since time.Time // when the running step began
 	start time.Time
 
 	files  []runningFile        // files running now, innermost last
@@ -24,38 +25,29 @@ type shadow struct {
 	last   *engine.Report       // the latest report the child sent
 	infos  []engine.ContextInfo // the latest contexts the child sent
 	order  map[string]int       // context name -> first seen
-	events []engine.EventResult // event-script results the parent got
 }
 
 type runningFile struct{ path, ctx, step string }
 
-func newShadow(info openInfo) *shadow {
-	sh := &shadow{start: time.Now()}
-	sh.reset(info)
-	return sh
+// newShadow starts following a child that opened info's folder; keep
+// keeps the records across a reset, as the child's session does
+// (engine.Options.KeepReportOnReset).
+func newShadow(info openInfo, keep bool) *shadow {
+	return &shadow{inf: info, rec: record.New(keep), start: time.Now(),
+		states: map[string]string{}, order: map[string]int{}}
 }
 
-// reset starts afresh, as Session's open does (the folder's model and
-// mode stay as they were known).
-func (sh *shadow) reset(info openInfo) {
-	sh.rep = engine.Report{Model: info.Model, Folder: info.Folder, Mode: info.Mode, Handlers: map[string]int{}}
-	sh.cur, sh.log, sh.files, sh.last, sh.infos, sh.events = nil, nil, nil, nil, nil, nil
-	sh.states, sh.order = map[string]string{}, map[string]int{}
-	sh.start = time.Now()
-}
+func (sh *shadow) info() openInfo { return sh.inf }
 
-func (sh *shadow) info() openInfo {
-	return openInfo{Model: sh.rep.Model, Folder: sh.rep.Folder, Mode: sh.rep.Mode}
-}
-
-// apply follows one event (as Session's emit, begin and end collect it).
+// apply follows one event: the recorder records it, the shadow keeps
+// what runs now and the contexts' states.
 func (sh *shadow) apply(e engine.Event) {
+	sh.rec.Apply(e)
 	if e.Context != "" {
 		sh.ctx = e.Context
 	}
 	switch e.Kind {
 	case engine.EventStepBegin:
-		sh.cur = &engine.StepReport{Name: e.Step, Kind: "step"}
 		sh.since = time.Now()
 		sh.files = nil
 	case engine.EventFileBegin:
@@ -70,45 +62,11 @@ func (sh *shadow) apply(e engine.Event) {
 				break
 			}
 		}
-		if e.File.OK {
-			sh.rep.Files.OK++
-		} else {
-			sh.rep.Files.Failed++
-		}
-		if sh.cur != nil {
-			sh.cur.Files = append(sh.cur.Files, *e.File)
-		}
-	case engine.EventError:
-		if e.Error == nil {
-			return
-		}
-		if len(sh.rep.Errors) < maxKeptRecords { // the parent bounds what it keeps
-			sh.rep.Errors = append(sh.rep.Errors, *e.Error)
-		}
-		if sh.cur != nil {
-			sh.cur.Errors++
-		}
-	case engine.EventMessage:
-		if e.Message == nil {
-			return
-		}
-		m := *e.Message
-		if sh.cur != nil {
-			m.Step = sh.cur.Name
-			if len(sh.cur.Messages) < maxKeptRecords {
-				sh.cur.Messages = append(sh.cur.Messages, m.Name)
-			}
-		}
-		if len(sh.rep.Messages) < maxKeptRecords {
-			sh.rep.Messages = append(sh.rep.Messages, m)
-		}
-	case engine.EventOutput:
-		if len(sh.rep.Output) < 10000 {
-			sh.rep.Output = append(sh.rep.Output, engine.OutputLine{Context: e.Context, Where: e.Where, Level: e.Level, Text: e.Text})
-		}
 	case engine.EventContext:
 		if e.Context == "" && e.Text == "reset" {
-			sh.reset(sh.info())
+			sh.files, sh.last, sh.infos = nil, nil, nil
+			sh.states, sh.order = map[string]string{}, map[string]int{}
+			sh.start = time.Now()
 			return
 		}
 		if e.Context != "" {
@@ -118,30 +76,7 @@ func (sh *shadow) apply(e engine.Event) {
 			sh.states[e.Context] = e.Text
 		}
 	case engine.EventStep:
-		if e.Log == nil {
-			return
-		}
-		sh.log = append(sh.log, *e.Log)
-		if st := sh.cur; st != nil {
-			st.Kind, st.Ms = e.Log.Kind, e.Log.Ms
-			if st.Kind == "step" || len(st.Files) > 0 {
-				fill(st)
-				sh.rep.Steps = append(sh.rep.Steps, *st)
-			}
-		}
-		sh.cur, sh.files = nil, nil
-	}
-}
-
-func fill(st *engine.StepReport) {
-	if st.GlobalsAdded == nil {
-		st.GlobalsAdded = []string{}
-	}
-	if st.Messages == nil {
-		st.Messages = []string{}
-	}
-	if st.Files == nil {
-		st.Files = []engine.FileRun{}
+		sh.files = nil
 	}
 }
 
@@ -151,8 +86,8 @@ func (sh *shadow) running() (file, ctx, step string) {
 		f := sh.files[n-1]
 		file, ctx, step = f.path, f.ctx, f.step
 	}
-	if sh.cur != nil {
-		step = sh.cur.Name
+	if name, ok := sh.rec.Running(); ok {
+		step = name
 	}
 	if ctx == "" {
 		ctx = sh.ctx
@@ -174,12 +109,8 @@ func (sh *shadow) died(d *Death) []engine.Event {
 	for _, e := range evs {
 		sh.apply(e)
 	}
-	if st := sh.cur; st != nil {
-		st.Ms = msSince(sh.since)
-		fill(st)
-		sh.rep.Steps = append(sh.rep.Steps, *st)
-	}
-	sh.cur, sh.files = nil, nil
+	sh.rec.Cut(msSince(sh.since))
+	sh.files = nil
 	return evs
 }
 
@@ -209,7 +140,7 @@ func (sh *shadow) contexts(gone bool) []engine.ContextInfo {
 	}
 	sort.Slice(more, func(i, j int) bool { return sh.order[more[i]] < sh.order[more[j]] })
 	for _, name := range more {
-		out = append(out, engine.ContextInfo{Name: name, Model: sh.rep.Model, State: sh.states[name]})
+		out = append(out, engine.ContextInfo{Name: name, Model: sh.inf.Model, State: sh.states[name]})
 	}
 	if gone {
 		for i := range out {
@@ -235,7 +166,7 @@ func (sh *shadow) setContexts(infos []engine.ContextInfo) {
 func (sh *shadow) setReport(r engine.Report) {
 	cp := r
 	sh.last = &cp
-	sh.rep.Model, sh.rep.Folder, sh.rep.Mode = r.Model, r.Folder, r.Mode
+	sh.inf = openInfo{Model: r.Model, Folder: r.Folder, Mode: r.Mode}
 	sh.setContexts(r.Contexts)
 }
 
@@ -245,12 +176,9 @@ func (sh *shadow) setReport(r engine.Report) {
 // contexts are listed unloaded when died is set, not at all otherwise (a
 // closed session has none).
 func (sh *shadow) report(died bool) engine.Report {
-	r := sh.rep
-	r.Steps = append([]engine.StepReport{}, sh.rep.Steps...)
-	r.Errors = append([]engine.ErrorRecord{}, sh.rep.Errors...)
-	r.Messages = append([]engine.MessageRecord{}, sh.rep.Messages...)
-	r.Output = append([]engine.OutputLine{}, sh.rep.Output...)
-	r.Events = append([]engine.EventResult{}, sh.events...)
+	rr := sh.rec.Records()
+	r := engine.Report{Model: sh.inf.Model, Folder: sh.inf.Folder, Mode: sh.inf.Mode,
+		Steps: rr.Steps, Files: rr.Files, Errors: rr.Errors, Messages: rr.Messages, Events: rr.Events, Output: rr.Output}
 	r.Handlers = map[string]int{}
 	r.Stubs = []engine.StubRecord{}
 	if l := sh.last; l != nil {
@@ -279,9 +207,11 @@ func (sh *shadow) report(died bool) engine.Report {
 }
 
 // logCopy returns the event log.
-func (sh *shadow) logCopy() []engine.LogEntry {
-	return append([]engine.LogEntry(nil), sh.log...)
-}
+func (sh *shadow) logCopy() []engine.LogEntry { return sh.rec.Log() }
+
+// events are the event-script results the parent played (it plays a
+// script line by line, so they are its own records, not the child's).
+func (sh *shadow) events() []engine.EventResult { return sh.rec.Records().Events }
 
 // where renders what was running for a death message.
 func where(file, step, command string) string {

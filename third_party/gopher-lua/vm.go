@@ -1902,6 +1902,9 @@ func init() {
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
+			if ForNonNumber != nil {               // modscope: stand-in bounds (modscope_forloop.go)
+				forNonNumber(L, RA)
+			}
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {
 				if step, ok2 := reg.Get(RA + 2).(LNumber); ok2 {
 					// this section is inlined by go-inline

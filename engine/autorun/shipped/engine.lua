@@ -3,7 +3,7 @@
 -- that the loader can pause at its stages (docs/shipped-loader.md). It gets
 -- E, a private table of Go primitives (never a global), and MARK, the value
 -- a step pause yields. Chunk "=[modscope]/shipped.lua": positions skip it.
-local E, MARK = ...
+local E, MARK, WAIT = ...
 local create, resume, status, yield = coroutine.create, coroutine.resume, coroutine.status, coroutine.yield
 local select, type = select, type
 local function pack(...) return { n = select("#", ...), ... } end
@@ -21,13 +21,18 @@ local function finish(co, r)
 		if status(co) == "dead" then
 			return unpack(r, 1, r.n)
 		end
-		if r[2] ~= MARK then
+		if r[2] == WAIT then
+			-- a thread's Sleep/WaitMsg/... inside a protected call: the
+			-- thread waits as a whole, as the engine's procall lets it
+			r = pack(E.resume(co, yield(unpack(r, 2, r.n))))
+		elseif r[2] ~= MARK then
 			-- the loader is not a thread: a yield here fails as in the engine
 			local err = "attempt to yield from outside a coroutine (a protected call made while loading)"
 			E.failed(co, err)
 			return false, err
+		else
+			r = pack(E.resume(co, yield(MARK, r[3])))
 		end
-		r = pack(E.resume(co, yield(MARK, r[3])))
 	end
 end
 
@@ -116,4 +121,28 @@ function E.reload()
 		return rl()
 	end
 	return E.main()
+end
+
+-- The engine's threads (docs/shipped-loader.md, "Threads"): a thread is a
+-- coroutine that modscope's scheduler (Go, shipped_threads.go) resumes on
+-- a virtual clock once autorun.lua has returned. A waiting function yields
+-- WAIT and what it waits for; the scheduler resumes it with the result.
+function E.wait(what, ...)
+	E.check_yield(what)
+	return yield(WAIT, what, ...)
+end
+
+
+function E.Sleep(ms) return E.wait("sleep", ms) end
+function E.WaitMsg(message, timeout) return E.wait("msg", message, timeout) end
+function E.WaitWakeup(timeout) return E.wait("wakeup", timeout) end
+
+-- DeleteThread(thread, allow_if_current): the running thread ends only when
+-- allowed (Halt()); another one is removed by the scheduler.
+function E.DeleteThread(thread, allow_if_current)
+	if thread ~= nil and thread == E.current() then
+		if allow_if_current then E.wait("die") end
+		return
+	end
+	return E.delete(thread)
 end
