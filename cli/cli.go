@@ -17,7 +17,6 @@ import (
 
 	"modscope/assets"
 	"modscope/engine"
-	"modscope/engine/models"
 	"modscope/engine/remote"
 )
 
@@ -351,10 +350,8 @@ func load(f runFlags, env Env) (s engine.Driver, done func(), ok bool) {
 // process with --in-process (for debugging) or when this program cannot
 // start children (tests that did not ask for them).
 func openDriver(f runFlags, opt engine.Options) (engine.Driver, error) {
-	if f.inProc || !remote.Available() {
-		return models.Open(f.dir, opt)
-	}
-	return remote.Open(f.dir, opt, remote.Options{Recover: true}) // a death fails its file; the load goes on
+	// a death fails its file; the load goes on
+	return remote.OpenDriver(f.dir, opt, remote.Options{Recover: true}, f.inProc)
 }
 
 // died tells whether the driver's engine process has died.

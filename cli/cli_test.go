@@ -672,10 +672,10 @@ func TestRunJSON(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.model != "" {
 				if !slices.Contains(engine.RegisteredModels(), tc.model) {
-					t.Skipf("model %q is not linked in yet", tc.model)
+					t.Fatalf("model %q is not linked in", tc.model)
 				}
 				if _, err := os.Stat(tc.args[1]); err != nil {
-					t.Skipf("no sample yet: %v", err)
+					t.Fatalf("the repository ships this sample: %v", err)
 				}
 			}
 			o := runCLI(t, tc.stdin, tc.args...)

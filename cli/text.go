@@ -48,7 +48,11 @@ func WriteText(w io.Writer, r engine.Report) {
 			if f.Context != "main" {
 				ctx = "  [" + f.Context + "]"
 			}
-			fmt.Fprintf(w, "       %s %-50s %7.2f ms%s\n", mark, f.Path, f.Ms, ctx)
+			from := ""
+			if f.Parent != "" {
+				from = "  (from " + f.Parent + ")"
+			}
+			fmt.Fprintf(w, "       %s %-50s %7.2f ms%s%s\n", mark, f.Path, f.Ms, ctx, from)
 		}
 		if len(st.Messages) > 0 {
 			fmt.Fprintf(w, "       messages: %s\n", strings.Join(st.Messages, ", "))

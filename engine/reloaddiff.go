@@ -28,7 +28,11 @@ type ReloadDiff struct {
 func (s *Session) markView() Result {
 	m := markSnaps{}
 	for _, c := range s.model.Contexts() {
-		m[c.Name] = s.snapOf(c)
+		sn, err := s.snapOf(c)
+		if err != nil {
+			continue // ErrClosed: unloaded since it was listed: nothing to mark
+		}
+		m[c.Name] = sn
 	}
 	s.rmu.Lock()
 	s.mark_ = m
@@ -48,12 +52,16 @@ func (s *Session) sinceView() Result {
 	}
 	seen := map[string]bool{}
 	for _, c := range s.model.Contexts() {
+		now, err := s.snapOf(c)
+		if err != nil {
+			continue // ErrClosed: unloaded since it was listed: said gone below
+		}
 		seen[c.Name] = true
 		before, ok := marks[c.Name]
 		if !ok {
 			before = inspector.Snap{}
 		}
-		out.Contexts = append(out.Contexts, ContextDiff{Context: c.Name, Diff: inspector.Diff(before, s.snapOf(c)), New: !ok})
+		out.Contexts = append(out.Contexts, ContextDiff{Context: c.Name, Diff: inspector.Diff(before, now), New: !ok})
 	}
 	var gone []string
 	for name := range marks {

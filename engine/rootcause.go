@@ -35,6 +35,9 @@ type stubState struct {
 	// the lines of the last file an error was looked up in
 	srcFile  string
 	srcLines []string
+	// free names the game's own files read but never define (engine
+	// globals), built on first need (stubglobals.go)
+	engineNames map[string]bool
 }
 
 // failedDef is a name a failed file defines at file:line; cause is the ID

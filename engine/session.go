@@ -24,7 +24,7 @@ type Session struct {
 	opt Options
 
 	mu    sync.Mutex // one command at a time
-	game  *Game
+	game  *Game      // written under mu and rmu: read under either
 	host  *Host
 	model Model
 	start time.Time
@@ -74,7 +74,9 @@ func (s *Session) open() error {
 	if err != nil {
 		return err
 	}
+	s.rmu.Lock() // Interrupt reads it while a command (a reset) runs
 	s.game = g
+	s.rmu.Unlock()
 	s.host = &Host{Game: g, emit: s.emit, retire: func(st []StubRecord) {
 		s.rmu.Lock()
 		mergeStubs(s.retired, st)
@@ -112,7 +114,11 @@ func (s *Session) closeLocked() {
 }
 
 // Game returns the opened folder.
-func (s *Session) Game() *Game { return s.game }
+func (s *Session) Game() *Game {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	return s.game
+}
 
 // Subscribe registers fn for every event; it returns a function that
 // unsubscribes. fn is called on engine goroutines: it must not block.
@@ -576,7 +582,7 @@ func (s *Session) Report() Report {
 	}
 	if s.model != nil {
 		for _, c := range s.model.Contexts() {
-			c.Do(func(*lua.LState) {
+			if err := c.Do(func(*lua.LState) {
 				for n, k := range c.HandlerCounts() {
 					r.Handlers[n] += k
 				}
@@ -585,7 +591,9 @@ func (s *Session) Report() Report {
 				} else {
 					r.StubsNotListed += len(c.Stubs())
 				}
-			})
+			}); err != nil {
+				continue // ErrClosed: unloaded since it was listed, its stubs retired
+			}
 		}
 		if cc, ok := s.model.(ClassCounter); ok {
 			r.Classes = cc.ClassCount()

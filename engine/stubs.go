@@ -302,6 +302,11 @@ func readIsTested(L *lua.LState) bool {
 		return false
 	}
 	isReg := func(x int) bool { return x&0x100 == 0 && x == reg }
+	// compared: the value was compared with a string or number constant,
+	// which nil and a stand-in answer alike; only a later use of the value
+	// makes it a stand-in, anything else leaves it tested
+	compared := false
+	unused := func() bool { return compared }
 	for i := pc; i < len(code) && i < pc+64; i++ {
 		inst := code[i]
 		op := int(inst >> 26)
@@ -329,6 +334,22 @@ func readIsTested(L *lua.LState) bool {
 			}
 		case lua.OP_EQ:
 			if isReg(b) || isReg(cc) {
+				other := cc
+				if !isReg(b) {
+					other = b
+				}
+				// compared with a string or number constant (`name ==
+				// "[C](-1)"`): nil and a stand-in give the same answer, and
+				// what the code does next with the value decides
+				if other&0x100 != 0 {
+					if k := other & 0xff; k < len(fn.Proto.Constants) {
+						switch fn.Proto.Constants[k].(type) {
+						case lua.LString, lua.LNumber:
+							compared = true
+							continue
+						}
+					}
+				}
 				return true
 			}
 		case lua.OP_JMP, lua.OP_LT, lua.OP_LE:
@@ -337,25 +358,25 @@ func readIsTested(L *lua.LState) bool {
 			}
 		case lua.OP_LOADK, lua.OP_LOADBOOL, lua.OP_GETUPVAL, lua.OP_GETGLOBAL, lua.OP_NEWTABLE, lua.OP_CLOSURE:
 			if a == reg {
-				return false // overwritten unused
+				return unused() // overwritten unused
 			}
 		case lua.OP_LOADNIL:
 			if reg >= a && reg <= b {
-				return false
+				return unused()
 			}
 		case lua.OP_MOVE:
 			if b == reg {
 				return false // copied to another local: a value
 			}
 			if a == reg {
-				return false
+				return unused()
 			}
 		case lua.OP_GETTABLE, lua.OP_GETTABLEKS:
 			if b == reg || (op == lua.OP_GETTABLE && isReg(cc)) {
 				return false
 			}
 			if a == reg {
-				return false
+				return unused()
 			}
 		case lua.OP_SETUPVAL, lua.OP_SETGLOBAL:
 			if a == reg {
@@ -382,7 +403,7 @@ func readIsTested(L *lua.LState) bool {
 			}
 		}
 	}
-	return false
+	return unused()
 }
 
 // callerFrame finds the Lua function and program counter of the frame that

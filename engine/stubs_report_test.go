@@ -21,8 +21,8 @@ var updateStubs = flag.Bool("update", false, "rewrite the golden files under tes
 // rewrites testdata/stubs.golden.
 func TestStubModeReportGolden(t *testing.T) {
 	s := openAndRun(t, filepath.Join("testdata", "stubs"))
-	values := evalIn(t, s, "main", "return HalfWidth, ObjectCount, type(MyRegistry), HouseIsCObject, HouseHp, UILField, IndicatorEntity")
-	if values != "stub:GetMapSize().x\t0\ttable\ttrue\t5\tstub:UIL.x\tstub:g_Classes.DomeIndicator.GetEntity()" {
+	values := evalIn(t, s, "main", "return HalfWidth, ObjectCount, type(MyRegistry), HouseIsCObject, HouseHp, UILField, IndicatorEntity, LoopCount")
+	if values != "stub:GetMapSize().x\t0\ttable\ttrue\t5\tstub:UIL.x\tstub:g_Classes.DomeIndicator.GetEntity()\t0" {
 		t.Errorf("values computed with stand-ins: %q", values)
 	}
 	rep := s.Report()

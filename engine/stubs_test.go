@@ -59,6 +59,14 @@ func TestStandInsWhereValuesFlow(t *testing.T) {
 		{"equality with a stand-in is false", "local v = UIL\nresult = tostring(v == 1)", "false"},
 		{"setmetatable with an engine metatable keeps the table", "local t = setmetatable({}, weak_values_meta)\nresult = type(t)", "table"},
 		{"a stand-in as a table key", "local t = {}\nt[UIL] = 1\nresult = t[UIL]", "1"},
+		{"a for limited by a const stand-in runs zero times", "const = {}\nlocal n = 0\nfor i = 1, const.MaxColorizationMaterials do n = n + 1 end\nresult = n", "0"},
+		{"a for limited by a stand-in in a local runs zero times", "local m = MaxPlayers\nlocal n = 0\nfor i = 1, m do n = n + 1 end\nresult = n", "0"},
+		{"a for starting at a stand-in runs zero times", "local n = 0\nfor i = GetFirst(), 10 do n = n + 1 end\nresult = n", "0"},
+		{"a for stepping by a stand-in runs zero times", "local n = 0\nfor i = 10, 1, GetStep() do n = n + 1 end\nresult = n", "0"},
+		{"a for over # of a stand-in runs zero times", "local l = g_Units\nlocal n = 0\nfor i = 1, #l do n = n + 1 end\nresult = n", "0"},
+		{"a call result compared with a string, then used", "local name = format_value(print)\nif name == \"[C](-1)\" then result = 'c' else result = tostring(name:reverse()) end", "stub:format_value().reverse()"},
+		{"a global compared with a number, then used", "local v = EngineVersion\nif v == 3 then result = 'three' else result = tostring(v) end", "stub:EngineVersion"},
+		{"a Lua helper's # of a stand-in is 0", "function icopy(t) local o = {} for i = 1, #t do o[i] = t[i] end return o end\nresult = #icopy(UnitList)", "0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,6 +100,8 @@ func TestNilTestsSeeWhatTheGameWould(t *testing.T) {
 		{"a tested call result", "if IsValidEntity('x') then result = 'yes' else result = 'no' end", "no"},
 		{"a tested field of a stand-in", "if Platform.console then result = 'console' else result = 'pc' end", "pc"},
 		{"a tested const field", "const = {}\nif const.DebugThing then result = 'set' else result = 'nil' end", "nil"},
+		{"compared with a string, then tested", "local v = OptionalMod\nif v == 'x' then v = 1 end\nif v then result = 'set' else result = 'nil' end", "nil"},
+		{"compared with a string only", "if OptionalMod == 'x' then result = 'x' else result = 'other' end", "other"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

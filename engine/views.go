@@ -57,7 +57,10 @@ func (s *Session) TrackDiffs(on bool) {
 // Interrupt stops whatever Lua is running now (safe from any goroutine,
 // while a command is running).
 func (s *Session) Interrupt() {
-	if g := s.game; g != nil {
+	s.rmu.Lock() // not mu: a command holds it while it runs
+	g := s.game
+	s.rmu.Unlock()
+	if g != nil {
 		g.Interrupt()
 	}
 }
@@ -108,7 +111,7 @@ func (s *Session) evalWatch(w watch) WatchResult {
 		r.Error = err.Error()
 		return r
 	}
-	c.Do(func(L *lua.LState) {
+	err = c.Do(func(L *lua.LState) {
 		vals, err := c.EvalQuiet("return " + w.expr)
 		if err != nil {
 			r.Error = err.Error()
@@ -120,6 +123,9 @@ func (s *Session) evalWatch(w watch) WatchResult {
 		}
 		r.Value = strings.Join(parts, "\t")
 	})
+	if err != nil {
+		r.Error = fmt.Sprintf("watch %s: %v", c.Name, err)
+	}
 	return r
 }
 
@@ -173,7 +179,7 @@ func (s *Session) pageView(cmd Command) Result {
 	}
 	var res inspector.PageResult
 	var perr error
-	c.Do(func(*lua.LState) {
+	if err := c.Do(func(*lua.LState) {
 		root := c.Globals()
 		var p inspector.Path
 		switch {
@@ -197,17 +203,22 @@ func (s *Session) pageView(cmd Command) Result {
 					DefinedStep: pv.DefinedStep, AssignedStep: pv.AssignedStep, Context: pv.Context}
 			}
 		}
-	})
+	}); err != nil {
+		return Failed("page %s: %v", c.Name, err)
+	}
 	if perr != nil {
 		return Failed("page %s %s: %v", c.Name, cmd.Path, perr)
 	}
 	return Result{OK: true, Data: res}
 }
 
-func (s *Session) snapOf(c *Context) inspector.Snap {
+func (s *Session) snapOf(c *Context) (inspector.Snap, error) {
 	var sn inspector.Snap
-	c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{}) })
-	return sn
+	err := c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{}) })
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return sn, nil
 }
 
 func (s *Session) diffView(cmd Command) Result {
@@ -220,7 +231,15 @@ func (s *Session) diffView(cmd Command) Result {
 		if err != nil {
 			return Failed("diff: %v", err)
 		}
-		return Result{OK: true, Data: inspector.Diff(s.snapOf(a), s.snapOf(b))}
+		sa, err := s.snapOf(a)
+		if err != nil {
+			return Failed("diff: %v", err)
+		}
+		sb, err := s.snapOf(b)
+		if err != nil {
+			return Failed("diff: %v", err)
+		}
+		return Result{OK: true, Data: inspector.Diff(sa, sb)}
 	}
 	s.rmu.Lock()
 	if !s.track {
@@ -251,12 +270,14 @@ func (s *Session) diffView(cmd Command) Result {
 		// A context new in the latest step: compare with its built-ins.
 		prev = inspector.Snap{}
 		var known map[string]bool
-		a.Do(func(*lua.LState) {
+		if err := a.Do(func(*lua.LState) {
 			known = map[string]bool{}
 			for n := range a.globals.prov {
 				known[n] = true
 			}
-		})
+		}); err != nil {
+			return Failed("diff %s: %v", a.Name, err)
+		}
 		for k, v := range cur {
 			if !known[k] {
 				prev[k] = v
@@ -276,9 +297,11 @@ func (s *Session) searchView(cmd Command) Result {
 		return Failed("usage: search CONTEXT TEXT")
 	}
 	var res inspector.SearchResult
-	c.Do(func(*lua.LState) {
+	if err := c.Do(func(*lua.LState) {
 		res = inspector.Search(c.Globals(), q, inspector.SearchOptions{Names: true, Values: true, Limit: max(cmd.Limit, 0)})
-	})
+	}); err != nil {
+		return Failed("search %s: %v", c.Name, err)
+	}
 	return Result{OK: true, Data: res}
 }
 
@@ -288,7 +311,9 @@ func (s *Session) registriesView(cmd Command) Result {
 		return Failed("registries: %v", err)
 	}
 	r := Registries{Context: c.Name}
-	c.Do(func(*lua.LState) { r.Handlers = c.HandlerInfos() })
+	if err := c.Do(func(*lua.LState) { r.Handlers = c.HandlerInfos() }); err != nil {
+		return Failed("registries %s: %v", c.Name, err)
+	}
 	r.Contexts = s.contextsLocked()
 	if rp, ok := s.model.(RegistryProvider); ok {
 		r.Model = rp.Registries()
@@ -305,13 +330,15 @@ func (s *Session) provenanceView(cmd Command) Result {
 	var p Provenance
 	var ok bool
 	var all []Provenance
-	c.Do(func(*lua.LState) {
+	if err := c.Do(func(*lua.LState) {
 		if name == "" {
 			all = c.AllProvenance()
 		} else {
 			p, ok = c.Provenance(name)
 		}
-	})
+	}); err != nil {
+		return Failed("provenance %s: %v", c.Name, err)
+	}
 	if name == "" {
 		return Result{OK: true, Data: all}
 	}

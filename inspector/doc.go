@@ -1,8 +1,8 @@
 // Package inspector turns Lua state into plain data for the inspector window
 // and the command line: lazily expandable, paged tree views of tables,
 // snapshots and diffs of a table (typically a context's globals), search,
-// the plain record types the engine fills (handlers, classes, threads,
-// contexts, provenance, log entries) and text renderers for the CLI.
+// the provenance record the engine fills for a page node, and text
+// renderers for the CLI.
 //
 // Nothing in the outputs holds a lua.LValue: every result is a plain,
 // JSON-serialisable struct, safe to hand to another goroutine.

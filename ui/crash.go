@@ -12,24 +12,16 @@ import (
 	"fmt"
 
 	"modscope/engine"
-	"modscope/engine/models"
 	"modscope/engine/remote"
 )
 
-func init() { OpenDriver = openEngine }
-
-// openEngine opens dir in an engine child process when this program can
+// OpenDriver opens dir in an engine child process when this program can
 // start one (a test binary cannot unless its TestMain asked), else in
 // this process.
-func openEngine(dir string, opt engine.Options) (engine.Driver, error) {
-	if !remote.Available() {
-		return models.Open(dir, opt)
+func init() {
+	OpenDriver = func(dir string, opt engine.Options) (engine.Driver, error) {
+		return remote.OpenDriver(dir, opt, remote.Options{}, false)
 	}
-	d, err := remote.Open(dir, opt, remote.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // restartable is a driver whose engine can die and be restarted

@@ -688,7 +688,7 @@ func TestBreakpointStopsRunAll(t *testing.T) {
 	h.open(sample(t, "autorun"))
 	steps := u.ctl.Steps
 	if len(steps) < 3 {
-		t.Skip("needs 3 steps")
+		t.Fatalf("the autorun sample has %d steps (%q), the test needs 3", len(steps), steps)
 	}
 	bp := len(steps) - 1
 	u.ctl.ToggleBreakpoint(steps[bp])

@@ -441,7 +441,7 @@ func (m *Shipped) exportPrimitives(L *lua.LState) {
 			return 0
 		}
 		if kind == "Msg" {
-			L.Push(lua.LString(fmt.Sprintf("Msg(%q)", engine.HandlerKey(arg))))
+			L.Push(lua.LString(msgStep(arg)))
 		} else {
 			L.Push(lua.LString(fmt.Sprintf("%s(%q)", kind, lua.LVAsString(arg))))
 		}
@@ -454,6 +454,12 @@ func (m *Shipped) exportPrimitives(L *lua.LState) {
 	fn("track", func(L *lua.LState) int {
 		if th, ok := L.Get(1).(*lua.LState); ok && m.chain[L] && m.canPause(L) {
 			m.chain[th] = true
+		}
+		return 0
+	})
+	fn("untrack", func(L *lua.LState) int {
+		if th, ok := L.Get(1).(*lua.LState); ok && th != m.co && m.sched.byCo[th] == nil {
+			delete(m.chain, th)
 		}
 		return 0
 	})
@@ -929,6 +935,9 @@ func (m *Shipped) exportEngine(L *lua.LState) {
 		L.Push(t)
 		return 1
 	})
+	def("ripairs", m.e.RawGetString("ripairs"))
+	def("IsKindOf", m.e.RawGetString("IsKindOf"))
+	def("FindFirstIsKindOf", m.e.RawGetString("FindFirstIsKindOf"))
 	gfn("GetAppCmdLine", func(L *lua.LState) int {
 		L.Push(lua.LString(""))
 		return 1

@@ -42,12 +42,13 @@ type gthread struct {
 	co      *lua.LState
 	real    bool   // a real-time thread (else game-time)
 	src     string // where it was created (file:line)
-	seq     int
-	wake    int64 // virtual ms it is due at (never: waiting without timeout)
+	seq     int    // when it was created or last scheduled: equal wakes run in this order
+	wake    int64  // virtual ms it is due at (never: waiting without timeout)
 	msg     lua.LValue
 	wakeup  bool // in WaitWakeup
 	args    []lua.LValue
 	started bool
+	what    string // what it waits for, said when a run ends
 }
 
 // scheduler is the state of the engine's threads (owner goroutine only).
@@ -117,6 +118,12 @@ func (s *scheduler) next() *gthread {
 	}
 	s.rt = soonest
 	return s.next()
+}
+
+// dropThread ends g: no longer scheduled, registered or able to pause.
+func (m *Shipped) dropThread(g *gthread) {
+	m.sched.remove(g)
+	delete(m.chain, g.co)
 }
 
 // exportThreads installs the engine's thread functions.
@@ -224,8 +231,7 @@ func (m *Shipped) exportThreads(L *lua.LState) {
 	m.e.RawSetString("delete", L.NewFunction(func(L *lua.LState) int {
 		if co, ok := L.Get(1).(*lua.LState); ok {
 			if g := s.byCo[co]; g != nil && g != s.cur {
-				s.remove(g)
-				delete(m.chain, co)
+				m.dropThread(g)
 			}
 		}
 		return 0
@@ -239,6 +245,8 @@ func (m *Shipped) exportThreads(L *lua.LState) {
 		for _, g := range s.threads {
 			if g.msg != nil && g.msg == msg {
 				g.msg, g.wake = nil, s.clock(g)
+				s.seq++
+				g.seq = s.seq
 				g.args = append([]lua.LValue{lua.LTrue}, rest...)
 			}
 		}
@@ -251,6 +259,8 @@ func (m *Shipped) exportThreads(L *lua.LState) {
 		}
 		if g := s.byCo[co]; g != nil && g.wakeup {
 			g.wakeup, g.wake = false, s.clock(g)
+			s.seq++
+			g.seq = s.seq
 			g.args = []lua.LValue{lua.LTrue}
 			for i := 2; i <= L.GetTop(); i++ {
 				g.args = append(g.args, L.Get(i))
@@ -322,7 +332,30 @@ func (m *Shipped) runThreads() (step string) {
 		m.c.Print("warn", fmt.Sprintf("threads: stopped after %d resumes in one run (MaxThreadResumes); the threads wait", MaxThreadResumes))
 	}
 	s.running = false
+	m.sayWaiting()
 	return ""
+}
+
+// sayWaiting tells which threads are left waiting when a run ends, and
+// for what (a thread waiting for a message nobody sends, a sleep beyond
+// the run's virtual time).
+func (m *Shipped) sayWaiting() {
+	s := &m.sched
+	if len(s.threads) == 0 {
+		return
+	}
+	m.c.Print("info", fmt.Sprintf("threads: %d left waiting at virtual time %d ms (real time; game time %d ms: no map runs)", len(s.threads), s.rt, s.gt))
+	for i, g := range s.threads {
+		if i == 20 {
+			m.c.Print("info", fmt.Sprintf("threads: … %d more", len(s.threads)-i))
+			break
+		}
+		kind := "real-time"
+		if !g.real {
+			kind = "game-time"
+		}
+		m.c.Print("info", fmt.Sprintf("threads: %s thread created at %s: %s at %s", kind, g.src, g.what, engine.WhereIn(g.co)))
+	}
 }
 
 // resumeThread resumes g once and handles what it yields.
@@ -344,7 +377,7 @@ func (m *Shipped) resumeThread(g *gthread) string {
 	s.cur = nil
 	switch {
 	case rec != nil || len(res) == 0:
-		s.remove(g) // stopped (recorded)
+		m.dropThread(g) // stopped (recorded)
 		return ""
 	case res[0] != lua.LTrue:
 		msg := lua.LValue(lua.LString("the thread stopped"))
@@ -352,15 +385,17 @@ func (m *Shipped) resumeThread(g *gthread) string {
 			msg = res[1]
 		}
 		c.RecordLuaError(g.co, msg, "thread created at "+g.src, "")
-		s.remove(g)
+		m.dropThread(g)
 		return ""
 	case g.co.Status(g.co) == "dead":
-		s.remove(g)
+		m.dropThread(g)
 		return ""
 	}
 	if len(res) >= 3 && res[1] == m.mark {
 		return lua.LVAsString(res[2])
 	}
+	s.seq++
+	g.seq = s.seq // behind the others due at the same time
 	now := s.clock(g)
 	timeout := func(v lua.LValue) int64 {
 		if n, ok := v.(lua.LNumber); ok && n >= 0 {
@@ -375,6 +410,7 @@ func (m *Shipped) resumeThread(g *gthread) string {
 			}
 			return lua.LNil
 		}
+		g.what = waitName(lua.LVAsString(res[2])) + "(" + argString(arg(3)) + ")"
 		switch lua.LVAsString(res[2]) {
 		case "sleep":
 			g.wake = now
@@ -389,14 +425,33 @@ func (m *Shipped) resumeThread(g *gthread) string {
 		case "wakeup":
 			g.wakeup, g.wake = true, timeout(arg(3))
 		case "die":
-			s.remove(g)
-			delete(m.chain, g.co)
+			m.dropThread(g)
 		default:
 			g.wake = now
 		}
 		return ""
 	}
 	// a bare coroutine.yield in a thread: it runs again at the same time
-	g.wake = now
+	g.wake, g.what = now, "coroutine.yield()"
 	return ""
+}
+
+// msgStep names the step of a Msg: Msg("name"); a message that is an
+// object (a dialog's Msg(self), WaitRealTimeThread's Msg(thread)) is named
+// by its kind and class, never by its address (which changes every run).
+func msgStep(message lua.LValue) string {
+	switch v := message.(type) {
+	case lua.LString, lua.LNumber, lua.LBool:
+		return fmt.Sprintf("Msg(%q)", engine.HandlerKey(v))
+	case *lua.LTable:
+		if cls, ok := v.RawGetString("class").(lua.LString); ok {
+			return fmt.Sprintf("Msg(<%s>)", string(cls))
+		}
+		if mt, ok := v.Metatable.(*lua.LTable); ok {
+			if cls, ok := mt.RawGetString("class").(lua.LString); ok {
+				return fmt.Sprintf("Msg(<%s>)", string(cls))
+			}
+		}
+	}
+	return fmt.Sprintf("Msg(<%s>)", message.Type().String())
 }

@@ -3,11 +3,11 @@ package remote
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"modscope/engine"
@@ -77,8 +77,12 @@ func ServeIfChild() {
 // cli.Main), or a test binary whose TestMain called ServeIfChild; never an
 // engine child itself.
 func Available() bool {
-	return os.Getenv(envChild) == "" && (servable || !testing.Testing())
+	return os.Getenv(envChild) == "" && (servable || !isTestBinary())
 }
+
+// isTestBinary tells a test binary by the flags package testing registers
+// (importing testing would link it into the shipped engine).
+func isTestBinary() bool { return flag.Lookup("test.v") != nil }
 
 // Driver is an engine.Driver whose session runs in a child process. It is
 // safe for concurrent use; commands run one at a time in the child, as

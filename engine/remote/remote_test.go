@@ -153,8 +153,18 @@ func normalize(t *testing.T, v any) string {
 func TestRemoteAndInProcessAgree(t *testing.T) {
 	for _, tc := range []struct {
 		name, dir, script string
+		inline            string // a script given here rather than in a file
+		opt               engine.Options
 		views             []engine.Command
 	}{
+		{
+			name: "a script with a reset inside keeps every line's result", dir: "../../assets/samples/sectors",
+			inline: "step\nreset\nrun\neval server return 1",
+		},
+		{
+			name: "a headless script with a reset keeps the records before it", dir: "../../assets/samples/sectors",
+			inline: "step\nreset\nrun\neval server return 1", opt: engine.Options{KeepReportOnReset: true},
+		},
 		{
 			name: "the sectors sample and its playthrough", dir: "../../assets/samples/sectors",
 			script: "../../assets/samples/sectors/playthrough.events",
@@ -175,17 +185,20 @@ func TestRemoteAndInProcessAgree(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src, err := os.ReadFile(tc.script)
-			if err != nil {
-				t.Fatal(err)
+			src := []byte(tc.inline)
+			if tc.script != "" {
+				var err error
+				if src, err = os.ReadFile(tc.script); err != nil {
+					t.Fatal(err)
+				}
 			}
 			lines := engine.ParseScript(string(src))
-			local, err := models.Open(tc.dir, engine.Options{})
+			local, err := models.Open(tc.dir, tc.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer local.Close()
-			rem := openRemote(t, tc.dir, engine.Options{}, Options{})
+			rem := openRemote(t, tc.dir, tc.opt, Options{})
 			for _, d := range []engine.Driver{local, rem} {
 				d.TrackDiffs(true)
 				d.Do(engine.Command{Op: "run"})
@@ -202,6 +215,41 @@ func TestRemoteAndInProcessAgree(t *testing.T) {
 			} {
 				if a, b := normalize(t, c.loc), normalize(t, c.rem); a != b {
 					t.Errorf("%s differs\nin process:\n%s\nremote:\n%s", c.what, a, b)
+				}
+			}
+			// What the parent recorded from the child's events is what the
+			// child's session recorded (one recorder on both sides).
+			type stepOf struct {
+				Name, Kind string
+				Files      []engine.FileRun
+				Messages   []string
+				Errors     int
+			}
+			steps := func(list []engine.StepReport) []stepOf {
+				out := []stepOf{}
+				for _, st := range list {
+					out = append(out, stepOf{st.Name, st.Kind, st.Files, st.Messages, st.Errors})
+				}
+				return out
+			}
+			rem.mu.Lock()
+			sh := rem.sh.report(false)
+			sh.Steps = rem.sh.rec.Records().Steps // before the child's report completes them
+			rem.mu.Unlock()
+			child := rem.Report()
+			for _, c := range []struct {
+				what         string
+				shadow, live any
+			}{
+				{"steps", steps(sh.Steps), steps(child.Steps)},
+				{"files", sh.Files, child.Files},
+				{"errors", sh.Errors, child.Errors},
+				{"messages", sh.Messages, child.Messages},
+				{"output", sh.Output, child.Output},
+				{"events", sh.Events, child.Events},
+			} {
+				if a, b := normalize(t, c.shadow), normalize(t, c.live); a != b {
+					t.Errorf("%s: the parent recorded\n%s\nthe child\n%s", c.what, a, b)
 				}
 			}
 			ls, ln := local.Steps()

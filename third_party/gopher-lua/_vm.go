@@ -725,7 +725,7 @@ func init() {
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
-			if ForNonNumber != nil { // modscope: stand-in bounds (modscope_forloop.go)
+			if ForNonNumber != nil {               // modscope: stand-in bounds (modscope_forloop.go)
 				forNonNumber(L, RA)
 			}
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {

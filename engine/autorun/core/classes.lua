@@ -313,7 +313,49 @@ function core.classes_generate()
 	MsgClear("ClassesGenerate")
 end
 
+-- PropertyObject.lua (the engine's, when the folder does not ship it):
+-- at ClassesPreprocess, a property without Get/Set accessors whose class
+-- does not set the member gets its default as the class member
+-- (class.storable_resources = the property's default), and a modifiable
+-- number property also base_<id>. A class that declares properties is taken
+-- for a PropertyObject. A default that is a function is left out unless the
+-- property's editor holds functions.
+local func_editors = { func = true, expression = true, script = true }
+local function classdef_has(defs, name, member, seen)
+	local def = rawget(defs, name)
+	if type(def) ~= "table" or seen[name] then return false end
+	seen[name] = true
+	if rawget(def, member) ~= nil then return true end
+	local parents = rawget(def, "__parents")
+	if type(parents) ~= "table" then return false end
+	for _, p in ipairs(parents) do
+		if type(p) == "string" and classdef_has(defs, p, member, seen) then return true end
+	end
+	return false
+end
+function core.property_defaults(defs)
+	if rawget(defs, "PropertyObject") then return end
+	for name, def in pairs(defs) do
+		local props = type(def) == "table" and rawget(def, "properties")
+		if type(props) == "table" then
+			for _, prop in ipairs(props) do
+				local id = type(prop) == "table" and rawget(prop, "id")
+				local default = type(id) == "string" and rawget(prop, "default")
+				if type(default) == "function" and not func_editors[rawget(prop, "editor")] then default = nil end
+				if default ~= nil and rawget(def, id) == nil
+					and not (classdef_has(defs, name, "Get" .. id, {}) and classdef_has(defs, name, "Set" .. id, {})) then
+					rawset(def, id, default)
+					if rawget(prop, "modifiable") and rawget(prop, "editor") == "number" and rawget(def, "base_" .. id) == nil then
+						rawset(def, "base_" .. id, default)
+					end
+				end
+			end
+		end
+	end
+end
+
 function core.classes_preprocess()
+	core.property_defaults(core.classdefs)
 	Msg("ClassesPreprocess", core.classdefs)
 	MsgClear("ClassesPreprocess")
 end

@@ -388,6 +388,53 @@ local function props_of(props)
 	end
 	return props
 end
+-- An object of a class derived from the engine's Preset, when the folder
+-- does not ship that class (a stand-in parent), registers itself as
+-- Preset:Register does: Presets[PresetClass or class][group] is the list of
+-- the group (also kept in order in Presets[...]), and [id] names it there
+-- and in the class's GlobalMap table.
+local function register_preset(cls, obj)
+	if type(obj) ~= "table" or rawget(g_Classes, "Preset") then return end
+	local anc = rawget(cls, "__ancestors")
+	if type(anc) ~= "table" or not anc.Preset then return end
+	local pclass = rawget(cls, "PresetClass")
+	if type(pclass) ~= "string" then pclass = rawget(cls, "ModdedPresetClass") end
+	if type(pclass) ~= "string" then pclass = rawget(cls, "class") end
+	if type(pclass) ~= "string" then return end
+	local group = rawget(obj, "group")
+	if type(group) ~= "string" then group = "Default" end
+	local groups = rawget(Presets, pclass)
+	if type(groups) ~= "table" then
+		groups = {}
+		Presets[pclass] = groups
+	end
+	local presets = rawget(groups, group)
+	if type(presets) ~= "table" then
+		presets = {}
+		groups[group] = presets
+		groups[#groups + 1] = presets
+	end
+	presets[#presets + 1] = obj
+	local id = rawget(obj, "id")
+	if type(id) == "string" and id ~= "" then
+		presets[id] = obj
+		local map = rawget(cls, "GlobalMap")
+		local global = type(map) == "string" and rawget(_G, map)
+		if type(global) == "table" then global[id] = obj end
+	end
+end
+-- DefineModItemPreset (ModItem.lua, the engine's when the folder does not
+-- ship it): the mod item class of a preset class, "ModItem" .. preset,
+-- whose objects are presets of that class (registered as above).
+if rawget(_G, "DefineModItemPreset") == nil then
+	function DefineModItemPreset(preset, class)
+		class = type(class) == "table" and class or {}
+		class.ModdedPresetClass = preset
+		class.__parents = { "ModItemPreset", preset }
+		DefineClass["ModItem" .. tostring(preset)] = class
+		return class
+	end
+end
 local function place(class, props, arr, ...)
 	local cls = type(g_Classes) == "table" and rawget(g_Classes, class)
 	if cls and core.classes_built then
@@ -395,7 +442,9 @@ local function place(class, props, arr, ...)
 		if type(from) == "function" then return from(cls, props, arr, ...) end
 		local obj = props_of(props)
 		if arr then for i = 1, #arr do obj[i] = arr[i] end end
-		return cls:new(obj)
+		obj = cls:new(obj)
+		register_preset(cls, obj)
+		return obj
 	end
 	local obj = props_of(props)
 	if arr then for i = 1, #arr do obj[i] = arr[i] end end
@@ -419,6 +468,7 @@ function core.place_delayed()
 			rawset(obj, "class", nil)
 			local ok, err = pcall(cls.new, cls, obj)
 			if not ok then prim.class_error("[PlaceObj]", "PlaceObj(\"" .. tostring(cls.class) .. "\"): " .. tostring(err)) end
+			if ok then register_preset(cls, obj) end
 		end
 	end
 end

@@ -8,6 +8,11 @@ function OnMsg.Autorun()
 	AllLanguages = AllLanguages or { { value = "English", text = "English" } }
 	CurrentLanguage = CurrentLanguage or "English"
 end
+-- GetLanguage (C, LuaExportedDocs): the language the game runs in; the
+-- translation tables modscope has are the English texts of T(id, "text").
+if rawget(_G, "GetLanguage") == nil then
+	function GetLanguage() return rawget(_G, "CurrentLanguage") or "English" end
+end
 
 -- Options are initialized.
 function OnMsg.Autorun()

@@ -40,7 +40,9 @@ end
 function E.co_pcall(f, ...)
 	local co = create(f)
 	E.track(co)
-	return finish(co, pack(E.resume(co, ...)))
+	local r = pack(finish(co, pack(E.resume(co, ...))))
+	E.untrack(co) -- ended: the chain keeps no dead coroutine
+	return unpack(r, 1, r.n)
 end
 
 -- procall(f, ...): the engine's protected call (errors are printed, the
@@ -145,4 +147,32 @@ function E.DeleteThread(thread, allow_if_current)
 		return
 	end
 	return E.delete(thread)
+end
+
+-- ripairs(t): the engine's reverse ipairs, from #t down to 1 (a C global,
+-- used by CommonLua/Dlc.lua's LoadDlcs); nil iterates nothing, as pairs does.
+local function rnext(t, i)
+	i = i - 1
+	if i > 0 then return i, t[i] end
+end
+function E.ripairs(t)
+	return rnext, t, (t and #t or 0) + 1
+end
+
+-- IsKindOf(object, class): the engine's class test (LuaExportedDocs'
+-- LuaSharedLib.lua), on what the game's classes.lua builds: the object's
+-- class, or one of its __ancestors. Anything but a table is of no class.
+local rawget, getmetatable = rawget, getmetatable
+function E.IsKindOf(object, class)
+	if type(object) ~= "table" or class == nil then return false end
+	if object.class == class then return true end
+	local ancestors = object.__ancestors
+	return type(ancestors) == "table" and rawget(ancestors, class) and true or false
+end
+
+function E.FindFirstIsKindOf(objects, class)
+	if type(objects) ~= "table" then return end
+	for i = 1, #objects do
+		if E.IsKindOf(objects[i], class) then return objects[i] end
+	end
 end

@@ -10,6 +10,7 @@ package parse
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/yuin/gopher-lua/ast"
 )
@@ -42,14 +43,74 @@ type rdParser struct {
 	stmtStack  []ast.Stmt
 	exprStack  []ast.Expr
 	fieldStack []*ast.Field
+	*nodeSlabs
+}
+
+// nodeSlabs hold the most common nodes. The unused rest of each slab goes
+// to the next parse (nodeSlabsPool), so that no slab is left mostly empty.
+type nodeSlabs struct {
+	strs   slab[ast.StringExpr]
+	idents slab[ast.IdentExpr]
+	gets   slab[ast.AttrGetExpr]
+	calls  slab[ast.FuncCallExpr]
+	fields slab[ast.Field]
+}
+
+var nodeSlabsPool = sync.Pool{New: func() any { return new(nodeSlabs) }}
+
+// slab hands out nodes of one type from shared arrays: one allocation for
+// many small nodes. Trees are dropped once compiled, so sharing arrays
+// between nodes (and between the trees of consecutive parses) keeps memory
+// alive only as long as some tree that uses it.
+type slab[T any] struct {
+	free []T
+	n    int
+}
+
+func (s *slab[T]) alloc() *T {
+	if len(s.free) == 0 {
+		s.n = min(max(2*s.n, 8), 256)
+		s.free = make([]T, s.n)
+	}
+	v := &s.free[0]
+	s.free = s.free[1:]
+	return v
+}
+
+func (p *rdParser) stringExpr(value string, line int) *ast.StringExpr {
+	e := p.strs.alloc()
+	e.Value = value
+	e.SetLine(line)
+	return e
+}
+
+func (p *rdParser) identExpr(value string, line int) *ast.IdentExpr {
+	e := p.idents.alloc()
+	e.Value = value
+	e.SetLine(line)
+	return e
+}
+
+func (p *rdParser) attrGet(object, key ast.Expr, line int) *ast.AttrGetExpr {
+	e := p.gets.alloc()
+	e.Object, e.Key = object, key
+	e.SetLine(line)
+	return e
+}
+
+func (p *rdParser) field(key, value ast.Expr) *ast.Field {
+	f := p.fields.alloc()
+	f.Key, f.Value = key, value
+	return f
 }
 
 // parseRD parses a chunk with the recursive-descent parser (see Parse).
 func parseRD(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
-	p := &rdParser{sc: NewScanner(reader, name)}
+	p := &rdParser{sc: NewScanner(reader, name), nodeSlabs: nodeSlabsPool.Get().(*nodeSlabs)}
 	p.lx.PrevTokenType = TNil
 	defer func() {
 		p.sc.release()
+		nodeSlabsPool.Put(p.nodeSlabs)
 		if e := recover(); e != nil {
 			err, _ = e.(error)
 		}
@@ -322,17 +383,12 @@ func (p *rdParser) namelist() []string {
 
 func (p *rdParser) funcname() *ast.FuncName {
 	n := p.name()
-	id := &ast.IdentExpr{Value: n.Str}
-	id.SetLine(n.Pos.Line)
-	fn := &ast.FuncName{Func: id}
+	fn := &ast.FuncName{Func: p.identExpr(n.Str, n.Pos.Line)}
 	for p.tok.Type == '.' {
 		p.next()
 		k := p.name()
-		key := &ast.StringExpr{Value: k.Str}
-		key.SetLine(k.Pos.Line)
-		get := &ast.AttrGetExpr{Object: fn.Func, Key: key}
-		get.SetLine(k.Pos.Line)
-		fn = &ast.FuncName{Func: get}
+		key := p.stringExpr(k.Str, k.Pos.Line)
+		fn = &ast.FuncName{Func: p.attrGet(fn.Func, key, k.Pos.Line)}
 	}
 	if p.tok.Type == ':' {
 		p.next()
@@ -434,8 +490,7 @@ func (p *rdParser) expr() ast.Expr {
 func (p *rdParser) primaryexp() (ast.Expr, int) {
 	switch p.tok.Type {
 	case TIdent:
-		e := &ast.IdentExpr{Value: p.tok.Str}
-		e.SetLine(p.tok.Pos.Line)
+		e := p.identExpr(p.tok.Str, p.tok.Pos.Line)
 		p.next()
 		return e, kindVar
 	case '(':
@@ -472,29 +527,26 @@ func (p *rdParser) suffixes(e ast.Expr, kind int) (ast.Expr, int) {
 		case '.':
 			p.next()
 			k := p.name()
-			key := &ast.StringExpr{Value: k.Str}
-			key.SetLine(k.Pos.Line)
-			get := &ast.AttrGetExpr{Object: e, Key: key}
-			get.SetLine(e.Line())
-			e, kind = get, kindVar
+			key := p.stringExpr(k.Str, k.Pos.Line)
+			e, kind = p.attrGet(e, key, e.Line()), kindVar
 		case '[':
 			p.next()
 			k := p.expr()
 			p.check(']')
 			p.next()
-			get := &ast.AttrGetExpr{Object: e, Key: k}
-			get.SetLine(e.Line())
-			e, kind = get, kindVar
+			e, kind = p.attrGet(e, k, e.Line()), kindVar
 		case ':':
 			p.next()
 			m := p.name()
 			args := p.args()
-			call := &ast.FuncCallExpr{Method: m.Str, Receiver: e, Args: args}
+			call := p.calls.alloc()
+			call.Method, call.Receiver, call.Args = m.Str, e, args
 			call.SetLine(e.Line())
 			e, kind = call, kindCall
 		case '(', '{', TString:
 			args := p.args()
-			call := &ast.FuncCallExpr{Func: e, Args: args}
+			call := p.calls.alloc()
+			call.Func, call.Args = e, args
 			call.SetLine(e.Line())
 			e, kind = call, kindCall
 		default:
@@ -518,8 +570,7 @@ func (p *rdParser) args() []ast.Expr {
 	case '{':
 		return []ast.Expr{p.constructor()}
 	case TString:
-		s := &ast.StringExpr{Value: p.tok.Str}
-		s.SetLine(p.tok.Pos.Line)
+		s := p.stringExpr(p.tok.Str, p.tok.Pos.Line)
 		p.next()
 		return []ast.Expr{s}
 	}
@@ -535,7 +586,7 @@ func (p *rdParser) constructor() ast.Expr {
 	p.next()
 	base := len(p.fieldStack)
 	for p.tok.Type != '}' {
-		f := p.field()
+		f := p.tableField()
 		p.fieldStack = append(p.fieldStack, f)
 		if p.tok.Type != ',' && p.tok.Type != ';' {
 			break
@@ -554,23 +605,20 @@ func (p *rdParser) constructor() ast.Expr {
 	return tbl
 }
 
-func (p *rdParser) field() *ast.Field {
+func (p *rdParser) tableField() *ast.Field {
 	switch p.tok.Type {
 	case TIdent:
 		n := p.tok
 		p.next()
 		if p.tok.Type == '=' {
 			p.next()
-			key := &ast.StringExpr{Value: n.Str}
-			key.SetLine(n.Pos.Line)
-			return &ast.Field{Key: key, Value: p.expr()}
+			key := p.stringExpr(n.Str, n.Pos.Line)
+			return p.field(key, p.expr())
 		}
 		// an expression that starts with this name
-		id := &ast.IdentExpr{Value: n.Str}
-		id.SetLine(n.Pos.Line)
-		e, kind := p.suffixes(id, kindVar)
+		e, kind := p.suffixes(p.identExpr(n.Str, n.Pos.Line), kindVar)
 		e, _ = p.binops(e, kind, 0)
-		return &ast.Field{Value: e}
+		return p.field(nil, e)
 	case '[':
 		p.next()
 		k := p.expr()
@@ -578,9 +626,9 @@ func (p *rdParser) field() *ast.Field {
 		p.next()
 		p.check('=')
 		p.next()
-		return &ast.Field{Key: k, Value: p.expr()}
+		return p.field(k, p.expr())
 	}
-	return &ast.Field{Value: p.expr()}
+	return p.field(nil, p.expr())
 }
 
 func (p *rdParser) simpleexp() (ast.Expr, int) {
@@ -595,7 +643,7 @@ func (p *rdParser) simpleexp() (ast.Expr, int) {
 	case TNumber:
 		e = &ast.NumberExpr{Value: p.tok.Str}
 	case TString:
-		e = &ast.StringExpr{Value: p.tok.Str}
+		e = p.stringExpr(p.tok.Str, 0)
 	case T3Comma:
 		e = &ast.Comma3Expr{}
 	case '{':

@@ -1,0 +1,1 @@
+DataFiles[#DataFiles + 1] = "AK47"

@@ -1,0 +1,3 @@
+function OnMsg.DataLoaded()
+	Note("DataLoaded handler", tostring(#DataFiles))
+end
