@@ -76,7 +76,7 @@ func newGlobalsTable(c *Context, store *lua.LTable) *globalsTable {
 func (g *globalsTable) newIndex(L *lua.LState) int {
 	k, v := L.Get(2), L.Get(3)
 	if g.c.LockNewGlobals && v != lua.LNil && g.store.RawGet(k) == lua.LNil && g.store.RawGetString("Loading") != lua.LTrue &&
-		!g.c.engineGlobal(k.String()) { // an engine global exists (stubglobals.go)
+		!g.c.engineGlobal(L, k.String()) { // an engine global exists (stubglobals.go)
 		L.RaiseError("assignment to undeclared global '%s' (new globals may only be created while Loading)", k.String())
 	}
 	g.assign(L, k, v)

@@ -13,12 +13,22 @@ import (
 // game's own files (everything but Mods/) read it as a free name and define
 // it nowhere.
 
+//
+// The game's own files are the reference: a global that the main chunk of
+// one of them (not a mod's) assigns — a data file run after loading ended,
+// `PrefabFeatures = {...}` after the engine's ClearPrefabFeatures() — is
+// one the engine declared, since the game loads its own data without this
+// error.
+
 // engineGlobal reports whether name is an engine global by those rules.
-func (c *Context) engineGlobal(name string) bool {
+func (c *Context) engineGlobal(L *lua.LState, name string) bool {
 	if !c.game.Stubs() {
 		return false
 	}
 	if r := c.stubs[name]; r != nil && r.Kind == StubGlobal {
+		return true
+	}
+	if gameMainChunk(c, L) {
 		return true
 	}
 	st := c.ss()
@@ -81,4 +91,26 @@ func freeNames(proto *lua.FunctionProto, read, assigned map[string]bool) {
 	for _, p := range proto.FunctionPrototypes {
 		freeNames(p, read, assigned)
 	}
+}
+
+// gameMainChunk reports whether the innermost Lua function running is the
+// main chunk of a file of the game itself (not of a mod, not modscope's).
+func gameMainChunk(c *Context, L *lua.LState) bool {
+	for lv := 1; lv < 6; lv++ {
+		dbg, ok := L.GetStack(lv)
+		if !ok {
+			return false
+		}
+		if _, err := L.GetInfo("S", dbg, lua.LNil); err != nil {
+			return false
+		}
+		if dbg.Source == "" || dbg.Source == "[G]" {
+			continue // the Go function doing the store
+		}
+		if dbg.What != "main" || strings.HasPrefix(dbg.Source, "Mods/") || strings.HasPrefix(dbg.Source, "[") || strings.HasPrefix(dbg.Source, "=") {
+			return false
+		}
+		return c.game.Exists(dbg.Source)
+	}
+	return false
 }

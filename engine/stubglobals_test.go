@@ -53,16 +53,23 @@ func TestEngineGlobalsMayBeAssignedLate(t *testing.T) {
 		"Lua/ui.lua":             "function ShowCursor() if g_MouseConnected then return 1 end end\nfunction Count() local n = 0 for i = 1, 3 do n = n + i end return n end",
 		"Lua/defined.lua":        "function SetOwn() OwnFlag = true end\nfunction GetOwn() return OwnFlag end",
 		"Mods/m/Code/Script.lua": "function Apply() g_MouseConnected = false end",
+		"Data/Features.lua":      "-- data, run after loading ended\nFeatures = { a = 1 }",
+		"Mods/m/Data.lua":        "ModFeatures = { a = 1 }",
+		"Lua/late.lua":           "function Later() LateGlobal = 1 end",
 	}
 	tests := []struct {
-		name, mode, src, fails string
+		name, mode, src, file, fails string
 	}{
-		{"a global the game reads but never defines", ModeStubs, "g_MouseConnected = false", ""},
-		{"a global read earlier as a stand-in", ModeStubs, "local x = MaxRouteLength\nMaxRouteLength = 5", ""},
-		{"a global nobody reads", ModeStubs, "BrandNew = 1", "BrandNew"},
-		{"a game's local is not a global", ModeStubs, "n = 1", "'n'"},
-		{"a global the game assigns in a function", ModeStubs, "OwnFlag = 1", "OwnFlag"},
-		{"strict mode keeps the rule", ModeStrict, "g_MouseConnected = false", "g_MouseConnected"},
+		{"a global the game reads but never defines", ModeStubs, "g_MouseConnected = false", "", ""},
+		{"a global read earlier as a stand-in", ModeStubs, "local x = MaxRouteLength\nMaxRouteLength = 5", "", ""},
+		{"a global nobody reads", ModeStubs, "BrandNew = 1", "", "BrandNew"},
+		{"a game's local is not a global", ModeStubs, "n = 1", "", "'n'"},
+		{"a global the game assigns in a function", ModeStubs, "OwnFlag = 1", "", "OwnFlag"},
+		{"strict mode keeps the rule", ModeStrict, "g_MouseConnected = false", "", "g_MouseConnected"},
+		{"a game data file run after loading", ModeStubs, "", "Data/Features.lua", ""},
+		{"a mod's file run after loading", ModeStubs, "", "Mods/m/Data.lua", "ModFeatures"},
+		{"a game function run after loading", ModeStubs, "Later()", "Lua/late.lua", "LateGlobal"},
+		{"a game data file in strict mode", ModeStrict, "", "Data/Features.lua", "Features"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,7 +79,12 @@ func TestEngineGlobalsMayBeAssignedLate(t *testing.T) {
 			c.Do(func(L *lua.LState) {
 				c.LockNewGlobals = true
 				c.SetGlobalRaw("Loading", lua.LFalse)
-				_, rec = c.RunString("late", tc.src)
+				if tc.file != "" {
+					rec = runFileRecord(t, c, tc.file)
+				}
+				if rec == nil && tc.src != "" {
+					_, rec = c.RunString("late", tc.src)
+				}
 			})
 			switch {
 			case tc.fails == "" && rec != nil:
@@ -82,4 +94,15 @@ func TestEngineGlobalsMayBeAssignedLate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runFileRecord runs a file of the folder (owner goroutine) and returns its
+// error as a record, nil if it ran.
+func runFileRecord(t *testing.T, c *Context, rel string) *ErrorRecord {
+	t.Helper()
+	r, _ := c.ExecFile(rel, nil)
+	if r.OK {
+		return nil
+	}
+	return &ErrorRecord{File: r.Path, Message: r.Error}
 }

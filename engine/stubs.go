@@ -185,10 +185,20 @@ func (c *Context) stubMeta() *lua.LTable {
 		if readIsTested(L) {
 			// `if IsValidEntity(e) then`: an unknown answer is no
 			L.Push(lua.LNil)
-			return 1
+		} else {
+			L.Push(c.stubOf(base+"()", ""))
 		}
-		L.Push(c.stubOf(base+"()", ""))
-		return 1
+		// `local x, y = GetMapSize()`: as many results as the code takes,
+		// each the same stand-in (or nil where it is only tested)
+		fn, pc, a, n := callSite(L)
+		for k := 1; k < n; k++ {
+			if regTested(fn, pc, a+k) {
+				L.Push(lua.LNil)
+			} else {
+				L.Push(c.stubOf(base+"()", ""))
+			}
+		}
+		return max(n, 1)
 	}))
 	// Arithmetic and concatenation give a stand-in of the same name: the
 	// engine's number or string is unknown, and so is what it makes.
@@ -301,6 +311,13 @@ func readIsTested(L *lua.LState) bool {
 	default:
 		return false
 	}
+	return regTested(fn, pc, reg)
+}
+
+// regTested is readIsTested's look-ahead: whether register reg, set by the
+// instruction before pc, is next used only as a truth value.
+func regTested(fn *lua.LFunction, pc, reg int) bool {
+	code := fn.Proto.Code
 	isReg := func(x int) bool { return x&0x100 == 0 && x == reg }
 	// compared: the value was compared with a string or number constant,
 	// which nil and a stand-in answer alike; only a later use of the value
@@ -429,6 +446,29 @@ func callerFrame(L *lua.LState) (*lua.LFunction, int, bool) {
 		return nil, 0, false
 	}
 	return fn, int(pcField.Int()), true
+}
+
+// maxStubResults bounds the results a stand-in call gives.
+const maxStubResults = 16
+
+// callSite finds the CALL instruction of the calling Lua frame that is
+// calling a stand-in: its function, pc, result register and the number of
+// results it takes (1 when it takes all of them, or when unknown).
+func callSite(L *lua.LState) (*lua.LFunction, int, int, int) {
+	fn, pc, ok := callerFrame(L)
+	if !ok || pc <= 0 || pc > len(fn.Proto.Code) {
+		return nil, 0, 0, 1
+	}
+	inst := fn.Proto.Code[pc-1]
+	if int(inst>>26) != lua.OP_CALL {
+		return nil, 0, 0, 1
+	}
+	a := int(inst>>18) & 0xff
+	n := int(inst>>9)&0x1ff - 1
+	if n < 1 || n > maxStubResults {
+		n = 1
+	}
+	return fn, pc, a, n
 }
 
 // resultCompared reports whether the first result of the call being made

@@ -66,6 +66,8 @@ func TestStandInsWhereValuesFlow(t *testing.T) {
 		{"a for over # of a stand-in runs zero times", "local l = g_Units\nlocal n = 0\nfor i = 1, #l do n = n + 1 end\nresult = n", "0"},
 		{"a call result compared with a string, then used", "local name = format_value(print)\nif name == \"[C](-1)\" then result = 'c' else result = tostring(name:reverse()) end", "stub:format_value().reverse()"},
 		{"a global compared with a number, then used", "local v = EngineVersion\nif v == 3 then result = 'three' else result = tostring(v) end", "stub:EngineVersion"},
+		{"a call gives as many stand-ins as the code takes", "local x, y = GetMapSize()\nresult = tostring(x) .. ',' .. tostring(y * 2)", "stub:GetMapSize(),stub:GetMapSize()"},
+		{"a method call gives as many stand-ins as the code takes", "local size = UIL.GetScreenSize()\nlocal w, h = size:xy()\nresult = tostring(1000 * h)", "stub:UIL.GetScreenSize().xy()"},
 		{"a Lua helper's # of a stand-in is 0", "function icopy(t) local o = {} for i = 1, #t do o[i] = t[i] end return o end\nresult = #icopy(UnitList)", "0"},
 	}
 	for _, tc := range tests {
@@ -101,6 +103,7 @@ func TestNilTestsSeeWhatTheGameWould(t *testing.T) {
 		{"a tested field of a stand-in", "if Platform.console then result = 'console' else result = 'pc' end", "pc"},
 		{"a tested const field", "const = {}\nif const.DebugThing then result = 'set' else result = 'nil' end", "nil"},
 		{"compared with a string, then tested", "local v = OptionalMod\nif v == 'x' then v = 1 end\nif v then result = 'set' else result = 'nil' end", "nil"},
+		{"a tested second result is nil", "local ok, err = TryThing()\nif err then result = 'error' else result = 'none' end", "none"},
 		{"compared with a string only", "if OptionalMod == 'x' then result = 'x' else result = 'other' end", "other"},
 	}
 	for _, tc := range tests {

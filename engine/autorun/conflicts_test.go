@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"modscope/engine"
 )
@@ -14,7 +15,9 @@ import (
 // every assigned name.
 func conflictsOf(t *testing.T, dir string) engine.ConflictReport {
 	t.Helper()
-	s, err := engine.Open(dir, engine.Options{})
+	// What is tested is the recording, not speed: the bounded-recording
+	// fixture assigns 250,000 fields, slow under -race on a busy machine.
+	s, err := engine.Open(dir, engine.Options{Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,16 +39,15 @@ const never = -1
 
 // gthread is one engine thread.
 type gthread struct {
-	co      *lua.LState
-	real    bool   // a real-time thread (else game-time)
-	src     string // where it was created (file:line)
-	seq     int    // when it was created or last scheduled: equal wakes run in this order
-	wake    int64  // virtual ms it is due at (never: waiting without timeout)
-	msg     lua.LValue
-	wakeup  bool // in WaitWakeup
-	args    []lua.LValue
-	started bool
-	what    string // what it waits for, said when a run ends
+	co     *lua.LState
+	real   bool   // a real-time thread (else game-time)
+	src    string // where it was created (file:line)
+	seq    int    // when it was created or last scheduled: equal wakes run in this order
+	wake   int64  // virtual ms it is due at (never: waiting without timeout)
+	msg    lua.LValue
+	wakeup bool // in WaitWakeup
+	args   []lua.LValue
+	what   string // what it waits for, said when a run ends
 }
 
 // scheduler is the state of the engine's threads (owner goroutine only).
@@ -154,7 +153,7 @@ func (m *Shipped) exportThreads(L *lua.LState) {
 				return 1
 			}
 			s.seq++
-			g := &gthread{co: co, real: real, src: engine.WhereIn(L), seq: s.seq}
+			g := &gthread{co: co, real: real, src: engine.WhereIn(L), seq: s.seq, what: "not started"}
 			g.wake = s.clock(g)
 			for i := 2; i <= L.GetTop(); i++ {
 				g.args = append(g.args, L.Get(i))
@@ -370,7 +369,7 @@ func (m *Shipped) resumeThread(g *gthread) string {
 	} else {
 		args = append(args, g.args...)
 	}
-	g.args, g.started = nil, true
+	g.args = nil
 	g.wake = never
 	s.cur = g
 	res, rec := c.Call(m.coFn("resume"), args, "thread created at "+g.src)

@@ -169,6 +169,20 @@ func TestShippedThreadRules(t *testing.T) {
 			wantOut: `info threads: real-time thread created at CommonLua/Core/autorun.lua:1: WaitMsg("Never") at CommonLua/Core/autorun.lua:1`,
 		},
 		{
+			name: "ripairs and IsKindOf, C globals the first-load thread's code uses",
+			loader: `local out = {}
+			for i, v in ripairs({ "a", "b", "c" }) do out[#out + 1] = i .. v end
+			for _ in ripairs(nil) do out[#out + 1] = "nil" end
+			local Base = { class = "Base", __ancestors = {} }
+			local Unit = { class = "Unit", __ancestors = { Base = true } }
+			Unit.__index = Unit
+			local u = setmetatable({}, Unit)
+			R = table.concat(out, ",") .. " " .. tostring(IsKindOf(u, "Base")) .. tostring(IsKindOf(u, "Unit")) ..
+				tostring(IsKindOf(u, "Other")) .. tostring(IsKindOf(nil, "Base")) .. tostring(IsKindOf(Unit, "Base")) ..
+				" " .. tostring(FindFirstIsKindOf({ 1, Base, u }, "Unit") == u)`,
+			want: "3c,2b,1a truetruefalsefalsetrue true",
+		},
+		{
 			name:    "no more than MaxThreads threads",
 			loader:  `local ok, err = pcall(function() for i = 1, 10001 do CreateRealTimeThread(function() WaitMsg("x") end) end end) R = tostring(ok)`,
 			want:    "false",

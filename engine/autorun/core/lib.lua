@@ -431,6 +431,7 @@ if rawget(_G, "DefineModItemPreset") == nil then
 		class = type(class) == "table" and class or {}
 		class.ModdedPresetClass = preset
 		class.__parents = { "ModItemPreset", preset }
+		class.properties = type(class.properties) == "table" and class.properties or {}
 		DefineClass["ModItem" .. tostring(preset)] = class
 		return class
 	end

@@ -1,0 +1,1 @@
+ModLanguage = GetLanguage()

@@ -1,0 +1,3 @@
+return {
+	PlaceObj("ModItemTechPreset", { id = "ModTech", group = "Default" }),
+}

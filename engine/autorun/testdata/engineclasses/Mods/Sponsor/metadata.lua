@@ -1,0 +1,1 @@
+return PlaceObj("ModDef", { "id", "Sponsor", "title", "Sponsor", "code", { "Code/Script.lua" } })
