@@ -107,7 +107,9 @@ func gameMainChunk(c *Context, L *lua.LState) bool {
 		if dbg.Source == "" || dbg.Source == "[G]" {
 			continue // the Go function doing the store
 		}
-		if dbg.What != "main" || strings.HasPrefix(dbg.Source, "Mods/") || strings.HasPrefix(dbg.Source, "[") || strings.HasPrefix(dbg.Source, "=") {
+		// a main chunk is defined at line 0 (gopher-lua's What "main" only
+		// says the frame is a thread's first)
+		if dbg.LineDefined != 0 || strings.HasPrefix(dbg.Source, "Mods/") || strings.HasPrefix(dbg.Source, "[") || strings.HasPrefix(dbg.Source, "=") {
 			return false
 		}
 		return c.game.Exists(dbg.Source)
