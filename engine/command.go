@@ -99,7 +99,10 @@ type ScriptLine struct {
 	Err  error // the line could not be parsed
 }
 
-// Ops lists every event-script verb and its usage.
+// Ops lists every event-script verb and its usage: the session's own
+// verbs below, plus the verbs each model registers (ModelSpec.Verbs).
+// msg, event and callback deliver something to Lua in whatever model is
+// running (several models implement them), so they are the core's.
 var Ops = map[string]string{
 	"step":     "step",
 	"until":    "until NAME",
@@ -108,17 +111,35 @@ var Ops = map[string]string{
 	"reload":   "reload",
 	"msg":      "msg NAME [ARGS...]",
 	"event":    "event CONTEXT|server|all NAME [FIELDS]",
-	"join":     "join PLAYER [SECTOR]",
-	"jump":     "jump PLAYER SECTOR",
-	"leave":    "leave PLAYER",
-	"logout":   "logout PLAYER",
-	"attach":   "attach ENTITY SCRIPT",
-	"detach":   "detach ENTITY SCRIPT",
-	"policy":   "policy NAME|[RULES]",
 	"callback": "callback [TARGET] NAME [ARGS...]",
 	"advance":  "advance MS",
 	"eval":     "eval CONTEXT LUA...",
 	"edit":     "edit FILE",
+}
+
+// coreMinArgs is the fewest arguments of the core's verbs (0 if absent).
+var coreMinArgs = map[string]int{"until": 1, "msg": 1, "event": 2, "callback": 1, "advance": 1, "edit": 1}
+
+// The core's verbs in the order "known:" lists them: the models' verbs go
+// between coreVerbsHead and coreVerbsTail.
+var (
+	coreVerbsHead = []string{"step", "until", "run", "reset", "reload", "msg", "event"}
+	coreVerbsTail = []string{"callback", "advance", "eval", "edit"}
+)
+
+// minArgs is the fewest arguments op takes.
+func minArgs(op string) int {
+	if n, ok := coreMinArgs[op]; ok {
+		return n
+	}
+	for _, sp := range registered() {
+		for _, v := range sp.Verbs {
+			if v.Name == op {
+				return v.MinArgs
+			}
+		}
+	}
+	return 0
 }
 
 // ParseScript parses an event script: one command a line, # comments,
@@ -181,9 +202,7 @@ func ParseCommand(line string) (Command, error) {
 		return cmd, err
 	}
 	cmd.Args = args
-	min := map[string]int{"until": 1, "msg": 1, "event": 2, "join": 1, "jump": 2, "leave": 1, "logout": 1,
-		"attach": 2, "detach": 2, "policy": 1, "callback": 1, "advance": 1, "edit": 1}[op]
-	if len(args) < min {
+	if len(args) < minArgs(op) {
 		return cmd, fmt.Errorf("usage: %s", Ops[op])
 	}
 	if op == "advance" {
@@ -194,8 +213,19 @@ func ParseCommand(line string) (Command, error) {
 	return cmd, nil
 }
 
+// opNames lists every verb: the core's and, in model order, the models'.
 func opNames() []string {
-	return []string{"step", "until", "run", "reset", "reload", "msg", "event", "join", "jump", "leave", "logout", "attach", "detach", "policy", "callback", "advance", "eval", "edit"}
+	out := append([]string(nil), coreVerbsHead...)
+	seen := map[string]bool{}
+	for _, sp := range registered() {
+		for _, v := range sp.Verbs {
+			if !seen[v.Name] {
+				seen[v.Name] = true
+				out = append(out, v.Name)
+			}
+		}
+	}
+	return append(out, coreVerbsTail...)
 }
 
 func splitWord(s string) (string, string) {

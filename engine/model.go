@@ -63,26 +63,129 @@ func (h *Host) Emit(e Event) { h.emit(e) }
 // Factory builds a model on an opened game folder.
 type Factory func(h *Host) (Model, error)
 
-var factories = map[string]Factory{}
+// ReloadRequester is implemented by models whose Lua can ask for a reload
+// itself (autorun's ReloadLua()): after every command the session asks
+// TakeReload once and, when it says yes, runs the reload to the end as the
+// game would before its next frame. This is the only place a Lua-requested
+// reload is picked up.
+type ReloadRequester interface{ TakeReload() bool }
 
-// RegisterModel makes a model available to Open (called from the model
-// packages' init; import modscope/engine/models for all of them).
-func RegisterModel(name string, f Factory) { factories[name] = f }
+// Verb is one event-script verb a model adds (join, attach, ...).
+type Verb struct {
+	Name    string // the word that starts the line
+	Usage   string // shown in "usage: ..." errors and help
+	MinArgs int    // fewer arguments is a usage error
+}
 
-// RegisteredModels lists the models linked in.
-func RegisteredModels() []string {
-	var out []string
-	for n := range factories {
-		out = append(out, n)
+// ModelSpec is everything the core knows about one model; the model's
+// package fills it in next to its factory and passes it to Register from
+// its init. The core iterates the registered specs and names no model.
+type ModelSpec struct {
+	Name  string // the model name, as in modscope.toml's model key
+	Order int    // position in ModelNames, detection and messages (lower first)
+	New   Factory
+	// Detect looks at a game folder for the model's markers; evidence is
+	// a short human line such as "CommonLua/, Lua/" (the core prefixes
+	// the model name).
+	Detect func(dir string) (evidence string, ok bool)
+	// Markers describes the markers for the "matches no model" error,
+	// e.g. "no scene.toml".
+	Markers string
+	// Settings, when not nil, returns a new pointer to the model's
+	// modscope.toml section ([Name]), decoded with the rest of the file;
+	// the model reads it back with SettingsSection.
+	Settings func() any
+	// SettingsRows lists a decoded section as key/value rows for the
+	// window's folder info ("mods", "a, b"); empty values are skipped.
+	SettingsRows func(section any) [][2]string
+	// Verbs are the event-script verbs only this model understands.
+	Verbs []Verb
+	// DefaultContext names the context an eval or view without a context
+	// name goes to when it is live (else the first context).
+	DefaultContext string
+}
+
+var specs = map[string]*ModelSpec{}
+
+// ModelNames lists every registered model in a stable order (filled by
+// Register).
+var ModelNames []string
+
+// Register makes a model available to Open and to detection, settings and
+// the event-script parser (called from the model packages' init; import
+// modscope/engine/models for all of them).
+func Register(spec ModelSpec) {
+	if spec.Name == "" || spec.New == nil {
+		panic("engine.Register: a model needs a name and a factory")
 	}
-	sort.Strings(out)
+	if _, dup := specs[spec.Name]; dup {
+		panic("engine.Register: model " + spec.Name + " registered twice")
+	}
+	for _, v := range spec.Verbs {
+		if u, ok := Ops[v.Name]; ok && u != v.Usage {
+			panic("engine.Register: verb " + v.Name + " of model " + spec.Name + " clashes with another verb")
+		}
+		Ops[v.Name] = v.Usage
+	}
+	sp := spec
+	specs[spec.Name] = &sp
+	ModelNames = ModelNames[:0:0]
+	for _, s := range registered() {
+		ModelNames = append(ModelNames, s.Name)
+	}
+}
+
+// RegisterModel sets the factory of model name: it replaces a registered
+// model's factory (a test's stand-in keeps the real model's detection,
+// settings and verbs), or registers a bare model otherwise. Models
+// register with Register.
+func RegisterModel(name string, f Factory) {
+	if sp, ok := specs[name]; ok {
+		cp := *sp
+		cp.New = f
+		specs[name] = &cp
+		return
+	}
+	Register(ModelSpec{Name: name, Order: len(specs) + 1, New: f})
+}
+
+// registered returns the specs in Order (then name).
+func registered() []*ModelSpec {
+	out := make([]*ModelSpec, 0, len(specs))
+	for _, s := range specs {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Order != out[j].Order {
+			return out[i].Order < out[j].Order
+		}
+		return out[i].Name < out[j].Name
+	})
 	return out
 }
 
+// RegisteredModels lists the models linked in.
+func RegisteredModels() []string {
+	return append([]string(nil), ModelNames...)
+}
+
+func knownModel(name string) bool {
+	_, ok := specs[name]
+	return ok
+}
+
 func newModel(h *Host) (Model, error) {
-	f, ok := factories[h.Game.Model]
+	sp, ok := specs[h.Game.Model]
 	if !ok {
 		return nil, fmt.Errorf("model %q is not available in this build", h.Game.Model)
 	}
-	return f(h)
+	return sp.New(h)
+}
+
+// modelSpec is the registration of the session's model (nil if none).
+func (s *Session) modelSpec() *ModelSpec {
+	if s.game == nil {
+		return nil
+	}
+	return specs[s.game.Model]
 }

@@ -197,7 +197,7 @@ func (s *Session) Do(cmd Command) Result {
 // (ReloadLua() in an eval or a message handler), as the game would before
 // the next frame.
 func (s *Session) luaReload(res Result) Result {
-	p, ok := s.model.(interface{ TakeReload() bool })
+	p, ok := s.model.(ReloadRequester)
 	if !ok || !p.TakeReload() {
 		return res
 	}
@@ -442,16 +442,17 @@ func minus(a, b []string) []string {
 	return out
 }
 
-// Context finds a live context by name ("" picks main, server, or the only one).
+// Context finds a live context by name ("" picks the model's default
+// context, ModelSpec.DefaultContext, or else the first one).
 func (s *Session) Context(name string) (*Context, error) {
 	if s.model == nil {
 		return nil, errors.New("the session is closed")
 	}
 	ctxs := s.model.Contexts()
 	if name == "" {
-		for _, want := range []string{"main", "server", "shared"} {
+		if sp := s.modelSpec(); sp != nil && sp.DefaultContext != "" {
 			for _, c := range ctxs {
-				if c.Name == want {
+				if c.Name == sp.DefaultContext {
 					return c, nil
 				}
 			}

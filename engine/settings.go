@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"reflect"
 	"regexp"
 	"time"
 
@@ -30,22 +31,83 @@ const (
 	MaxScriptBytes = 16 << 20
 )
 
-// Settings are a game folder's modscope.toml; every key is optional.
+// Settings are a game folder's modscope.toml; every key is optional. Each
+// registered model may own a section ([autorun], [sectors], ...) that it
+// declares in its ModelSpec and reads back with SettingsSection.
 type Settings struct {
 	Model   string `toml:"model"`
 	Mode    string `toml:"mode"`    // "stubs" or "strict"
 	Timeout string `toml:"timeout"` // Go duration
-	Autorun struct {
-		Platform []string `toml:"platform"`
-		Mods     []string `toml:"mods"`
-		// LuaRevision and BuildVersion are the globals the engine reads
-		// from _LuaRevision.lua (0 and "": a plausible revision, see docs/autorun.md).
-		LuaRevision  int    `toml:"lua_revision"`
-		BuildVersion string `toml:"build_version"`
-	} `toml:"autorun"`
-	Sectors struct {
-		Mods []string `toml:"mods"`
-	} `toml:"sectors"`
+	// sections holds each model's decoded section, by model name: a
+	// pointer as returned by its ModelSpec.Settings.
+	sections map[string]any
+}
+
+// Section returns a model's decoded settings section (a pointer as its
+// ModelSpec.Settings returns), or nil when the settings hold none.
+func (s Settings) Section(model string) any { return s.sections[model] }
+
+// SettingsSection returns model's section of s as T (the type its
+// ModelSpec.Settings points to); the zero T when there is none.
+func SettingsSection[T any](s Settings, model string) T {
+	if p, ok := s.sections[model].(*T); ok && p != nil {
+		return *p
+	}
+	var zero T
+	return zero
+}
+
+// SectionRows lists every model's section as "model.key" = value rows for
+// display, in model order.
+func (s Settings) SectionRows() [][2]string {
+	var out [][2]string
+	for _, sp := range registered() {
+		sec := s.sections[sp.Name]
+		if sec == nil || sp.SettingsRows == nil {
+			continue
+		}
+		for _, kv := range sp.SettingsRows(sec) {
+			out = append(out, [2]string{sp.Name + "." + kv[0], kv[1]})
+		}
+	}
+	return out
+}
+
+// decodeSettings decodes TOML text into s: the top-level keys and every
+// registered model's section, in one pass (one struct built from the
+// registered sections), so that errors read as they would for one fixed
+// struct.
+func decodeSettings(data string, s *Settings) error {
+	fields := []reflect.StructField{
+		{Name: "Model", Type: reflect.TypeFor[string](), Tag: `toml:"model"`},
+		{Name: "Mode", Type: reflect.TypeFor[string](), Tag: `toml:"mode"`},
+		{Name: "Timeout", Type: reflect.TypeFor[string](), Tag: `toml:"timeout"`},
+	}
+	var names []string
+	for _, sp := range registered() {
+		if sp.Settings == nil {
+			continue
+		}
+		t := reflect.TypeOf(sp.Settings())
+		if t.Kind() != reflect.Pointer {
+			return fmt.Errorf("model %s: settings section is %v, want a pointer", sp.Name, t)
+		}
+		fields = append(fields, reflect.StructField{
+			Name: fmt.Sprintf("Section%d", len(names)),
+			Type: t.Elem(),
+			Tag:  reflect.StructTag(fmt.Sprintf("toml:%q", sp.Name)),
+		})
+		names = append(names, sp.Name)
+	}
+	v := reflect.New(reflect.StructOf(fields))
+	_, err := toml.Decode(data, v.Interface())
+	e := v.Elem()
+	s.Model, s.Mode, s.Timeout = e.Field(0).String(), e.Field(1).String(), e.Field(2).String()
+	s.sections = make(map[string]any, len(names))
+	for i, n := range names {
+		s.sections[n] = e.Field(3 + i).Addr().Interface()
+	}
+	return err
 }
 
 // LoadSettings reads DIR/modscope.toml. A missing file yields zero Settings.
@@ -73,7 +135,7 @@ func loadSettings(root *os.Root) (Settings, error) {
 	if line, depth := tomlNesting(data); depth > MaxSettingsNesting {
 		return s, fmt.Errorf("%s:%d: brackets nested deeper than %d levels", SettingsFile, line, MaxSettingsNesting)
 	}
-	if _, err := toml.Decode(string(data), &s); err != nil {
+	if err := decodeSettings(string(data), &s); err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
 			return s, fmt.Errorf("%s:%d: %s", SettingsFile, perr.Position.Line, unquote(perr.Message))

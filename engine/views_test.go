@@ -80,13 +80,13 @@ func (m *recreateModel) Close() { m.closeCtx() }
 // as sectors for the test's duration).
 func openRecreate(t *testing.T, files map[string]string) *Session {
 	t.Helper()
-	old, had := factories[ModelSectors]
-	RegisterModel(ModelSectors, func(h *Host) (Model, error) { return &recreateModel{h: h}, nil })
+	old, had := specs[ModelSectors]
+	specs[ModelSectors] = &ModelSpec{Name: ModelSectors, New: func(h *Host) (Model, error) { return &recreateModel{h: h}, nil }}
 	t.Cleanup(func() {
 		if had {
-			factories[ModelSectors] = old
+			specs[ModelSectors] = old
 		} else {
-			delete(factories, ModelSectors)
+			delete(specs, ModelSectors)
 		}
 	})
 	dir := t.TempDir()

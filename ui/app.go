@@ -912,12 +912,9 @@ func folderInfoText(dir, model, mode, openErr string) string {
 		fmt.Fprintf(&b, "Settings: no %s — the defaults (stubs mode, %s watchdog, every mod)\n", engine.SettingsFile, engine.DefaultTimeout)
 	default:
 		fmt.Fprintf(&b, "Settings (%s):\n", engine.SettingsFile)
-		for _, kv := range [][2]string{
+		for _, kv := range append([][2]string{
 			{"model", st.Model}, {"mode", st.Mode}, {"timeout", st.Timeout},
-			{"autorun.platform", strings.Join(st.Autorun.Platform, ", ")},
-			{"autorun.mods", strings.Join(st.Autorun.Mods, ", ")},
-			{"sectors.mods", strings.Join(st.Sectors.Mods, ", ")},
-		} {
+		}, st.SectionRows()...) {
 			if kv[1] != "" {
 				fmt.Fprintf(&b, "  %s = %s\n", kv[0], kv[1])
 			}

@@ -13,8 +13,6 @@ import (
 	"modscope/engine"
 )
 
-func init() { engine.RegisterModel(engine.ModelAutorun, New) }
-
 // The steps, in the engine's order (CommonLua/Core/autorun.lua, classes.lua,
 // Dlc.lua's LoadData, Mod.lua's ContinueModsReloadItems; docs/autorun.md).
 const (
@@ -386,7 +384,7 @@ func (m *Model) precompile(first bool) {
 
 // platformOn reports whether the settings turn Platform[name] on.
 func (m *Model) platformOn(name string) bool {
-	flags := m.g.Settings.Autorun.Platform
+	flags := settingsOf(m.g).Platform
 	if len(flags) == 0 {
 		flags = []string{"pc", "desktop"}
 	}
@@ -418,7 +416,7 @@ func (m *Model) beginAutorun(L *lua.LState) {
 	}
 	c.AssignGlobalAt("FirstLoad", lua.LTrue, "autorun.lua")
 	rev := m.luaRevision()
-	build := m.g.Settings.Autorun.BuildVersion
+	build := settingsOf(m.g).BuildVersion
 	if build == "" {
 		build = fmt.Sprint(rev)
 	}
@@ -448,7 +446,7 @@ const defaultLuaRevision = 1000000
 // installed mod says it needs or was saved with (so that version checks
 // pass as in the game the mods were made for), else defaultLuaRevision.
 func (m *Model) luaRevision() int {
-	if r := m.g.Settings.Autorun.LuaRevision; r > 0 {
+	if r := settingsOf(m.g).LuaRevision; r > 0 {
 		return r
 	}
 	best := 0
@@ -467,7 +465,7 @@ func (m *Model) luaRevision() int {
 
 // setupEnvironment is step 1: base functions and the Platform table.
 func (m *Model) setupEnvironment(L *lua.LState) {
-	flags := m.g.Settings.Autorun.Platform
+	flags := settingsOf(m.g).Platform
 	if len(flags) == 0 {
 		flags = []string{"pc", "desktop"}
 	}

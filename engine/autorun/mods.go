@@ -286,7 +286,7 @@ func discoverMods(g *engine.Game) ([]*ModDef, []modProblem) {
 		byID[d.ID] = d
 		all = append(all, d)
 	}
-	if want := g.Settings.Autorun.Mods; len(want) > 0 {
+	if want := settingsOf(g).Mods; len(want) > 0 {
 		enabled := map[string]bool{}
 		for _, id := range want {
 			enabled[id] = true

@@ -702,7 +702,7 @@ func (m *Shipped) exportEngine(L *lua.LState) {
 	gfn := func(name string, f lua.LGFunction) { def(name, L.NewFunction(f)) }
 
 	// Platform: from modscope.toml ([autorun] platform), never a stand-in.
-	flags := m.g.Settings.Autorun.Platform
+	flags := settingsOf(m.g).Platform
 	if len(flags) == 0 {
 		flags = []string{"pc", "desktop"}
 	}

@@ -10,8 +10,6 @@ import (
 	"modscope/engine"
 )
 
-func init() { engine.RegisterModel(engine.ModelScripts, New) }
-
 // StepStatic is the last step: static scripts, attached to no entity.
 const StepStatic = "Static scripts"
 

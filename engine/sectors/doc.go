@@ -6,7 +6,7 @@
 // # Mods
 //
 // A mod is a folder, <root>/<mod> or <root>/assets/<mod>, holding
-// manifest.xml and server.lua and/or sector.lua (engine.SectorMods). Mods
+// manifest.xml and server.lua and/or sector.lua (ModFolders). Mods
 // run in a stable order: base first, then by name; a folder's modscope.toml
 // may order them ([sectors] mods = [...]).
 //

@@ -12,8 +12,6 @@ import (
 	"modscope/engine"
 )
 
-func init() { engine.RegisterModel(engine.ModelSectors, New) }
-
 // Step names.
 const (
 	StepServer    = "Server context"
@@ -30,7 +28,7 @@ type Model struct {
 	h *engine.Host
 	g *engine.Game
 
-	mods     []engine.SectorMod
+	mods     []ModFolder
 	warnings []string
 	resolve  func(string) (string, error)
 
@@ -73,7 +71,7 @@ func New(h *engine.Host) (engine.Model, error) {
 
 // discover reads the mod folders and their order.
 func (m *Model) discover() {
-	m.mods, m.warnings = orderMods(engine.SectorMods(m.g.Dir), m.g.Settings.Sectors.Mods)
+	m.mods, m.warnings = orderMods(ModFolders(m.g.Dir), settingsOf(m.g).Mods)
 	if len(m.mods) == 0 {
 		m.warnings = append(m.warnings, "no mod folder (<mod>/ or assets/<mod>/ with manifest.xml and server.lua or sector.lua) was found: nothing to run")
 	}

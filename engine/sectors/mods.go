@@ -14,8 +14,8 @@ import (
 // orderMods applies the mod order: the settings' list first (if any), then
 // base, then by name. Duplicate names (a mod in both <root> and
 // <root>/assets) keep the first found; each problem is a warning.
-func orderMods(found []engine.SectorMod, order []string) (mods []engine.SectorMod, warnings []string) {
-	byName := map[string]engine.SectorMod{}
+func orderMods(found []ModFolder, order []string) (mods []ModFolder, warnings []string) {
+	byName := map[string]ModFolder{}
 	var names []string
 	for _, m := range found {
 		if have, dup := byName[m.Name]; dup {
@@ -57,7 +57,7 @@ var requireName = regexp.MustCompile(`^[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*$`)
 // resolver maps absolute dotted module names to files: the first part is a
 // mod folder (a known mod, or else <root>/<name> or <root>/assets/<name>),
 // the rest a path inside it. It is immutable, so contexts may share it.
-func resolver(g *engine.Game, mods []engine.SectorMod) func(string) (string, error) {
+func resolver(g *engine.Game, mods []ModFolder) func(string) (string, error) {
 	dirOf := map[string]string{}
 	known := make([]string, 0, len(mods))
 	for _, m := range mods {
@@ -102,7 +102,7 @@ type manifest struct {
 	Version     string `xml:"version"`
 }
 
-func readManifest(g *engine.Game, m engine.SectorMod) (manifest, error) {
+func readManifest(g *engine.Game, m ModFolder) (manifest, error) {
 	var mf manifest
 	data, err := g.ReadFile(path.Join(m.Dir, "manifest.xml"))
 	if err != nil {
