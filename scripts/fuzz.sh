@@ -15,15 +15,19 @@ trap 'rm -f "$log"' EXIT
 while IFS= read -r line; do
   file=${line%%:*}
   name=$(sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/' <<<"${line#*:}")
-  pkg=./$(dirname "$file")
+  # A target in a module of its own (third_party/gopher-lua) runs from
+  # that module's folder.
+  mod=$(dirname "$file")
+  while [ "$mod" != "." ] && [ ! -f "$mod/go.mod" ]; do mod=$(dirname "$mod"); done
+  pkg=./$(realpath --relative-to="$mod" "$(dirname "$file")")
   found=$((found+1))
-  echo "fuzz: $pkg $name for $budget"
+  echo "fuzz: $mod $pkg $name for $budget"
   rc=0
-  go test -run XXX -fuzz "^${name}\$" -fuzztime "$budget" "$pkg" 2>&1 | tee "$log" || rc=$?
+  (cd "$mod" && go test -run XXX -fuzz "^${name}\$" -fuzztime "$budget" "$pkg") 2>&1 | tee "$log" || rc=$?
   if [ "$rc" -ne 0 ]; then
     if grep -q 'context deadline exceeded' "$log" && ! grep -q -e 'Failing input written' -e 'panic:' "$log"; then
       echo "fuzz: $name ended on Go's fuzztime deadline race (golang/go#75804), nothing found; replaying its corpus"
-      go test -count=1 -run "^${name}\$" "$pkg"
+      (cd "$mod" && go test -count=1 -run "^${name}\$" "$pkg")
     else
       echo "fuzz: $name failed" >&2
       exit 1
