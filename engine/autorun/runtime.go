@@ -198,16 +198,7 @@ func (m *Model) exportEngine(L *lua.LState) {
 			L.Push(lua.LString("cannot read " + L.CheckString(1)))
 			return 2
 		}
-		if !run.OK {
-			L.Push(lua.LFalse)
-			L.Push(lua.LString(run.Error))
-			return 2
-		}
-		L.Push(lua.LTrue)
-		for _, v := range res {
-			L.Push(v)
-		}
-		return len(res) + 1
+		return pushOutcome(L, run.OK, run.Error, res)
 	})
 	fn("folder_order", func(L *lua.LState) int {
 		folder := strings.TrimSuffix(strings.ReplaceAll(L.CheckString(1), "\\", "/"), "/")
@@ -576,4 +567,19 @@ func (m *Model) Registries() map[string][]map[string]any {
 			"map_running": m.mapRunning, "paused": m.paused}}
 	})
 	return out
+}
+
+// pushOutcome returns a protected call's outcome to Lua as pcall does:
+// false and the message, or true and the results.
+func pushOutcome(L *lua.LState, ok bool, msg string, res []lua.LValue) int {
+	if !ok {
+		L.Push(lua.LFalse)
+		L.Push(lua.LString(msg))
+		return 2
+	}
+	L.Push(lua.LTrue)
+	for _, v := range res {
+		L.Push(v)
+	}
+	return len(res) + 1
 }

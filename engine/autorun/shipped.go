@@ -482,15 +482,9 @@ func (m *Shipped) exportPrimitives(L *lua.LState) {
 		}
 		res, rec := c.CallIn(L, L.Get(1), args, engine.WhereIn(L))
 		if rec != nil {
-			L.Push(lua.LFalse)
-			L.Push(lua.LString(rec.Message))
-			return 2
+			return pushOutcome(L, false, rec.Message, nil)
 		}
-		L.Push(lua.LTrue)
-		for _, v := range res {
-			L.Push(v)
-		}
-		return len(res) + 1
+		return pushOutcome(L, true, "", res)
 	})
 	fn("isfile", func(L *lua.LState) int {
 		// the file a function is the chunk of (from loadfile), or false
@@ -509,16 +503,7 @@ func (m *Shipped) exportPrimitives(L *lua.LState) {
 		}
 		run, res := m.execFile(m.files[f.Proto], f.Env, args)
 		m.wrapGlobals(L)
-		if !run.OK {
-			L.Push(lua.LFalse)
-			L.Push(lua.LString(run.Error))
-			return 2
-		}
-		L.Push(lua.LTrue)
-		for _, v := range res {
-			L.Push(v)
-		}
-		return len(res) + 1
+		return pushOutcome(L, run.OK, run.Error, res)
 	})
 	fn("resume", func(L *lua.LState) int {
 		// coroutine.resume under a deadline of its own (a message handler
