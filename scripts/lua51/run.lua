@@ -790,8 +790,6 @@ local function autorun()
 			local env = mod_env(d)
 			env.FirstLoad = not mod_loaded[d.id]
 			mod_loaded[d.id] = true
-			local opt = d.folder .. "/options.lua"
-			if read_file(opt) then exec(opt, env) end
 			for _, f in ipairs(d.code or {}) do exec(d.folder .. "/" .. f, env) end
 		end
 	end)
@@ -818,6 +816,11 @@ local function autorun()
 			exec_all(list_lua("Data", true))
 			for _, d in ipairs(subdirs("DLC")) do exec_all(list_lua("DLC/" .. d .. "/Presets", true)) end
 			Msg("DataLoaded")
+			-- each mod's items.lua after the data, as modscope's "Mod items" step
+			for _, d in ipairs(mods) do
+				local items = d.folder .. "/items.lua"
+				if read_file(items) then exec(items, mod_env(d)) end
+			end
 			if not AccountStorage then AccountStorage = {} end
 			for _, d in ipairs(mods) do
 				for _, l in ipairs(d.loctables or {}) do
