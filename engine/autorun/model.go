@@ -95,11 +95,10 @@ type Model struct {
 	luaReloads  int
 	reloadWhere string // where ReloadLua() was called last
 
-	mu         sync.Mutex // guards what Registries and ClassCount read
-	c          *engine.Context
-	mods       []*ModDef
-	problems   []modProblem
-	classCount int
+	mainContext // guards, with its mu, what Registries and ClassCount read
+	mods        []*ModDef
+	problems    []modProblem
+	classCount  int
 
 	// Owner-goroutine state (touched only inside c.Do).
 	core, prim    *lua.LTable
@@ -141,26 +140,8 @@ func (m *Model) ClassCount() int {
 	return m.classCount
 }
 
-// Contexts implements engine.Model.
-func (m *Model) Contexts() []*engine.Context {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.c == nil {
-		return nil
-	}
-	return []*engine.Context{m.c}
-}
-
 // Close implements engine.Model.
-func (m *Model) Close() {
-	m.mu.Lock()
-	c := m.c
-	m.c = nil
-	m.mu.Unlock()
-	if c != nil {
-		c.Close()
-	}
-}
+func (m *Model) Close() { m.closeContext() }
 
 // RunStep implements engine.Model.
 func (m *Model) RunStep() engine.StepOutcome {
@@ -200,12 +181,6 @@ func (m *Model) RunStep() engine.StepOutcome {
 		c.SetState(engine.StateActive)
 	}
 	return out
-}
-
-func (m *Model) context() *engine.Context {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.c
 }
 
 // runStep runs one step on the owner goroutine.

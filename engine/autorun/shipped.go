@@ -52,9 +52,8 @@ type Shipped struct {
 	h *engine.Host
 	g *engine.Game
 
-	mu    sync.Mutex // guards c and classCount
-	c     *engine.Context
-	count int
+	mainContext // its mu guards c and count
+	count       int
 
 	steps []string // the steps that ran, then the one the loader waits at
 	next  int
@@ -129,34 +128,12 @@ func (m *Shipped) ClassCount() int {
 	return m.count
 }
 
-// Contexts implements engine.Model.
-func (m *Shipped) Contexts() []*engine.Context {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.c == nil {
-		return nil
-	}
-	return []*engine.Context{m.c}
-}
-
 // Close implements engine.Model.
 func (m *Shipped) Close() {
-	m.mu.Lock()
-	c := m.c
-	m.c = nil
-	m.mu.Unlock()
-	if c != nil {
-		c.Close()
-	}
+	m.closeContext()
 	if m.root != nil {
 		m.root.Close()
 	}
-}
-
-func (m *Shipped) context() *engine.Context {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.c
 }
 
 // RunStep implements engine.Model.
