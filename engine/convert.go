@@ -8,7 +8,18 @@ import (
 )
 
 // ToLua copies a plain Go value (as decoded from JSON) into the state.
-func ToLua(L *lua.LState, v any) lua.LValue {
+func ToLua(L *lua.LState, v any) lua.LValue { return ToLuaWith(L, v, nil) }
+
+// ToLuaWith is ToLua with a converter for the values that are not plain
+// (other is asked first for every value below a list or map too; it
+// answers false to leave the value to ToLua). Map keys go in sorted, so
+// the table's iteration order is the same from run to run.
+func ToLuaWith(L *lua.LState, v any, other func(any) (lua.LValue, bool)) lua.LValue {
+	if other != nil {
+		if lv, ok := other(v); ok {
+			return lv
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return lua.LNil
@@ -25,7 +36,7 @@ func ToLua(L *lua.LState, v any) lua.LValue {
 	case []any:
 		t := L.CreateTable(len(x), 0)
 		for i, e := range x {
-			t.RawSetInt(i+1, ToLua(L, e))
+			t.RawSetInt(i+1, ToLuaWith(L, e, other))
 		}
 		return t
 	case map[string]any:
@@ -36,7 +47,7 @@ func ToLua(L *lua.LState, v any) lua.LValue {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			t.RawSetString(k, ToLua(L, x[k]))
+			t.RawSetString(k, ToLuaWith(L, x[k], other))
 		}
 		return t
 	default:

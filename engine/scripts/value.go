@@ -3,9 +3,10 @@ package scripts
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"modscope/engine"
 )
 
 // BMS hands values between Lua and the game as ScriptValues: the value
@@ -113,38 +114,15 @@ func toScriptValue(v lua.LValue, depth int) (scriptValue, error) {
 // fromScriptValue builds the Lua value BMS's IntoLua for LuaScriptValue
 // builds (owner goroutine of L).
 func fromScriptValue(L *lua.LState, v scriptValue) lua.LValue {
-	switch x := v.(type) {
-	case nil:
-		return lua.LNil
-	case bool:
-		return lua.LBool(x)
-	case float64:
-		return lua.LNumber(x)
-	case string:
-		return lua.LString(x)
-	case []any:
-		t := L.CreateTable(len(x), 0)
-		for i, e := range x {
-			t.RawSetInt(i+1, fromScriptValue(L, e))
+	return engine.ToLuaWith(L, v, func(v any) (lua.LValue, bool) {
+		switch x := v.(type) {
+		case *lua.LUserData:
+			return x, true // a reference passes through
+		case *lua.LFunction:
+			return wrapFunction(L, x), true
 		}
-		return t
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys) // a map has no order; keep ours stable
-		t := L.CreateTable(0, len(x))
-		for _, k := range keys {
-			t.RawSetString(k, fromScriptValue(L, x[k]))
-		}
-		return t
-	case *lua.LUserData:
-		return x
-	case *lua.LFunction:
-		return wrapFunction(L, x)
-	}
-	return lua.LNil
+		return nil, false
+	})
 }
 
 // wrapFunction is the function a converted function becomes: a new
