@@ -153,12 +153,7 @@ func New(a fyne.App, post func(func())) *App {
 	info := widget.NewButtonWithIcon("", theme.InfoIcon(), u.folderInfo)
 	info.Importance = widget.LowImportance
 	u.diskBtn = widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), func() {
-		files := make([]string, 0, len(u.diskChanged))
-		for f := range u.diskChanged {
-			files = append(files, f)
-		}
-		slices.Sort(files)
-		u.reloadFiles(files, "changed on disk")
+		u.reloadFiles(u.diskChangedFiles(), "changed on disk")
 	})
 	u.diskBtn.Importance = widget.WarningImportance
 	u.diskBtn.Hide()

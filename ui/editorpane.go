@@ -24,18 +24,22 @@ const maxEditBytes = 8 << 20
 // window: the open file and its on-disk stamp, a bar with its name, the
 // cursor position, find and save, and the error that names it.
 type editorPane struct {
-	u       *App
-	ed      *editor.Editor
-	path    string // absolute; "" when nothing is open
-	stamp   editor.Stamp
-	title   *widget.Label
-	pos     *widget.Label
-	errLbl  *widget.Label
-	saveBtn *widget.Button
-	findBtn *widget.Button
-	live    *fkCheck
-	obj     fyne.CanvasObject
-	errKey  string // the error currently marked
+	u     *App
+	ed    *editor.Editor
+	path  string // absolute; "" when nothing is open
+	stamp editor.Stamp
+	// askingDisk is set while "File changed on disk" is open; keptDisk is
+	// the disk version the person chose not to load (not asked again).
+	askingDisk bool
+	keptDisk   editor.Stamp
+	title      *widget.Label
+	pos        *widget.Label
+	errLbl     *widget.Label
+	saveBtn    *widget.Button
+	findBtn    *widget.Button
+	live       *fkCheck
+	obj        fyne.CanvasObject
+	errKey     string // the error currently marked
 }
 
 const noFileTitle = "No file open — pick one in Files"
@@ -228,11 +232,12 @@ func (p *editorPane) saved(st editor.Stamp, err error, next func()) {
 }
 
 // liveReload runs the saved file again when "Reload on save" is on and
-// the folder has started loading: `edit FILE` (the model reloads what
+// the folder has started loading (while a step runs, it is offered for
+// later): `edit FILE` (the model reloads what
 // holds it), or ReloadLua where the model has no edit.
 func (p *editorPane) liveReload() {
 	c := p.u.ctl
-	if !p.live.Checked || !c.HasSession() || c.Next == 0 || c.Busy > 0 || !strings.HasSuffix(p.path, ".lua") {
+	if !p.live.Checked || !c.HasSession() || c.Next == 0 || !strings.HasSuffix(p.path, ".lua") {
 		return
 	}
 	p.u.reloadFiles([]string{p.rel()}, "saved "+p.rel())

@@ -493,7 +493,7 @@ func (v *eventsView) saveScript() {
 		return
 	}
 	text := v.u.ctl.Script()
-	v.u.saveDialog("Save history as event script", filepath.Base(v.u.ctl.Dir)+".events", nil, func(p string) error {
+	v.u.saveDialog("Save history as event script", filepath.Base(v.u.ctl.Dir)+".events", func(p string) error {
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 			return fmt.Errorf("save history: %w", err)
 		}

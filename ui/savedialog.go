@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -61,7 +60,7 @@ func resolveSavePath(typed, base string) (string, error) {
 // saveDialog asks where to save name (a full path, typed or browsed,
 // starting in exportDir) and calls write with it; an existing file is
 // replaced only after asking.
-func (u *App) saveDialog(title, name string, exts []string, write func(path string) error) {
+func (u *App) saveDialog(title, name string, write func(path string) error) {
 	base := u.exportDir()
 	in := newFKEntry(u)
 	in.SetText(filepath.Join(base, name))
@@ -94,24 +93,23 @@ func (u *App) saveDialog(title, name string, exts []string, write func(path stri
 		do()
 	}
 	in.OnSubmitted = func(string) { save() }
+	// Browse picks a folder only: Fyne's save dialog would create (and so
+	// empty) the file it names before we could ask whether to replace it.
 	browse := widget.NewButton("Browse…", func() {
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
+		fd := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+			if err != nil {
+				msg.SetText(err.Error())
 				return
 			}
-			p := w.URI().Path()
-			w.Close()
-			os.Remove(p) // the dialog creates it; the write happens on Save
-			in.SetText(p)
+			if dir == nil {
+				return
+			}
+			in.SetText(filepath.Join(dir.Path(), filepath.Base(in.Text)))
 		}, u.win)
 		if l, err := listableURI(filepath.Dir(in.Text)); err == nil {
 			fd.SetLocation(l)
 		} else if l, err := listableURI(base); err == nil {
 			fd.SetLocation(l)
-		}
-		fd.SetFileName(filepath.Base(in.Text))
-		if len(exts) > 0 {
-			fd.SetFilter(storage.NewExtensionFileFilter(exts))
 		}
 		fd.Resize(fyne.NewSize(900, 600))
 		fd.Show()

@@ -254,7 +254,7 @@ func (v *timelineView) export() {
 		dialog.ShowError(err, v.u.win)
 		return
 	}
-	v.u.saveDialog("Export timeline as PNG", filepath.Base(v.u.ctl.Dir)+"-timeline.png", []string{".png"}, func(p string) error {
+	v.u.saveDialog("Export timeline as PNG", filepath.Base(v.u.ctl.Dir)+"-timeline.png", func(p string) error {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			return fmt.Errorf("export timeline: %w", err)
 		}

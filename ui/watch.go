@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -165,11 +166,7 @@ func (u *App) offerDiskReload() {
 		u.diskBtn.Hide()
 		return
 	}
-	files := make([]string, 0, len(u.diskChanged))
-	for f := range u.diskChanged {
-		files = append(files, f)
-	}
-	sort.Strings(files)
+	files := u.diskChangedFiles()
 	what := files[0]
 	if len(files) > 1 {
 		what = fmt.Sprintf("%s and %d more", files[0], len(files)-1)
@@ -177,6 +174,7 @@ func (u *App) offerDiskReload() {
 	if !c.HasSession() || c.Next == 0 {
 		u.diskChanged = map[string]bool{}
 		u.diskBtn.Hide()
+		u.refreshHeader()
 		return // nothing has run yet: the next step reads the new files
 	}
 	if u.editor.live.Checked && c.Busy == 0 {
@@ -191,13 +189,37 @@ func (u *App) offerDiskReload() {
 	u.refreshHeader()
 }
 
+// diskChangedFiles lists the files changed on disk and not reloaded yet.
+func (u *App) diskChangedFiles() []string {
+	files := make([]string, 0, len(u.diskChanged))
+	for f := range u.diskChanged {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	return files
+}
+
 // reloadFiles runs changed files again: `edit FILE` where the model has it
 // and one file changed, else ReloadLua; the changes of every context since
 // the state before show in the globals.
 func (u *App) reloadFiles(files []string, why string) {
 	c := u.ctl
-	if !c.HasSession() || c.Busy > 0 {
+	if !c.HasSession() {
 		return
+	}
+	if c.Busy > 0 {
+		// a step is running: keep the files as changed, offer the reload
+		for _, f := range files {
+			u.diskChanged[f] = true
+		}
+		u.offerDiskReload()
+		return
+	}
+	// files changed on disk before and not reloaded yet go with these
+	for _, f := range u.diskChangedFiles() {
+		if !slices.Contains(files, f) {
+			files = append(files, f)
+		}
 	}
 	u.diskChanged = map[string]bool{}
 	u.diskBtn.Hide()
@@ -244,14 +266,24 @@ func (p *editorPane) diskChanged(files []string) []string {
 		p.replaceText(text, stamp)
 		return out
 	}
+	if p.askingDisk || (stamp.SHA256 == p.keptDisk.SHA256 && stamp.Size == p.keptDisk.Size) {
+		return out // already asked about this (or asking now)
+	}
+	p.askingDisk = true
 	path := p.path
 	p.u.ask("File changed on disk", fmt.Sprintf("%s changed on disk, and you have unsaved edits in the window.\n"+
 		"Keep your edits (saving will ask before overwriting the disk), or load the disk's version (losing them)?", rel),
 		[]string{"Keep my edits", "Load the disk version"}, func(i int) {
-			if i == 1 && p.path == path {
-				if text, stamp, err := editor.Load(path); err == nil {
-					p.replaceText(text, stamp)
-				}
+			p.askingDisk = false
+			if p.path != path {
+				return
+			}
+			if i != 1 {
+				p.keptDisk = stamp // p.stamp stays old: saving still asks before overwriting
+				return
+			}
+			if text, stamp, err := editor.Load(path); err == nil {
+				p.replaceText(text, stamp)
 			}
 		})
 	return out
