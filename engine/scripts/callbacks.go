@@ -241,13 +241,6 @@ func (x *sctx) log(global int64, e CallEntry) {
 	x.calls = append(x.calls, e)
 }
 
-// CallLog returns a copy of x's call log.
-func (x *sctx) callLog() []CallEntry {
-	x.logMu.Lock()
-	defer x.logMu.Unlock()
-	return append([]CallEntry(nil), x.calls...)
-}
-
 func firstLineOf(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]

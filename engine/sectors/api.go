@@ -746,7 +746,7 @@ func (m *Model) installAssets(x *lctx, mod *lua.LTable) {
 // ---- algorithms (LuaAlgorithms.cpp, LuaUtils.cpp) ----
 
 func (m *Model) installAlgorithms(x *lctx, mod *lua.LTable) {
-	L, cs := x.c.L, x.cls
+	cs := x.cls
 	// NameGenerator.new(list):get(rng) picks a name of the list (the
 	// engine's generator builds new names from them).
 	mod.RawSetString("NameGenerator", cs.define(&class{name: "NameGenerator", props: []string{"names"},
@@ -788,7 +788,10 @@ func (m *Model) installAlgorithms(x *lctx, mod *lua.LTable) {
 				s.RawSetInt(2, pos.RawGetString("y"))
 				s.RawSetInt(3, pos.RawGetString("z"))
 				s.RawSetInt(4, L.CheckNumber(3))
-				list := obj.RawGetString("spheres").(*lua.LTable)
+				list, ok := obj.RawGetString("spheres").(*lua.LTable)
+				if !ok {
+					L.RaiseError("VolumeOccupancyTester.add: spheres is not a table (call it on a tester made by VolumeOccupancyTester.new)")
+				}
 				list.Append(s)
 				return 0
 			},
@@ -797,9 +800,15 @@ func (m *Model) installAlgorithms(x *lctx, mod *lua.LTable) {
 				r := float64(L.CheckNumber(3))
 				px, py, pz := num(pos.RawGetString("x")), num(pos.RawGetString("y")), num(pos.RawGetString("z"))
 				hit := false
-				list := obj.RawGetString("spheres").(*lua.LTable)
+				list, ok := obj.RawGetString("spheres").(*lua.LTable)
+				if !ok {
+					L.RaiseError("VolumeOccupancyTester.contact_test: spheres is not a table (call it on a tester made by VolumeOccupancyTester.new)")
+				}
 				list.ForEach(func(_, v lua.LValue) {
-					s := v.(*lua.LTable)
+					s, ok := v.(*lua.LTable)
+					if !ok {
+						return // not a sphere: the engine's list holds only spheres
+					}
 					d := math.Sqrt(math.Pow(num(s.RawGetInt(1))-px, 2) + math.Pow(num(s.RawGetInt(2))-py, 2) + math.Pow(num(s.RawGetInt(3))-pz, 2))
 					if d < r+num(s.RawGetInt(4)) {
 						hit = true
@@ -827,7 +836,6 @@ func (m *Model) installAlgorithms(x *lctx, mod *lua.LTable) {
 		}
 		mod.RawSetString(s.name, cs.define(&class{name: s.name, props: props, methods: noops(s.methods...)}))
 	}
-	_ = L
 }
 
 // sortedKeys returns a map's keys in order.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -236,14 +235,16 @@ func (m *Model) deliver(x *lctx, ev busEvent, step string) bool {
 		return false // nothing runs and nothing is recorded
 	}
 	start := time.Now()
-	x.c.Do(func(L *lua.LState) {
+	if err := x.c.Do(func(L *lua.LState) {
 		x.c.SetStep(step)
 		hs := x.c.HandlersOf(ev.name)
 		n = len(hs)
 		for _, h := range hs {
 			x.c.Call(h.Fn, []lua.LValue{eventDataToLua(L, ev.data)}, h.Where)
 		}
-	})
+	}); err != nil {
+		return false // the context closed meanwhile: nothing was delivered
+	}
 	ms := float64(time.Since(start).Microseconds()) / 1000
 	m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: x.c.Name, Step: step,
 		Message: &engine.MessageRecord{Name: ev.name, Context: x.c.Name, Args: []string{renderData(ev.data)},
@@ -326,14 +327,4 @@ func eventName(L *lua.LState, i int) string {
 		L.ArgError(i, "event name (a string) expected, got "+v.Type().String())
 		return ""
 	}
-}
-
-func joinNonEmpty(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, "; ")
 }

@@ -162,7 +162,7 @@ func (m *Model) startServer() engine.StepOutcome {
 	m.mu.Unlock()
 	c := x.c
 	files, _ := m.entries("server.lua")
-	c.Do(func(L *lua.LState) {
+	if err := c.Do(func(L *lua.LState) {
 		c.SetStep(StepServer)
 		c.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
 		for _, w := range m.warnings {
@@ -171,7 +171,9 @@ func (m *Model) startServer() engine.StepOutcome {
 		for _, f := range files {
 			c.ExecFile(f, nil)
 		}
-	})
+	}); err != nil {
+		return engine.StepOutcome{Error: "server context: " + err.Error(), Fatal: true}
+	}
 	c.SetState(engine.StateActive)
 	return engine.StepOutcome{}
 }
@@ -219,7 +221,7 @@ func (m *Model) loadSector(id, step string) (*lctx, error) {
 	}
 	c := x.c
 	files, modules := m.entries("sector.lua")
-	c.Do(func(L *lua.LState) {
+	if err := c.Do(func(L *lua.LState) {
 		c.SetStep(step)
 		c.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
 		loaded := packageLoaded(c)
@@ -244,7 +246,9 @@ func (m *Model) loadSector(id, step string) (*lctx, error) {
 				}
 			}
 		}
-	})
+	}); err != nil {
+		return nil, fmt.Errorf("loading sector %s: %w", id, err)
+	}
 	c.SetState(engine.StateActive)
 	m.mu.Lock()
 	m.sectors[id] = x
