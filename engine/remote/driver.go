@@ -333,7 +333,9 @@ func (d *Driver) RunScript(lines []engine.ScriptLine) []engine.EventResult {
 	}
 	d.mu.Lock()
 	d.sh.rec.AddEvents(out)
-	d.allEvents = append(d.allEvents, out...)
+	if d.ro.Recover { // kept across restarts only where a death is recovered from
+		d.allEvents = append(d.allEvents, out...)
+	}
 	d.mu.Unlock()
 	return out
 }
