@@ -254,14 +254,16 @@ func (r *assignRecorder) field(L *lua.LState, tb *lua.LTable, tname string, key,
 			L.WatchStores(ct, string(k))
 		}
 	}
-	name := tname + "." + string(k)
 	if tname == "OnMsg" {
-		r.onMsg(name, mod, site, v)
+		r.onMsg(tname+"."+string(k), mod, site, v)
 		return
 	}
-	if mod == "" && r.names[name] == nil {
+	// The game's own stores to names no mod assigned are most stores: the
+	// look-up's key is built on the stack, the name only when kept.
+	if mod == "" && r.names[tname+"."+string(k)] == nil {
 		return
 	}
+	name := tname + "." + string(k)
 	r.add(name, NameField, mod, site.Source, site.Line, inherited(tb, key), v)
 }
 
