@@ -3,6 +3,8 @@ package autorun
 import (
 	"sync"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"modscope/engine"
 )
 
@@ -40,4 +42,13 @@ func (m *mainContext) closeContext() {
 	if c != nil {
 		c.Close()
 	}
+}
+
+// platform is the context's Platform table, or an empty one (owner
+// goroutine).
+func (m *mainContext) platform() *lua.LTable {
+	if t, ok := m.c.GetGlobal("Platform").(*lua.LTable); ok {
+		return t
+	}
+	return &lua.LTable{}
 }

@@ -451,13 +451,6 @@ func (m *Model) setupEnvironment(L *lua.LState) {
 	m.c.AssignGlobalAt("Platform", p, "[engine]")
 }
 
-func (m *Model) platform() *lua.LTable {
-	if t, ok := m.c.GetGlobal("Platform").(*lua.LTable); ok {
-		return t
-	}
-	return &lua.LTable{}
-}
-
 // runCore runs one chunk of the core runtime with the private tables.
 func (m *Model) runCore(L *lua.LState, name string) {
 	proto, err := coreProto(name)

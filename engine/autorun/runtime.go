@@ -262,7 +262,7 @@ func (m *Model) luaDofile(L *lua.LState, where func(*lua.LState) string) (engine
 	name := strings.ReplaceAll(L.CheckString(1), "\\", "/")
 	env, _ := L.Get(2).(*lua.LTable)
 	if env == nil {
-		env = callerEnv(L)
+		env = callerEnv(L, coreSource)
 	}
 	var args []lua.LValue
 	for i := 3; i <= L.GetTop(); i++ {
@@ -284,8 +284,9 @@ func (m *Model) luaDofile(L *lua.LState, where func(*lua.LState) string) (engine
 }
 
 // callerEnv is the environment of the innermost game function on L's
-// stack (core frames skipped), or nil for the globals.
-func callerEnv(L *lua.LState) *lua.LTable {
+// stack (frames of modscope's own chunks, whose source names start with
+// skip, passed over), or nil for the globals.
+func callerEnv(L *lua.LState, skip string) *lua.LTable {
 	for lv := 0; lv < 32; lv++ {
 		dbg, ok := L.GetStack(lv)
 		if !ok {
@@ -296,7 +297,7 @@ func callerEnv(L *lua.LState) *lua.LTable {
 			continue
 		}
 		f, ok := v.(*lua.LFunction)
-		if !ok || f.IsG || f.Proto == nil || strings.HasPrefix(f.Proto.SourceName, coreSource) {
+		if !ok || f.IsG || f.Proto == nil || strings.HasPrefix(f.Proto.SourceName, skip) {
 			continue
 		}
 		return f.Env

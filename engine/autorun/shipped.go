@@ -776,7 +776,7 @@ func (m *Shipped) exportEngine(L *lua.LState) {
 		name := strings.ReplaceAll(L.CheckString(1), "\\", "/")
 		env, _ := L.Get(2).(*lua.LTable)
 		if env == nil {
-			env = m.callerEnv(L)
+			env = callerEnv(L, "=[modscope")
 		}
 		var args []lua.LValue
 		for i := 3; i <= L.GetTop(); i++ {
@@ -1032,34 +1032,6 @@ func (m *Shipped) execFile(rel string, env *lua.LTable, args []lua.LValue) (engi
 		run = engine.FileRun{Path: rel, Error: rec.Message}
 	}
 	return run, res
-}
-
-func (m *Shipped) platform() *lua.LTable {
-	if t, ok := m.c.GetGlobal("Platform").(*lua.LTable); ok {
-		return t
-	}
-	return &lua.LTable{}
-}
-
-// callerEnv is the environment of the innermost game function on L's
-// stack (modscope's frames skipped), or nil for the globals.
-func (m *Shipped) callerEnv(L *lua.LState) *lua.LTable {
-	for lv := 0; lv < 32; lv++ {
-		dbg, ok := L.GetStack(lv)
-		if !ok {
-			return nil
-		}
-		v, err := L.GetInfo("f", dbg, lua.LNil)
-		if err != nil {
-			continue
-		}
-		f, ok := v.(*lua.LFunction)
-		if !ok || f.IsG || f.Proto == nil || strings.HasPrefix(f.Proto.SourceName, "=[modscope") {
-			continue
-		}
-		return f.Env
-	}
-	return nil
 }
 
 // exists is io.exists: a file or a folder inside the game folder.
