@@ -308,12 +308,17 @@ func FormatError(e ErrorRecord) string {
 	return e.Message
 }
 
-// LimitString cuts s to n bytes, saying how many more there were.
+// LimitString cuts s to at most n bytes at the start of a character (so
+// the text stays valid UTF-8 where it was), saying how many more there were.
 func LimitString(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + fmt.Sprintf("… (%d more bytes)", len(s)-n)
+	i := n
+	for i > 0 && s[i]&0xC0 == 0x80 {
+		i--
+	}
+	return s[:i] + fmt.Sprintf("… (%d more bytes)", len(s)-i)
 }
 
 func limitString(s string, n int) string { return LimitString(s, n) }

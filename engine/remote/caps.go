@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"modscope/engine"
+	"modscope/engine/record"
 )
 
 // Bounds of what crosses the process boundary (containment.md): every
@@ -21,17 +22,8 @@ const (
 	maxLine       = 1 << 30  // one reply line (a whole report, bounded by the engine)
 )
 
-func capString(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	// cut at a rune start so that the JSON stays the same text
-	i := n
-	for i > 0 && s[i]&0xC0 == 0x80 {
-		i--
-	}
-	return s[:i] + fmt.Sprintf("… (%d more bytes)", len(s)-i)
-}
+// capString cuts at a character start so that the JSON stays the same text.
+func capString(s string, n int) string { return record.LimitString(s, n) }
 
 // capEvent returns a copy of e with every string bounded.
 func capEvent(e engine.Event) engine.Event {
