@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,8 +44,9 @@ var diskMinFiles = 100
 
 // packMagic starts every pack file.
 // packMagic names the pack format: "2" added the file's identity (inode
-// and device) to its stat key.
-const packMagic = "MSCCPAK2"
+// and device) to its stat key; "3" has no entry count: entries run to the
+// end of the file, so that a save appends what is new (appendPack).
+const packMagic = "MSCCPAK3"
 
 // packTrimAge: packs unused this long, or whose folder is gone, are removed
 // (checked at most once a day, when a pack is written).
@@ -76,6 +79,16 @@ type memoEntry struct {
 	stat statKey
 	key  [32]byte
 	blob []byte // encoded chunk from the pack read at start, until released
+	crc  uint32 // blob's checksum (or the spooled one's)
+
+	// A chunk compiled since the last save is encoded into the spool file
+	// (compileCache.spool) at [off, off+n) rather than kept in memory
+	// until the pack is written.
+	spooled bool
+	off     int64
+	n       int
+
+	seen bool // found in the folder, unchanged, by this process
 }
 
 type flight struct {
@@ -91,7 +104,7 @@ type compileCache struct {
 	errs     map[[32]byte]error
 	memo     map[string]*memoEntry // path -> what its content was last time
 	inflight map[string]*flight
-	fresh    map[string]*memoEntry // compiled since the last save, with blobs
+	fresh    map[string]*memoEntry // compiled since the last save, blobs spooled or in memory
 	stats    CompileStats
 	noMemo   bool // benchmarks: always read and hash
 
@@ -100,8 +113,17 @@ type compileCache struct {
 	diskOnce sync.Once
 	diskOn   bool
 	pack     string         // this folder's pack file
+	packSize int64          // its size when read or last written by this process
+	packDead int64          // bytes of its entries that later ones replace (about)
+	packOK   bool           // read whole or written here: appending to it is safe
 	saving   sync.WaitGroup // background saves under way
 	saveMu   sync.Mutex     // one save at a time
+
+	spoolMu   sync.Mutex
+	spool     *os.File // encoded fresh chunks waiting for the next save; unlinked when it can be
+	spoolName string   // its name when it could not be unlinked while open
+	spoolEnd  int64
+	spoolBad  bool // the spool failed: fresh blobs stay in memory
 
 	life   sync.Mutex // guards closed and active
 	idle   *sync.Cond // signalled when active drops to 0
@@ -239,6 +261,11 @@ func (g *Game) flushCompileCache() {
 	g.cc.shut()
 	g.cc.saving.Wait()
 	g.saveDisk()
+	if err := g.cc.closeSpool(); err != nil {
+		g.cc.mu.Lock()
+		g.cc.stats.DiskErr = err.Error()
+		g.cc.mu.Unlock()
+	}
 }
 
 // compile is Game.Compile: memory, then the disk cache, then the parser.
@@ -269,10 +296,11 @@ func (g *Game) compile(rel string) (*lua.FunctionProto, error) {
 func (g *Game) compileOnce(c string) (*lua.FunctionProto, error) {
 	cc := &g.cc
 	// Unchanged since last time (same size and times): no read, no hash.
-	var sk statKey
-	statOK := false
-	if st, err := g.root.Stat(c); err == nil && st.Mode().IsRegular() && st.Size() <= MaxSourceBytes {
-		sk, statOK = statKeyOf(st), true
+	sk, statOK := g.memoStat(c)
+	if !statOK {
+		if st, err := g.root.Stat(c); err == nil && st.Mode().IsRegular() && st.Size() <= MaxSourceBytes {
+			sk, statOK = statKeyOf(st), true
+		}
 	}
 	if statOK && !cc.noMemo {
 		cc.mu.Lock()
@@ -324,7 +352,7 @@ func (g *Game) compileOnce(c string) (*lua.FunctionProto, error) {
 			cc.mu.Lock()
 			cc.protos[key] = p
 			cc.stats.DiskHits++
-			cc.remember(c, sk, statOK, key, blob) // the times changed: save them
+			cc.remember(c, sk, statOK, key, &memoEntry{blob: blob, crc: crc32.Checksum(blob, crcTable)}) // the times changed: save them
 			cc.mu.Unlock()
 			return p, nil
 		}
@@ -335,11 +363,9 @@ func (g *Game) compileOnce(c string) (*lua.FunctionProto, error) {
 
 	g.compiles.Add(1)
 	p, err := compileSource(c, src)
-	var blob []byte
+	var fresh *memoEntry
 	if err == nil && disk {
-		if b, eerr := encodeProto(make([]byte, 0, len(src)), p); eerr == nil {
-			blob = b
-		}
+		fresh = cc.freshEntry(p)
 	}
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
@@ -350,13 +376,144 @@ func (g *Game) compileOnce(c string) (*lua.FunctionProto, error) {
 	}
 	cc.protos[key] = p
 	cc.stats.Compiled++
-	cc.remember(c, sk, statOK, key, blob)
+	cc.remember(c, sk, statOK, key, fresh)
 	return p, nil
 }
 
-// remember records path c's content key (mu held); with a blob, the entry
-// is new for the disk cache.
-func (cc *compileCache) remember(c string, sk statKey, statOK bool, key [32]byte, blob []byte) {
+// encodeBufs are the workers' encoding buffers (a chunk is encoded, then
+// copied into the spool).
+var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// freshEntry encodes a newly compiled chunk for the next save: into the
+// spool file, so that a cold load does not hold every encoded chunk in
+// memory until the pack is written, or, when the spool cannot be written,
+// into memory. Nil when p cannot be encoded.
+func (cc *compileCache) freshEntry(p *lua.FunctionProto) *memoEntry {
+	bp := encodeBufs.Get().(*[]byte)
+	defer encodeBufs.Put(bp)
+	b, err := encodeProto((*bp)[:0], p)
+	if err != nil {
+		return nil
+	}
+	*bp = b[:0]
+	m := &memoEntry{crc: crc32.Checksum(b, crcTable), n: len(b)}
+	if off, ok := cc.spoolWrite(b); ok {
+		m.spooled, m.off = true, off
+	} else {
+		m.blob = bytes.Clone(b)
+	}
+	return m
+}
+
+// spoolWrite appends b to the spool file (created at the first write, next
+// to the pack); ok false when the spool cannot be used.
+func (cc *compileCache) spoolWrite(b []byte) (off int64, ok bool) {
+	cc.spoolMu.Lock()
+	defer cc.spoolMu.Unlock()
+	if cc.spoolBad {
+		return 0, false
+	}
+	if cc.spool == nil {
+		dir := filepath.Dir(cc.pack)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			cc.spoolBad = true
+			return 0, false
+		}
+		f, err := os.CreateTemp(dir, ".spool-*")
+		if err != nil {
+			cc.spoolBad = true
+			return 0, false
+		}
+		if err := os.Remove(f.Name()); err != nil {
+			cc.spoolName = f.Name() // not while open (Windows): removed when closed
+		}
+		cc.spool = f
+	}
+	off = cc.spoolEnd
+	if _, err := cc.spool.WriteAt(b, off); err != nil {
+		cc.spoolBad = true
+		return 0, false
+	}
+	cc.spoolEnd += int64(len(b))
+	return off, true
+}
+
+// closeSpool closes and removes the spool (after the last save).
+func (cc *compileCache) closeSpool() error {
+	cc.spoolMu.Lock()
+	defer cc.spoolMu.Unlock()
+	if cc.spool == nil {
+		return nil
+	}
+	err := cc.spool.Close()
+	if cc.spoolName != "" {
+		if rerr := os.Remove(cc.spoolName); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			err = errors.Join(err, rerr)
+		}
+	}
+	cc.spool, cc.spoolName, cc.spoolBad = nil, "", true
+	if err != nil {
+		return fmt.Errorf("compile cache: close the spool: %w", err)
+	}
+	return nil
+}
+
+// blobOf returns m's encoded chunk, reading a spooled one into buf.
+func (cc *compileCache) blobOf(m *memoEntry, buf []byte) ([]byte, error) {
+	if !m.spooled {
+		return m.blob, nil
+	}
+	buf = slices.Grow(buf[:0], m.n)[:m.n]
+	cc.spoolMu.Lock()
+	f := cc.spool
+	cc.spoolMu.Unlock()
+	if f == nil {
+		return nil, errors.New("compile cache: the spool is closed")
+	}
+	if _, err := f.ReadAt(buf, m.off); err != nil {
+		return nil, fmt.Errorf("compile cache: read the spool: %w", err)
+	}
+	return buf, nil
+}
+
+// memoStat is the fast check for an unchanged file: one stat(2) of the
+// file's path, where the root's Stat opens every folder on the way (about
+// a sixth of a reopen's compile-cache time). It only ever answers "the
+// same file as last time": the memo's key came from a Stat through the
+// root (in this process or the one that wrote the pack) and names the file
+// by its identity (device and inode) and its size and times, which no
+// write leaves unchanged (ctime cannot be set back). A match therefore
+// means the very file whose content was read and compiled inside the
+// folder, unchanged; anything else (no memo, another file, a path that
+// now leads elsewhere) says no, and the root decides as before.
+func (g *Game) memoStat(c string) (statKey, bool) {
+	cc := &g.cc
+	cc.mu.Lock()
+	known := cc.memo[c] != nil
+	cc.mu.Unlock()
+	if cc.noMemo || !known { // a first compile: the root's Stat below
+		return statKey{}, false
+	}
+	st, err := os.Stat(filepath.Join(g.Dir, filepath.FromSlash(c)))
+	if err != nil || !st.Mode().IsRegular() {
+		return statKey{}, false
+	}
+	sk := statKeyOf(st)
+	if sk.ino == 0 && sk.dev == 0 {
+		return statKey{}, false // no file identity on this system
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if m := cc.memo[c]; m != nil && m.stat == sk {
+		m.seen = true
+		return sk, true
+	}
+	return statKey{}, false
+}
+
+// remember records path c's content key (mu held); with fresh (its encoded
+// chunk), the entry is new for the disk cache.
+func (cc *compileCache) remember(c string, sk statKey, statOK bool, key [32]byte, fresh *memoEntry) {
 	if old := cc.memo[c]; old != nil && old.key != key {
 		delete(cc.protos, old.key) // the path's previous content; keys include the path
 	}
@@ -364,10 +521,11 @@ func (cc *compileCache) remember(c string, sk statKey, statOK bool, key [32]byte
 		delete(cc.memo, c)
 		return
 	}
-	m := &memoEntry{stat: sk, key: key}
+	m := &memoEntry{stat: sk, key: key, seen: true}
 	cc.memo[c] = m
-	if blob != nil {
-		cc.fresh[c] = &memoEntry{stat: sk, key: key, blob: blob}
+	if fresh != nil {
+		fresh.stat, fresh.key = sk, key
+		cc.fresh[c] = fresh
 	}
 }
 
@@ -401,13 +559,14 @@ func (g *Game) openDisk() {
 		cc.pack = filepath.Join(dir, "packs", hex.EncodeToString(sum[:16])+".pack")
 		cc.diskOn = true
 		cc.mu.Unlock()
-		entries, n, err := readPack(cc.pack, g.Dir)
+		entries, n, dead, err := readPack(cc.pack, g.Dir)
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			cc.stats.DiskErr = err.Error()
 		}
 		cc.stats.PackBytes = n
+		cc.packSize, cc.packDead, cc.packOK = n, dead, err == nil
 		for path, m := range entries {
 			if cc.memo[path] == nil {
 				cc.memo[path] = m
@@ -417,20 +576,23 @@ func (g *Game) openDisk() {
 }
 
 // readPack reads a pack; entries that fail their checksum are left out,
-// and a pack cut short keeps the entries before the cut.
-func readPack(file, folder string) (map[string]*memoEntry, int64, error) {
+// and a pack cut short keeps the entries before the cut. A path's last
+// entry is its entry (a save appends); dead is the size of the others.
+func readPack(file, folder string) (entries map[string]*memoEntry, size, dead int64, err error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	out := map[string]*memoEntry{}
+	size = int64(len(data))
 	d := &decoder{b: data}
 	if string(d.bytes(len(packMagic))) != packMagic || d.uvarint() != protoFormat ||
 		d.str() != cacheVersion() || d.str() != folder || d.err != nil {
-		return nil, int64(len(data)), fmt.Errorf("compile cache %s: not a pack of this version for this folder; ignored", file)
+		return nil, size, 0, fmt.Errorf("compile cache %s: not a pack of this version for this folder; ignored", file)
 	}
-	n := d.count(1)
-	for i := 0; i < n && d.err == nil; i++ {
+	seen := map[string]int{} // path -> size of its latest entry
+	for len(d.b) > 0 && d.err == nil {
+		at := len(d.b)
 		path := d.str()
 		m := &memoEntry{}
 		m.stat.size, m.stat.mtime, m.stat.ctime = d.varint64(), d.varint64(), d.varint64()
@@ -442,16 +604,20 @@ func readPack(file, folder string) (map[string]*memoEntry, int64, error) {
 		if d.err != nil {
 			break
 		}
-		if crc32.Checksum(blob, crcTable) != binary.LittleEndian.Uint32(sum) {
+		dead += int64(seen[path])
+		seen[path] = at - len(d.b)
+		m.crc = binary.LittleEndian.Uint32(sum)
+		if crc32.Checksum(blob, crcTable) != m.crc {
+			delete(out, path)
 			continue
 		}
 		m.blob = blob
 		out[path] = m
 	}
 	if d.err != nil {
-		return out, int64(len(data)), fmt.Errorf("compile cache %s: %w after %d entries; the rest is compiled", file, d.err, len(out))
+		return out, size, dead, fmt.Errorf("compile cache %s: %w after %d entries; the rest is compiled", file, d.err, len(out))
 	}
-	return out, int64(len(data)), nil
+	return out, size, dead, nil
 }
 
 func (d *decoder) varint64() int64 {
@@ -479,17 +645,109 @@ func (g *Game) saveDisk() {
 	fresh := cc.fresh
 	cc.fresh = map[string]*memoEntry{}
 	cc.mu.Unlock()
-	n, err := writePack(cc.pack, g.Dir, fresh, func(path string) bool { return g.Exists(path) })
+	// A few new entries are appended to the pack this process read whole,
+	// if nobody changed it since; otherwise, or once a quarter of it is
+	// replaced entries, the pack is written anew.
+	cc.mu.Lock()
+	appendOK, size, dead := cc.packOK, cc.packSize, cc.packDead
+	cc.mu.Unlock()
+	if appendOK {
+		if st, err := os.Stat(cc.pack); err != nil || st.Size() != size {
+			appendOK = false
+		}
+	}
+	if appendOK {
+		n, added, err := appendPack(cc.pack, fresh, cc.blobOf)
+		if err == nil && dead+added <= (size+added)/4 {
+			terr := trimPacks(filepath.Dir(cc.pack))
+			cc.mu.Lock()
+			defer cc.mu.Unlock()
+			cc.stats.Saved = n
+			cc.packSize, cc.packDead = size+added, dead+added // each about replaces an entry
+			if terr != nil {
+				cc.stats.DiskErr = terr.Error()
+			}
+			return
+		}
+		if err != nil {
+			// the pack may now end in a part of an entry: written anew below
+			cc.mu.Lock()
+			cc.stats.DiskErr = err.Error()
+			cc.mu.Unlock()
+		}
+		// appended, but a quarter of the pack is dead: compacted below
+	}
+	exists := func(path string) bool {
+		cc.mu.Lock()
+		m := cc.memo[path]
+		seen := m != nil && m.seen
+		cc.mu.Unlock()
+		return seen || g.Exists(path)
+	}
+	n, written, err := writePack(cc.pack, g.Dir, fresh, exists, cc.blobOf)
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	cc.stats.Saved = n
+	cc.packSize, cc.packDead, cc.packOK = written, 0, err == nil
 	if err != nil {
 		cc.stats.DiskErr = err.Error()
 	}
 }
 
-func writePack(file, folder string, fresh map[string]*memoEntry, exists func(string) bool) (int, error) {
-	old, _, err := readPack(file, folder)
+// appendPack appends the fresh entries to the pack in one write (O_APPEND:
+// a concurrent appender's entries land before or after, whole); added is
+// the number of bytes.
+func appendPack(file string, fresh map[string]*memoEntry, blob func(m *memoEntry, buf []byte) ([]byte, error)) (n int, added int64, err error) {
+	var b, buf []byte
+	for path, m := range fresh {
+		data, err := blob(m, buf)
+		if err != nil {
+			return 0, 0, err
+		}
+		if m.spooled {
+			buf = data
+		}
+		b = appendEntry(b, path, m, data)
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return 0, 0, fmt.Errorf("compile cache: append to %s: %w", file, err)
+	}
+	_, werr := f.Write(b)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return 0, 0, fmt.Errorf("compile cache: append to %s: %w", file, werr)
+	}
+	return len(fresh), int64(len(b)), nil
+}
+
+// appendEntry appends one pack entry: path, stat key, content key, the
+// blob's length and checksum, the blob.
+func appendEntry(b []byte, path string, m *memoEntry, data []byte) []byte {
+	return append(appendEntryHead(b, path, m, len(data)), data...)
+}
+
+// appendEntryHead is appendEntry without the blob (of n bytes).
+func appendEntryHead(b []byte, path string, m *memoEntry, n int) []byte {
+	b = appendString(b, path)
+	b = binary.AppendVarint(b, m.stat.size)
+	b = binary.AppendVarint(b, m.stat.mtime)
+	b = binary.AppendVarint(b, m.stat.ctime)
+	b = binary.AppendUvarint(b, m.stat.ino)
+	b = binary.AppendUvarint(b, m.stat.dev)
+	b = append(b, m.key[:]...)
+	b = binary.AppendUvarint(b, uint64(n))
+	return binary.LittleEndian.AppendUint32(b, m.crc)
+}
+
+// writePack writes the pack: the old one's entries still wanted, then the
+// fresh ones (blob gives their encoded chunks), streamed to a temporary
+// file that replaces the pack. It returns the entries and bytes written.
+func writePack(file, folder string, fresh map[string]*memoEntry, exists func(string) bool,
+	blob func(m *memoEntry, buf []byte) ([]byte, error)) (int, int64, error) {
+	old, _, _, err := readPack(file, folder)
 	if err != nil {
 		old = nil // missing or unreadable: start over
 	}
@@ -502,37 +760,43 @@ func writePack(file, folder string, fresh map[string]*memoEntry, exists func(str
 	for path, m := range fresh {
 		all[path] = m
 	}
-	size := 64
-	for path, m := range all {
-		size += len(path) + len(m.blob) + 64
+	dir := filepath.Dir(file)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, 0, fmt.Errorf("compile cache: create %s: %w", dir, err)
 	}
-	b := make([]byte, 0, size)
+	tmp, err := os.CreateTemp(dir, ".pack-*")
+	if err != nil {
+		return 0, 0, fmt.Errorf("compile cache: create temporary file in %s: %w", dir, err)
+	}
+	w := bufio.NewWriterSize(tmp, 256<<10)
+	b := make([]byte, 0, 256)
 	b = append(b, packMagic...)
 	b = binary.AppendUvarint(b, protoFormat)
 	b = appendString(b, cacheVersion())
 	b = appendString(b, folder)
-	b = binary.AppendUvarint(b, uint64(len(all)))
+	written := int64(len(b))
+	_, werr := w.Write(b)
+	var buf []byte
 	for path, m := range all {
-		b = appendString(b, path)
-		b = binary.AppendVarint(b, m.stat.size)
-		b = binary.AppendVarint(b, m.stat.mtime)
-		b = binary.AppendVarint(b, m.stat.ctime)
-		b = binary.AppendUvarint(b, m.stat.ino)
-		b = binary.AppendUvarint(b, m.stat.dev)
-		b = append(b, m.key[:]...)
-		b = binary.AppendUvarint(b, uint64(len(m.blob)))
-		b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(m.blob, crcTable))
-		b = append(b, m.blob...)
+		if werr != nil {
+			break
+		}
+		var data []byte
+		if data, werr = blob(m, buf); werr != nil {
+			break
+		}
+		if m.spooled {
+			buf = data
+		}
+		b = appendEntryHead(b[:0], path, m, len(data))
+		if _, werr = w.Write(b); werr == nil {
+			_, werr = w.Write(data)
+		}
+		written += int64(len(b) + len(data))
 	}
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, fmt.Errorf("compile cache: create %s: %w", dir, err)
+	if werr == nil {
+		werr = w.Flush()
 	}
-	tmp, err := os.CreateTemp(dir, ".pack-*")
-	if err != nil {
-		return 0, fmt.Errorf("compile cache: create temporary file in %s: %w", dir, err)
-	}
-	_, werr := tmp.Write(b)
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr
@@ -544,12 +808,12 @@ func writePack(file, folder string, fresh map[string]*memoEntry, exists func(str
 		if rerr := os.Remove(tmp.Name()); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 			werr = errors.Join(werr, rerr)
 		}
-		return 0, fmt.Errorf("compile cache: write %s: %w", file, werr)
+		return 0, 0, fmt.Errorf("compile cache: write %s: %w", file, werr)
 	}
 	if err := trimPacks(dir); err != nil {
-		return len(all), err
+		return len(all), written, err
 	}
-	return len(all), nil
+	return len(all), written, nil
 }
 
 // trimPacks removes, at most once a day, packs whose folder is gone or

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -417,5 +418,76 @@ func TestCloseDuringPrecompile(t *testing.T) {
 	g.Precompile(files)
 	if st := g.CompileStats(); st.DiskErr != "" || st.Compiled+st.DiskHits+st.Errors != len(files) {
 		t.Fatalf("after interrupted runs: %+v", st)
+	}
+}
+
+// A reopen after editing a file appends that file's entry to the pack
+// instead of writing the pack anew; once a quarter of the pack is replaced
+// entries, the next save compacts it. Every open in between finds every
+// unchanged file in the pack, and the edited one as it is now.
+func TestDiskCacheAppendsThenCompacts(t *testing.T) {
+	lowDiskMin(t)
+	dir, files := genTree(t)
+	cache := t.TempDir()
+	open := func() (CompileStats, int64) {
+		t.Helper()
+		g := openCached(t, dir, cache)
+		g.Precompile(files)
+		st := g.CompileStats()
+		g.Close()
+		st.Saved, st.DiskErr = g.CompileStats().Saved, g.CompileStats().DiskErr
+		packs, err := filepath.Glob(filepath.Join(cache, "packs", "*.pack"))
+		if err != nil || len(packs) != 1 {
+			t.Fatalf("want one pack, got %v (%v)", packs, err)
+		}
+		fi, err := os.Stat(packs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st, fi.Size()
+	}
+	first, size := open()
+	if first.Saved != first.Compiled || first.Compiled == 0 {
+		t.Fatalf("first open: %+v", first)
+	}
+	edit, biggest := "", int64(0) // the biggest file: fewer edits to reach compaction
+	for _, f := range files {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err == nil && fi.Size() > biggest && !strings.HasSuffix(f, "metadata.lua") {
+			edit, biggest = f, fi.Size()
+		}
+	}
+	if edit == "" {
+		t.Fatal("no file to edit")
+	}
+	compacted := false
+	for i := range 40 {
+		f, err := os.OpenFile(filepath.Join(dir, edit), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fmt.Fprintf(f, "\n-- edit %d\n", i); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		st, now := open()
+		if st.DiskErr != "" || st.Compiled != 1 || st.Saved == 0 || st.DiskHits+st.Errors != len(files)-1 {
+			t.Fatalf("open after edit %d: %+v", i, st)
+		}
+		switch {
+		case now > size && st.Saved == 1: // appended
+		case now <= size && st.Saved > 1: // compacted: written anew
+			compacted = true
+		default:
+			t.Fatalf("edit %d: pack %d -> %d bytes, %d saved", i, size, now, st.Saved)
+		}
+		size = now
+	}
+	if !compacted {
+		t.Fatal("40 appends never compacted the pack")
+	}
+	if st, _ := open(); st.Compiled != 0 || st.Saved != 0 || st.DiskHits+st.Errors != len(files) {
+		t.Fatalf("an unchanged reopen: %+v", st)
 	}
 }

@@ -149,7 +149,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if opt.Model != "" {
 		s.Model = opt.Model
 	}
-	model, det, err := ChooseModel(abs, s)
+	model, det, err := chooseModel(root.FS(), abs, s) // detection through the root too
 	if err != nil {
 		root.Close()
 		return nil, err
@@ -183,6 +183,10 @@ func (g *Game) Close() {
 		_ = err // closing a read-only directory handle cannot lose data
 	}
 }
+
+// FS is the folder as a file system rooted at it: no path, and no link,
+// leads out of it.
+func (g *Game) FS() fs.FS { return g.root.FS() }
 
 // Stubs reports whether unknown engine functions become stand-ins.
 func (g *Game) Stubs() bool { return g.Mode != ModeStrict }
