@@ -118,10 +118,10 @@ func TestDetectAndSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeFiles(t, dir, tc.files)
-			s, err := LoadSettings(dir)
+			s, err := SettingsIn(dir)
 			var model string
 			if err == nil {
-				model, _, err = ChooseModel(dir, s)
+				model, _, err = ChooseModelIn(dir, s)
 			}
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

@@ -149,7 +149,7 @@ func FuzzLoadSettings(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, SettingsFile), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, err := LoadSettings(dir)
+		s, err := SettingsIn(dir)
 		if err != nil {
 			if !strings.Contains(err.Error(), SettingsFile) {
 				t.Fatalf("error %q does not name %s", err, SettingsFile)

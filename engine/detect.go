@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -19,20 +18,8 @@ const (
 
 // Detection is what a folder looked like to model detection.
 type Detection struct {
-	Models   []string // models whose markers were found, in ModelNames order
-	Evidence []string // one human line per marker found ("model: evidence")
-}
-
-// Detect looks at DIR for the markers of each registered model
-// (docs/README.md and each model's doc), through the folder opened as an
-// os.Root: a marker that is a link out of the folder does not count.
-func Detect(dir string) (Detection, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return Detection{}, fmt.Errorf("open folder %s: %w", dir, unwrapPathErr(err))
-	}
-	defer root.Close()
-	return detectFS(root.FS(), dir)
+	Models   []string `json:"models,omitempty"`   // models whose markers were found, in ModelNames order
+	Evidence []string `json:"evidence,omitempty"` // one human line per marker found ("model: evidence")
 }
 
 // detectFS runs every registered model's detection on the folder dir,
@@ -66,18 +53,11 @@ func noModelText() string {
 	return strings.Join(parts, ", ")
 }
 
-// ChooseModel applies the settings' model and the detection: exactly one
-// model or a clear reason why none could be chosen.
-func ChooseModel(dir string, s Settings) (string, Detection, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return "", Detection{}, fmt.Errorf("open folder %s: %w", dir, unwrapPathErr(err))
-	}
-	defer root.Close()
-	return chooseModel(root.FS(), dir, s)
-}
-
-// chooseModel is ChooseModel on the folder dir opened as fsys.
+// chooseModel applies the settings' model and the detection (each
+// registered model's markers, docs/README.md and each model's doc) on the
+// folder dir opened as fsys through its os.Root, so that a marker that is a
+// link out of the folder does not count: exactly one model or a clear
+// reason why none could be chosen.
 func chooseModel(fsys fs.FS, dir string, s Settings) (string, Detection, error) {
 	d, err := detectFS(fsys, dir)
 	if err != nil {

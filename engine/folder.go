@@ -9,8 +9,13 @@ import (
 	"strings"
 )
 
-// MaxFolderLuaFiles bounds FolderInfo.LuaFiles.
-const MaxFolderLuaFiles = 2000
+// MaxFolderLuaFiles bounds FolderInfo.LuaFiles; MaxFolderEntries bounds
+// the entries the listing visits (a home folder or a disk root must not be
+// walked whole: the listing stops there, partial).
+const (
+	MaxFolderLuaFiles = 2000
+	MaxFolderEntries  = 20000
+)
 
 // FolderInfo is what the window shows about a game folder: how model
 // detection saw it, its settings, its Lua files and what the open model
@@ -33,8 +38,10 @@ type FolderInfo struct {
 	SettingsModel string      `json:"settings_model,omitempty"`
 	Settings      [][2]string `json:"settings,omitempty"`
 	SettingsError string      `json:"settings_error,omitempty"`
-	// LuaFiles are the folder's first MaxFolderLuaFiles .lua files (in
-	// walking order, hidden folders left out), sorted, slash separated.
+	// LuaFiles are the folder's first MaxFolderLuaFiles .lua files among
+	// its first MaxFolderEntries entries (in walking order, hidden folders
+	// left out), sorted, slash separated. A failed open leaves them out
+	// (OpenError: the folder may be anything, a home folder too).
 	LuaFiles []string `json:"lua_files,omitempty"`
 	// FirstFile is what the window opens in the editor first (the open
 	// model's WindowSpec.OpenFirst; "" when nothing fits).
@@ -47,8 +54,9 @@ type FolderInfo struct {
 }
 
 // OpenError is a failure to open a game folder, with what the folder looked
-// like (for the window's "Found: ..." and its folder info). Its text is
-// the failure's, word for word.
+// like (for the window's "Found: ..." and its folder info): detection and
+// settings only, no Lua files (the folder is not walked). Its text is the
+// failure's, word for word.
 type OpenError struct {
 	Err    error
 	Folder FolderInfo
@@ -58,34 +66,53 @@ func (e *OpenError) Error() string { return e.Err.Error() }
 func (e *OpenError) Unwrap() error { return e.Err }
 
 // InspectFolder describes the folder dir without a session (no model is
-// open: the WindowSpec is empty).
-func InspectFolder(dir string) FolderInfo {
-	fi := FolderInfo{Dir: dir}
+// open: the WindowSpec is empty), its Lua files listed.
+func InspectFolder(dir string) FolderInfo { return inspectDir(dir, "", "", true) }
+
+// inspectDir describes dir as if model were open in mode (model picks the
+// WindowSpec); files lists its Lua files too.
+func inspectDir(dir, model, mode string, files bool) FolderInfo {
+	fi := FolderInfo{Dir: dir, Model: model, Mode: mode}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		fi.DetectError = fmt.Sprintf("open folder %s: %v", dir, unwrapPathErr(err))
 		fi.SettingsError = fmt.Sprintf("read settings %s: %v", SettingsFile, unwrapPathErr(err))
+		if sp, ok := specs[model]; ok {
+			fi.Window = sp.Window
+		}
 		return fi
 	}
 	defer root.Close()
-	inspect(root, &fi)
+	inspect(root, &fi, files)
 	return fi
 }
 
 // Folder describes the open folder (Driver.Folder), read afresh: the
-// settings file may have been edited since the folder was opened.
+// settings file may have been edited since the folder was opened. With no
+// game open (during a reset, after a failed one, after Close) it describes
+// the folder as it is now under the last model and mode; Error says why
+// no game is open, unless a reset is under way.
 func (s *Session) Folder() FolderInfo {
-	g := s.Game()
-	if g == nil {
-		return FolderInfo{Dir: s.Dir, Error: "the session is closed"}
+	if g := s.Game(); g != nil {
+		fi := FolderInfo{Dir: g.Dir, Model: g.Model, Mode: g.Mode}
+		if g.withRoot(func(root *os.Root) { inspect(root, &fi, true) }) {
+			return fi
+		}
 	}
-	fi := FolderInfo{Dir: g.Dir, Model: g.Model, Mode: g.Mode}
-	inspect(g.root, &fi)
+	s.rmu.Lock()
+	dir, model, mode, why := s.info.folder, s.info.model, s.info.mode, s.noGame
+	s.rmu.Unlock()
+	if dir == "" {
+		dir = s.Dir
+	}
+	fi := inspectDir(dir, model, mode, true)
+	fi.Error = why
 	return fi
 }
 
-// inspect fills fi from the folder root (fi.Model picks the WindowSpec).
-func inspect(root *os.Root, fi *FolderInfo) {
+// inspect fills fi from the folder root (fi.Model picks the WindowSpec);
+// files lists the Lua files too.
+func inspect(root *os.Root, fi *FolderInfo, files bool) {
 	fsys := root.FS()
 	if d, err := detectFS(fsys, fi.Dir); err != nil {
 		fi.DetectError = err.Error()
@@ -105,18 +132,25 @@ func inspect(root *os.Root, fi *FolderInfo) {
 			}
 		}
 	}
-	fi.LuaFiles = luaFiles(fsys, MaxFolderLuaFiles)
 	if sp, ok := specs[fi.Model]; ok {
 		fi.Window = sp.Window
 	}
+	if !files {
+		return
+	}
+	fi.LuaFiles = luaFiles(fsys, MaxFolderLuaFiles, MaxFolderEntries)
 	fi.FirstFile = firstFile(fsys, fi.Window.OpenFirst, fi.LuaFiles)
 }
 
-// luaFiles lists up to max .lua files of fsys, sorted (hidden folders are
-// left out).
-func luaFiles(fsys fs.FS, max int) []string {
+// luaFiles lists up to max .lua files of fsys among the first maxEntries
+// entries it visits, sorted (hidden folders are left out).
+func luaFiles(fsys fs.FS, max, maxEntries int) []string {
 	var out []string
+	seen := 0
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if seen++; seen > maxEntries {
+			return fs.SkipAll
+		}
 		if err != nil {
 			if d != nil && d.IsDir() && p != "." {
 				return fs.SkipDir // an unreadable folder: list the rest

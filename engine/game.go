@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -92,6 +93,8 @@ type Game struct {
 	Detected Detection
 
 	root     *os.Root
+	rootMu   sync.RWMutex // Close takes it: readers outside a command (Folder) hold it
+	closed   bool         // under rootMu
 	memLimit uint64
 	opt      Options
 
@@ -171,8 +174,15 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	return g, nil
 }
 
-// Close writes what is new to the disk compile cache and releases the folder.
+// Close writes what is new to the disk compile cache and releases the
+// folder; a second Close does nothing.
 func (g *Game) Close() {
+	g.rootMu.Lock()
+	defer g.rootMu.Unlock()
+	if g.closed {
+		return
+	}
+	g.closed = true
 	g.flushCompileCache()
 	select {
 	case <-g.stopMem:
@@ -182,6 +192,18 @@ func (g *Game) Close() {
 	if err := g.root.Close(); err != nil {
 		_ = err // closing a read-only directory handle cannot lose data
 	}
+}
+
+// withRoot runs fn with the folder's root unless the game is closed (it
+// tells whether fn ran); Close waits for fn.
+func (g *Game) withRoot(fn func(*os.Root)) bool {
+	g.rootMu.RLock()
+	defer g.rootMu.RUnlock()
+	if g.closed {
+		return false
+	}
+	fn(g.root)
+	return true
 }
 
 // FS is the folder as a file system rooted at it: no path, and no link,
@@ -245,7 +267,9 @@ func (g *Game) ReadFile(rel string) ([]byte, error) {
 	if st, err := g.root.Stat(c); err == nil && !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("open %s: not a regular file", c)
 	}
-	f, err := g.root.Open(c)
+	// O_NONBLOCK: a FIFO swapped in after the Stat does not block the
+	// open either (the opened file is judged below)
+	f, err := g.root.OpenFile(c, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", c, unwrapPathErr(err))
 	}

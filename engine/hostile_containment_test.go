@@ -188,7 +188,7 @@ func TestSettingsAreReadInsideTheFolder(t *testing.T) {
 			c.make(t, dir)
 			done := make(chan error, 1)
 			go func() {
-				_, err := engine.LoadSettings(dir)
+				_, err := engine.SettingsIn(dir)
 				done <- err
 			}()
 			select {
@@ -264,7 +264,7 @@ func TestDeepTOMLIsRefused(t *testing.T) {
 	deep := "x = " + strings.Repeat("[", 5_000_000) + strings.Repeat("]", 5_000_000) + "\n"
 	dir := t.TempDir()
 	writeFile(t, dir, "modscope.toml", deep[:min(len(deep), engine.MaxSettingsBytes)])
-	if _, err := engine.LoadSettings(dir); err == nil || !strings.Contains(err.Error(), "nested deeper than") {
+	if _, err := engine.SettingsIn(dir); err == nil || !strings.Contains(err.Error(), "nested deeper than") {
 		t.Errorf("settings: %v", err)
 	}
 	if _, err := scripts.ParseScene(deep, nil); err == nil || !strings.Contains(err.Error(), "nested deeper than") {

@@ -131,7 +131,7 @@ type WindowSpec struct {
 	// contexts, also before such a context is live ("server").
 	Targets []string `json:"targets,omitempty"`
 	// PlayerActions shows the players row (join, jump, leave, logout) and
-	// the generator callbacks, named from the callbacks registry.
+	// the generator callbacks, named from CallbackNames.
 	PlayerActions bool `json:"player_actions,omitempty"`
 	// AttachmentActions shows attach, detach, the context policy and
 	// callbacks with a target.
@@ -155,6 +155,19 @@ type WindowSpec struct {
 	// "*/NAME" the first Lua file named NAME anywhere below the top, else
 	// a file by its path. Without a match, the first Lua file.
 	OpenFirst []string `json:"open_first,omitempty"`
+	// StepDocs say what the game does at each step (shown under the
+	// stepper; WindowSpec.StepDoc reads them). Every step name the model
+	// uses should find an entry (windowspec.go).
+	StepDocs []StepDoc `json:"step_docs,omitempty"`
+	// Rows are the kinds of registry rows the registries view shows in
+	// their own shape, in this order (other kinds: a line a row).
+	Rows []RowsSpec `json:"rows,omitempty"`
+	// Stuck reads from the registry rows (LifecycleRows) why a context is
+	// stuck loading; Note is a line the events panel shows from them;
+	// CallbackNames names the callbacks the player row offers.
+	Stuck         StuckRows `json:"stuck"`
+	Note          RowNote   `json:"note"`
+	CallbackNames RowColumn `json:"callback_names"`
 }
 
 // ModelWindow returns a registered model's WindowSpec (what the window

@@ -58,7 +58,7 @@ func TestRegisteredVerbs(t *testing.T) {
 // models' registrations.
 func TestRegisteredDetection(t *testing.T) {
 	dir := t.TempDir()
-	_, _, err := engine.ChooseModel(dir, engine.Settings{})
+	_, _, err := engine.ChooseModelIn(dir, engine.Settings{})
 	want := dir + " matches no model: no CommonLua/, Lua/, Data/, DLC/ or Mods/ (autorun), no mod folder with manifest.xml and server.lua or sector.lua (sectors), no scene.toml (scripts); set model in modscope.toml"
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v, want %q", err, want)
@@ -66,10 +66,11 @@ func TestRegisteredDetection(t *testing.T) {
 	for _, f := range []string{"Lua/a.lua", "CommonLua/b.lua", "base/manifest.xml", "base/server.lua", "scene.toml"} {
 		putFile(t, dir, f, "")
 	}
-	d, err := engine.Detect(dir)
-	if err != nil {
-		t.Fatal(err)
+	fi := engine.InspectFolder(dir)
+	if fi.DetectError != "" {
+		t.Fatal(fi.DetectError)
 	}
+	d := fi.Detection
 	wantEv := []string{"autorun: CommonLua/, Lua/", "sectors: mods base", "scripts: scene.toml"}
 	if !reflect.DeepEqual(d.Evidence, wantEv) || !reflect.DeepEqual(d.Models, engine.ModelNames) {
 		t.Fatalf("Detect = %+v, want evidence %v", d, wantEv)
@@ -91,7 +92,7 @@ func TestRegisteredSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			putFile(t, dir, engine.SettingsFile, tc.toml)
-			s, err := engine.LoadSettings(dir)
+			s, err := engine.SettingsIn(dir)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)

@@ -32,6 +32,7 @@ type Session struct {
 	rmu       sync.Mutex       // guards what emit collects
 	rec       *record.Recorder // the report's records and the log, from the events
 	info      struct{ model, folder, mode string }
+	noGame    string // why no game is open (Close, a failed reset); "" while one is
 	retired   map[string]*StubRecord
 	listeners map[int]func(Event)
 	nextL     int
@@ -65,7 +66,9 @@ const MaxReportSectionBytes = record.MaxReportSectionBytes
 func Open(dir string, opt Options) (*Session, error) {
 	s := &Session{Dir: dir, opt: opt, listeners: map[int]func(Event){}, rec: record.New(opt.KeepReportOnReset)}
 	if err := s.open(); err != nil {
-		return nil, &OpenError{Err: err, Folder: InspectFolder(dir)}
+		// detection and settings only: the folder is not walked (it may be
+		// a home folder, "matches no model")
+		return nil, &OpenError{Err: err, Folder: inspectDir(dir, "", "", false)}
 	}
 	return s, nil
 }
@@ -102,6 +105,9 @@ func (s *Session) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closeLocked()
+	s.rmu.Lock()
+	s.noGame = "the session is closed"
+	s.rmu.Unlock()
 }
 
 func (s *Session) closeLocked() {
@@ -383,8 +389,14 @@ func (s *Session) resetLocked() Result {
 	s.closeLocked()
 	bound, calls := s.game.bound()
 	if err := s.open(); err != nil {
+		s.rmu.Lock()
+		s.noGame = limitString("the last reset failed: "+err.Error(), 300)
+		s.rmu.Unlock()
 		return Failed("reset: %v", err)
 	}
+	s.rmu.Lock()
+	s.noGame = ""
+	s.rmu.Unlock()
 	if s.opt.KeepReportOnReset {
 		// A headless run reports everything that ran, before a reset too
 		// (the recorder keeps its records across the reset event).

@@ -6,8 +6,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 	"reflect"
 	"regexp"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -110,24 +114,18 @@ func decodeSettings(data string, s *Settings) error {
 	return err
 }
 
-// LoadSettings reads DIR/modscope.toml. A missing file yields zero Settings.
-// A malformed file is an error naming the file, line and reason.
-func LoadSettings(dir string) (Settings, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return Settings{}, fmt.Errorf("read settings %s: %w", SettingsFile, unwrapPathErr(err))
-	}
-	defer root.Close()
-	return loadSettings(root)
-}
-
-// loadSettings reads modscope.toml through the folder's root: a link that
-// leads out of the folder is refused, and no error quotes the file.
+// loadSettings reads modscope.toml through the folder's root. A missing
+// file yields zero Settings; a malformed file is an error naming the file,
+// line and reason (never quoting it); a link that leads out of the folder
+// is refused, and a link to nothing, a loop of links or a target that
+// cannot be read are said as such.
 func loadSettings(root *os.Root) (Settings, error) {
 	var s Settings
 	data, err := readBounded(root, SettingsFile, MaxSettingsBytes)
-	if err != nil && linksOut(root, SettingsFile) {
-		return s, fmt.Errorf("read settings %s: it is a link that leads out of the folder (refused)", SettingsFile)
+	if err != nil {
+		if why, bad := brokenLink(root, SettingsFile); bad {
+			return s, fmt.Errorf("read settings %s: %s", SettingsFile, why)
+		}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -163,15 +161,66 @@ func loadSettings(root *os.Root) (Settings, error) {
 	return s, nil
 }
 
-// linksOut tells whether rel is a symbolic link that the root cannot
-// follow: it leads out of the folder (or to nothing).
-func linksOut(root *os.Root, rel string) bool {
+// maxLinkHops bounds the links brokenLink follows (as the kernel's
+// ELOOP limit does).
+const maxLinkHops = 40
+
+// brokenLink tells whether rel is a symbolic link that the root cannot
+// follow, and why: it leads out of the folder (an absolute target, or one
+// that climbs above the folder), to nothing, round in a loop, or to what
+// cannot be read. A link that reaches something inside the folder is not
+// broken (what it reaches is judged as a file). The chain is followed
+// with Root.Readlink, one link at a time, never through the link itself.
+func brokenLink(root *os.Root, rel string) (string, bool) {
 	lst, err := root.Lstat(rel)
 	if err != nil || lst.Mode()&fs.ModeSymlink == 0 {
-		return false
+		return "", false
 	}
-	_, err = root.Stat(rel)
-	return err != nil && !errors.Is(err, fs.ErrNotExist)
+	const out = "it is a link that leads out of the folder (refused)"
+	seen := map[string]bool{}
+	cur := path.Clean(filepath.ToSlash(rel))
+	for hop := 0; ; hop++ {
+		if seen[cur] || hop > maxLinkHops {
+			return "it is a link in a loop of links", true
+		}
+		seen[cur] = true
+		target, err := root.Readlink(cur)
+		switch {
+		case err == nil:
+		case errors.Is(err, syscall.EINVAL):
+			// not a link: the end of the chain
+			_, err := root.Lstat(cur)
+			switch {
+			case err == nil:
+				return "", false
+			case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+				return "it is a link to nothing", true
+			case errors.Is(err, fs.ErrPermission):
+				return "it is a link to a file that cannot be read (permission denied)", true
+			case errors.Is(err, syscall.ELOOP):
+				return "it is a link in a loop of links", true
+			}
+			return out, true
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+			return "it is a link to nothing", true
+		case errors.Is(err, fs.ErrPermission):
+			return "it is a link to a file that cannot be read (permission denied)", true
+		case errors.Is(err, syscall.ELOOP):
+			return "it is a link in a loop of links", true
+		default:
+			// the root refuses a path whose folders lead out
+			return out, true
+		}
+		target = filepath.ToSlash(target)
+		if filepath.IsAbs(target) || path.IsAbs(target) {
+			return out, true
+		}
+		next := path.Join(path.Dir(cur), target)
+		if next == ".." || strings.HasPrefix(next, "../") {
+			return out, true
+		}
+		cur = next
+	}
 }
 
 // quoted is what a TOML parse error quotes from the file.
@@ -201,16 +250,12 @@ func EffectiveTimeout(person time.Duration, s Settings) time.Duration {
 }
 
 // readBounded reads rel from root when it is a regular file of at most max
-// bytes (a FIFO would block for ever, a device would never end).
+// bytes (a FIFO would block for ever, a device would never end). It opens
+// without blocking (O_NONBLOCK: opening a FIFO for reading would wait for
+// a writer) and judges the file it opened, not a name that may have been
+// swapped since.
 func readBounded(root *os.Root, rel string, max int64) ([]byte, error) {
-	st, err := root.Stat(rel)
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	f, err := root.Open(rel)
+	f, err := root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, unwrapPathErr(err)
 	}
@@ -243,16 +288,9 @@ func readRegular(f *os.File, max int64) ([]byte, error) {
 
 // ReadRegularFile reads a file named by the person (an event script): only
 // a regular file of at most max bytes; a FIFO or a device is refused
-// before it is opened for reading.
+// before anything is read (it is opened without blocking).
 func ReadRegularFile(name string, max int64) ([]byte, error) {
-	st, err := os.Stat(name)
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	f, err := os.Open(name)
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a FIFO does not block the open
 	if err != nil {
 		return nil, unwrapPathErr(err)
 	}

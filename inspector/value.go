@@ -136,10 +136,12 @@ func sourceName(s string) string {
 }
 
 // Raw table internals. gopher-lua keeps the array part, the string and
-// other hash parts and the insertion-ordered key list unexported; their
-// lengths (read through reflect, which never runs any code of the table)
-// give an O(1) entry count for the hash part and a cheap change stamp. If a
-// future gopher-lua renames them, everything falls back to ForEach.
+// other hash parts and the insertion-ordered key list unexported; the
+// lengths of the array and the key list (read through reflect, which never
+// runs any code of the table) and LTable.HashLen (modscope's gopher-lua:
+// deleted keys stay in the hash part) give an O(1) entry count and a cheap
+// change stamp. If a future gopher-lua renames them, everything falls back
+// to ForEach.
 var tableLayout = func() (l struct {
 	ok                         bool
 	array, dict, strdict, keys int

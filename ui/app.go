@@ -261,16 +261,17 @@ func (u *App) openFirstFile() {
 // (or more than one) matched, offers the choice of model.
 func (u *App) showOpenError(dir string, err error) {
 	msg := err.Error()
-	if u.ctl.Folder.DetectError != "" || strings.HasPrefix(msg, engine.SettingsFile+":") || strings.HasPrefix(msg, "read settings") {
-		// nothing to choose: the engine could not read the folder, or its
-		// settings are bad
+	fi, ok := detectionFailed(err)
+	if !ok {
+		// nothing to choose: the engine could not start or read the
+		// folder, its settings are bad, or the model failed to load
 		u.ask("Cannot open "+filepath.Base(dir), msg, []string{"OK"}, func(int) {})
 		return
 	}
 	choices := append([]string{}, engine.ModelNames...)
 	text := msg
-	if len(u.ctl.Detected) > 0 {
-		text += "\n\nFound: " + strings.Join(u.ctl.Detected, "; ")
+	if ev := fi.Detection.Evidence; len(ev) > 0 {
+		text += "\n\nFound: " + strings.Join(ev, "; ")
 	}
 	text += "\n\nOpen it as which model?"
 	u.ask("Cannot open "+filepath.Base(dir), text, append(choices, "Cancel"), func(i int) {
@@ -278,6 +279,21 @@ func (u *App) showOpenError(dir string, err error) {
 			u.OpenFolder(dir, engine.Options{Model: choices[i]})
 		}
 	})
+}
+
+// detectionFailed tells whether err is a failure to choose the folder's
+// model, which a choice of model answers: an *engine.OpenError whose folder
+// detection read (no DetectError), whose settings were read and set no
+// model, and where detection found no model or more than one. A child
+// that could not start, a protocol mismatch or bad settings are not.
+func detectionFailed(err error) (engine.FolderInfo, bool) {
+	var oe *engine.OpenError
+	if !errors.As(err, &oe) {
+		return engine.FolderInfo{}, false
+	}
+	fi := oe.Folder
+	ok := fi.DetectError == "" && fi.SettingsError == "" && fi.SettingsModel == "" && len(fi.Detection.Models) != 1
+	return fi, ok
 }
 
 // askDialog is the window's ask: a dialog with one button per choice.
@@ -984,9 +1000,4 @@ func (u *App) showShortcuts() {
 		rows = append(rows, widget.NewLabelWithStyle(k, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}), widget.NewLabel(what))
 	}
 	dialog.ShowCustom("Keyboard shortcuts", "Close", container.New(layout.NewFormLayout(), rows...), u.win)
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
 }

@@ -139,7 +139,7 @@ func (v *contextsView) sizeRows() {
 func (v *contextsView) thirdLine(ci engine.ContextInfo) (text string, stuck bool) {
 	r := residentsLine(ci)
 	if why := v.stuck[ci.Name]; why != "" && ci.State == engine.StateLoading {
-		return strings.TrimSuffix(shortReason(why)+" · "+r, " · "), true
+		return strings.TrimSuffix(shortReason(v.u.ctl.Folder.Window, why)+" · "+r, " · "), true
 	}
 	return r, false
 }
@@ -292,7 +292,7 @@ func anyLoading(ctxs []engine.ContextInfo) bool {
 
 func (v *contextsView) setRows(rows map[string][]modelRow) {
 	v.rows = rows
-	v.stuck = stuckReasons(rows)
+	v.stuck = stuckReasons(v.u.ctl.Folder.Window, rows)
 	v.sizeRows()
 	v.list.Refresh()
 	if v.u.events != nil {

@@ -15,12 +15,11 @@ import (
 	"modscope/ui/control"
 )
 
-// control.OpenDriver opens dir in an engine child process when this program can
-// start one (a test binary cannot unless its TestMain asked), else in
-// this process.
 func init() { control.OpenDriver = openEngine }
 
-// openEngine is the window's OpenDriver.
+// openEngine is the window's control.OpenDriver: it opens dir in an engine
+// child process when this program can start one (a test binary cannot
+// unless its TestMain asked), else in this process.
 func openEngine(dir string, opt engine.Options) (engine.Driver, error) {
 	return remote.OpenDriver(dir, opt, remote.Options{}, false)
 }

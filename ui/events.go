@@ -427,16 +427,17 @@ func (v *eventsView) contextsChanged() {
 }
 
 // rowsChanged takes the model's registry rows after a command: the
-// generator callbacks' names (sectors) and the policy's note (scripts).
+// callbacks' names and the note its WindowSpec asks for.
 func (v *eventsView) rowsChanged(rows map[string][]modelRow) {
-	names := sectorCallbackNames(rows)
+	w := v.u.ctl.Folder.Window
+	names := callbackNames(w, rows)
 	v.secCbNames = names
 	v.secCbName.SetOptions(names)
 	if v.secCbName.Text == "" && len(names) > 0 {
 		v.secCbName.SetText(names[0])
 	}
-	if pol, note := policyNote(rows); note != "" {
-		v.policyNote.SetText("Now " + pol + ". Note: " + note + ".")
+	if note := rowsNote(w, rows); note != "" {
+		v.policyNote.SetText(note)
 		v.policyNote.Show()
 	} else {
 		v.policyNote.Hide()

@@ -522,7 +522,7 @@ func TestStepDocs(t *testing.T) {
 		t.Errorf("doc of step 1: %q", u.stepper.doc.Text)
 	}
 	for _, name := range append(u.ctl.Steps, "SomeNewMessage", "Entity 9 (x)", "CommonLua/Foo", "odd step") {
-		if d := stepDoc(name); len(d) < 30 {
+		if d := stepDoc(u.ctl.Folder.Window, name); len(d) < 30 {
 			t.Errorf("step %q: %q", name, d)
 		}
 	}

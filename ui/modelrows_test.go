@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"modscope/engine"
 )
 
 // The model rows read the same in the window's process (Go values) and
@@ -32,13 +34,25 @@ func TestModelRowsReadGoAndJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &jsonRows); err != nil {
 		t.Fatal(err)
 	}
+	w, ok := engine.ModelWindow(engine.ModelScripts)
+	if !ok {
+		t.Fatal("the scripts model is not registered")
+	}
+	spec := map[string]engine.RowsSpec{}
+	for _, sp := range w.Rows {
+		spec[sp.Kind] = sp
+	}
+	line := func(kind string, r modelRow) string {
+		text, _ := specLine(spec[kind], r)
+		return text
+	}
 	for name, rows := range map[string]map[string][]modelRow{"go values": goRows, "through JSON": jsonRows} {
 		t.Run(name, func(t *testing.T) {
-			if why := stuckReasons(rows)["entity:1"]; shortReason(why) != "stuck loading: the first load of entity:1 scripts/a.lua failed (boom)" {
-				t.Errorf("stuck reason %q → %q", why, shortReason(why))
+			if why := stuckReasons(w, rows)["entity:1"]; shortReason(w, why) != "stuck loading: the first load of entity:1 scripts/a.lua failed (boom)" {
+				t.Errorf("stuck reason %q → %q", why, shortReason(w, why))
 			}
-			calls := callsOf(rows, "entity:2")
-			if len(calls) != 2 || rowInt(calls[0], "seq") != 1 || rowInt(calls[1], "seq") != 2 {
+			calls := specRows(spec["calls"], rows["calls"], "entity:2")
+			if len(calls) != 2 || engine.RowInt(calls[0], "seq") != 1 || engine.RowInt(calls[1], "seq") != 2 {
 				t.Fatalf("calls of entity:2: %v", calls)
 			}
 			for _, c := range []struct {
@@ -47,34 +61,45 @@ func TestModelRowsReadGoAndJSON(t *testing.T) {
 			}{
 				{calls[0], "#1 · for entity:2 scripts/b.lua · not defined · nothing ran"},
 				{calls[1], "#2 · for entity:2 scripts/b.lua · via the global function · ok → 3 · [callback on_update]"},
-				{callsOf(rows, "entity:3")[0], "#1 · for entity:3 scripts/b.lua · via register_callback · error: b.lua:3: bad …"},
+				{specRows(spec["calls"], rows["calls"], "entity:3")[0], "#1 · for entity:3 scripts/b.lua · via register_callback · error: b.lua:3: bad …"},
 			} {
-				if got := callLine(c.row); got != c.want {
-					t.Errorf("callLine = %q, want %q", got, c.want)
+				if got := line("calls", c.row); got != c.want {
+					t.Errorf("call line = %q, want %q", got, c.want)
 				}
 			}
-			groups := callbacksByAttachment(rows["callbacks"])
-			if len(groups) != 2 || groups[0].attachment != "entity:2 scripts/b.lua" || len(groups[0].rows) != 2 || len(groups[1].rows) != 1 {
+			groups := groupRows(rows["callbacks"], spec["callbacks"].GroupBy)
+			if len(groups) != 2 || groups[0].name != "entity:2 scripts/b.lua" || len(groups[0].rows) != 2 || len(groups[1].rows) != 1 {
 				t.Errorf("groups %+v", groups)
 			}
-			if got := attachmentLine(rows["attachments"][0]); got != "entity 1 (door) · scripts/a.lua → entity:1 · resident" {
+			if text, where := specLine(spec["callbacks"], rows["callbacks"][0]); text != "on_damage   scripts/b.lua:4   · in entity:2" || where != "scripts/b.lua:4" {
+				t.Errorf("callback line %q at %q", text, where)
+			}
+			if got := line("attachments", rows["attachments"][0]); got != "entity 1 (door) · scripts/a.lua → entity:1 · resident" {
 				t.Errorf("attachment line %q", got)
 			}
-			if got := attachmentLine(rows["attachments"][1]); got != "static · scripts/s.lua · no context: no rule of the policy matches it" {
+			if got := line("attachments", rows["attachments"][1]); got != "static · scripts/s.lua · no context: no rule of the policy matches it" {
 				t.Errorf("static attachment line %q", got)
 			}
-			if got := lifecycleLine(rows["lifecycle"][0]); !strings.HasPrefix(got, "entity:1 — loading · 1 resident · 0 calls · stuck loading") {
+			if got := line("lifecycle", rows["lifecycle"][0]); got != "entity:1 — loading · 1 resident · 0 calls · stuck loading: the first load of entity:1 scripts/a.lua failed (boom)" {
 				t.Errorf("lifecycle line %q", got)
 			}
-			if pol, note := policyNote(rows); pol != "per_entity" || !strings.Contains(note, "modscope's own") {
-				t.Errorf("policy %q note %q", pol, note)
+			if got := rowsNote(w, rows); got != "Now per_entity. Note: changing the policy live is modscope's own." {
+				t.Errorf("policy note %q", got)
+			}
+			if got := line("policy", rows["policy"][0]); got != "Policy: per_entity · rules: entity, script" {
+				t.Errorf("policy line %q", got)
 			}
 			if rowStr(rows["policy"][0], "rules") != "entity, script" {
 				t.Errorf("rules %q", rowStr(rows["policy"][0], "rules"))
 			}
 		})
 	}
-	if got := sectorCallbackNames(map[string][]modelRow{"callbacks": {{"callback": "on_start"}, {"callback": "on_end"}, {"callback": "on_start"}}}); strings.Join(got, ",") != "on_start,on_end" {
+	sw, _ := engine.ModelWindow(engine.ModelSectors)
+	if got := callbackNames(sw, map[string][]modelRow{"callbacks": {{"callback": "on_start"}, {"callback": "on_end"}, {"callback": "on_start"}}}); strings.Join(got, ",") != "on_start,on_end" {
 		t.Errorf("sector callback names %q", got)
 	}
+	if got := callbackNames(w, goRows); got != nil {
+		t.Errorf("the scripts model names callbacks for the player row: %q", got)
+	}
 }
+

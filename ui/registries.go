@@ -92,7 +92,8 @@ func (v *registriesView) refresh() {
 		reg := *r.Registries
 		v.fill(reg)
 		v.head.SetText(fmt.Sprintf("Registries of %s — select a file:line to open it", ctx))
-		if why := stuckReasons(reg.Model)[ctx]; why != "" {
+		w := v.u.ctl.Folder.Window
+		if why := stuckReasons(w, reg.Model)[ctx]; why != "" {
 			v.stuck.SetText(ctx + " is " + why)
 			v.stuck.Show()
 		} else {
@@ -100,9 +101,12 @@ func (v *registriesView) refresh() {
 		}
 		v.tree.Refresh()
 		v.tree.OpenBranch("h")
-		if isScriptsRows(reg.Model) {
-			v.tree.OpenBranch("m/calls")
-			for _, id := range v.kids["m/calls"] {
+		for _, sp := range w.Rows {
+			if _, ok := reg.Model[sp.Kind]; !ok || !sp.Open {
+				continue
+			}
+			v.tree.OpenBranch("m/" + sp.Kind)
+			for _, id := range v.kids["m/"+sp.Kind] {
 				v.tree.OpenBranch(id)
 			}
 		}
@@ -110,14 +114,12 @@ func (v *registriesView) refresh() {
 }
 
 func (v *registriesView) fill(reg engine.Registries) {
-	// scripts: the context's call log and the callbacks first, in their own shape
-	scripts := isScriptsRows(reg.Model)
+	// the kinds the model's WindowSpec.Rows describes first, in their own shape
 	done := map[string]bool{}
-	if scripts {
-		for _, k := range scriptsKinds {
-			if rows, ok := reg.Model[k]; ok && v.fillScripts(k, rows, reg) {
-				done[k] = true
-			}
+	for _, sp := range v.u.ctl.Folder.Window.Rows {
+		if rows, ok := reg.Model[sp.Kind]; ok && !done[sp.Kind] {
+			v.fillSpec(sp, rows, reg.Context)
+			done[sp.Kind] = true
 		}
 	}
 	byName := map[string][]engine.HandlerInfo{}
@@ -148,7 +150,7 @@ func (v *registriesView) fill(reg engine.Registries) {
 		if done[k] {
 			continue
 		}
-		kid := v.add("", "m/"+k, fmt.Sprintf("%s (%d)", strings.ToUpper(k[:1])+k[1:], len(rows)), "")
+		kid := v.add("", "m/"+k, kindTitle(k, len(rows)), "")
 		for i, row := range rows {
 			text, where := rowText(row)
 			v.add(kid, fmt.Sprintf("m/%s/%d", k, i), text, where)
@@ -160,79 +162,42 @@ func (v *registriesView) fill(reg engine.Registries) {
 	}
 }
 
-// scriptsKinds are the scripts model's rows, in the order the view shows
-// them (before the handlers).
-var scriptsKinds = []string{"calls", "callbacks", "lifecycle", "attachments", "policy"}
-
-// isScriptsRows tells the scripts model's rows (lifecycle, calls, callbacks
-// per attachment) from the others'.
-func isScriptsRows(m map[string][]modelRow) bool {
-	_, life := m["lifecycle"]
-	_, calls := m["calls"]
-	return life && calls
-}
-
-// fillScripts adds the scripts model's rows of kind k in their own shape;
-// it reports false for a kind it leaves to the generic rows.
-func (v *registriesView) fillScripts(k string, rows []modelRow, reg engine.Registries) bool {
-	switch k {
-	case "attachments":
-		id := v.add("", "m/"+k, fmt.Sprintf("Attachments (%d)", len(rows)), "")
-		for i, r := range rows {
-			v.add(id, fmt.Sprintf("m/%s/%d", k, i), attachmentLine(r), "")
-		}
-	case "callbacks":
-		groups := callbacksByAttachment(rows)
-		id := v.add("", "m/"+k, fmt.Sprintf("Callbacks per attachment (%d registered by %d attachments)", len(rows), len(groups)), "")
-		for gi, g := range groups {
-			gid := v.add(id, fmt.Sprintf("m/%s/%d", k, gi), fmt.Sprintf("%s (%d)", g.attachment, len(g.rows)), "")
-			for i, r := range g.rows {
-				text := rowStr(r, "name") + "   " + rowStr(r, "where")
-				if c := rowStr(r, "context"); c != "" {
-					text += "   · in " + c
-				}
-				v.add(gid, fmt.Sprintf("m/%s/%d/%d", k, gi, i), text, rowStr(r, "where"))
-			}
-		}
-	case "calls":
-		calls := callsOf(map[string][]modelRow{"calls": rows}, reg.Context)
-		id := v.add("", "m/"+k, fmt.Sprintf("Call log of %s (%d)", reg.Context, len(calls)), "")
-		var names []string
-		byName := map[string][]modelRow{}
-		for _, r := range calls {
-			n := rowStr(r, "callback")
-			if _, ok := byName[n]; !ok {
-				names = append(names, n)
-			}
-			byName[n] = append(byName[n], r)
-		}
-		for ni, n := range names {
-			cs := byName[n]
-			nid := v.add(id, fmt.Sprintf("m/%s/%d", k, ni), fmt.Sprintf("%s (%d call%s)", n, len(cs), plural(len(cs))), "")
-			for i, r := range cs {
-				v.add(nid, fmt.Sprintf("m/%s/%d/%d", k, ni, i), callLine(r), "")
-			}
-		}
-	case "lifecycle":
-		id := v.add("", "m/"+k, fmt.Sprintf("Lifecycle (%d contexts)", len(rows)), "")
-		for i, r := range rows {
-			v.add(id, fmt.Sprintf("m/%s/%d", k, i), lifecycleLine(r), "")
-		}
-	case "policy":
-		for i, r := range rows {
-			text := "Policy: " + rowStr(r, "policy")
-			if rules := rowStr(r, "rules"); rules != "" {
-				text += " · rules: " + rules
-			}
-			id := v.add("", fmt.Sprintf("m/%s/%d", k, i), text, "")
-			if n := rowStr(r, "note"); n != "" {
-				v.add(id, fmt.Sprintf("m/%s/%d/note", k, i), n, "")
-			}
-		}
-	default:
-		return false
+// fillSpec adds rows of kind sp.Kind as sp says: under its title (at the
+// top when it has none), grouped when it groups them, each row with its
+// detail line under it.
+func (v *registriesView) fillSpec(sp engine.RowsSpec, rows []modelRow, ctx string) {
+	k := sp.Kind
+	rows = specRows(sp, rows, ctx)
+	var groups []rowGroup
+	if sp.GroupBy != "" {
+		groups = groupRows(rows, sp.GroupBy)
 	}
-	return true
+	parent := ""
+	if sp.Title != "" {
+		parent = v.add("", "m/"+k, specText(sp.Title, map[string]any{"n": len(rows), "groups": len(groups), "context": ctx}, kindTitle(k, len(rows))), "")
+	}
+	line := func(parent, id string, r modelRow) {
+		text, where := specLine(sp, r)
+		v.add(parent, id, text, where)
+		if sp.Detail != "" {
+			if d, err := engine.RowText(sp.Detail, r); err == nil && d != "" {
+				v.add(id, id+"/note", d, "")
+			}
+		}
+	}
+	if sp.GroupBy == "" {
+		for i, r := range rows {
+			line(parent, fmt.Sprintf("m/%s/%d", k, i), r)
+		}
+		return
+	}
+	for gi, g := range groups {
+		title := specText(sp.Group, map[string]any{"group": g.name, "n": len(g.rows)}, fmt.Sprintf("%s (%d)", g.name, len(g.rows)))
+		gid := v.add(parent, fmt.Sprintf("m/%s/%d", k, gi), title, "")
+		for i, r := range g.rows {
+			line(gid, fmt.Sprintf("m/%s/%d/%d", k, gi, i), r)
+		}
+	}
 }
 
 // rowText renders a model registry row: its name first, then the other

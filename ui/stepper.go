@@ -176,7 +176,7 @@ func (v *stepperView) refreshDoc() {
 		v.doc.SetText("")
 		return
 	}
-	v.doc.SetText(c.Steps[i] + ": " + stepDoc(c.Steps[i]))
+	v.doc.SetText(c.Steps[i] + ": " + stepDoc(c.Folder.Window, c.Steps[i]))
 }
 
 func (v *stepperView) refreshButtons() {

@@ -142,20 +142,38 @@ func (h *harness) runLine(line string) {
 	h.idle()
 }
 
-func TestAutorunFlow(t *testing.T) { autorunFlow(t) }
+// TestAutorunFlow runs the autorun flow with the suite's driver: the
+// engine in a child process by default, as the shipped window runs it,
+// where the model's window capabilities and the folder info are checked to
+// come from the child too.
+func TestAutorunFlow(t *testing.T) {
+	h := autorunFlow(t)
+	if childDriver {
+		checkFromChild(t, h)
+	}
+}
 
-// TestAutorunFlowThroughChild runs the autorun flow with the engine in a
-// child process, as the shipped window runs it (remote.OpenDriver): the
-// sample opens, steps, shows its globals, timeline and console, and the
-// model's window capabilities and the folder info come from the child.
+// TestAutorunFlowThroughChild runs the autorun flow through an engine
+// child (remote.OpenDriver) when the suite runs in process
+// (MODSCOPE_UI_DRIVER=inprocess); otherwise TestAutorunFlow did so.
 func TestAutorunFlowThroughChild(t *testing.T) {
+	if childDriver {
+		t.Skip("TestAutorunFlow ran through the engine child (the suite's driver)")
+	}
 	if !remote.Available() {
 		t.Fatal("this test binary cannot start engine children (TestMain calls remote.ServeIfChild)")
 	}
 	saved := control.OpenDriver
 	control.OpenDriver = openEngine // what the window ships with
 	t.Cleanup(func() { control.OpenDriver = saved })
-	h := autorunFlow(t)
+	checkFromChild(t, autorunFlow(t))
+}
+
+// checkFromChild checks that the flow's folder opened in an engine child
+// and that the model's window capabilities and the folder info came from
+// it.
+func checkFromChild(t *testing.T, h *harness) {
+	t.Helper()
 	u := h.u
 	if u.ctl.Restartable() == nil {
 		t.Fatalf("the folder did not open in an engine process")

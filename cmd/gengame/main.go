@@ -36,7 +36,7 @@ func main() {
 		os.Exit(printStats(flag.Args()))
 	}
 	if *out == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: gengame -out DIR [-preset small|shipped|mods|huge] [-seed N]")
+		fmt.Fprintln(os.Stderr, "usage: gengame -out DIR [-preset small|shipped|mods|huge] [-seed N]\n       gengame -stats [NAME=]DIR...")
 		os.Exit(2)
 	}
 	m, err := gengame.Generate(*out, *preset, *seed)

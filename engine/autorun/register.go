@@ -68,6 +68,7 @@ func init() {
 			ReloadAll:   true, // the game reloads everything (ReloadLua), never one file
 			ModsSection: engine.ModelAutorun,
 			OpenFirst:   []string{"Lua/", "base/server.lua", "assets/base/server.lua", "*/server.lua"},
+			StepDocs:    stepDocs,
 		},
 		// msg, event and advance are the core's verbs; ReloadLua() is
 		// picked up through engine.ReloadRequester (Model.TakeReload).

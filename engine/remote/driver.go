@@ -238,6 +238,11 @@ func (d *Driver) Died() *Death {
 // call sends a request to the live child; it fails fast when the child
 // has died or the driver is closed.
 func (d *Driver) call(req request, what string) (json.RawMessage, error) {
+	return d.callWithin(req, what, 0)
+}
+
+// callWithin is call with a deadline for the answer (0: none).
+func (d *Driver) callWithin(req request, what string, timeout time.Duration) (json.RawMessage, error) {
 	d.mu.Lock()
 	c, dt, closed := d.proc, d.death, d.closed
 	if what != "" && !closed && dt == nil {
@@ -251,7 +256,7 @@ func (d *Driver) call(req request, what string) (json.RawMessage, error) {
 	case dt != nil:
 		return nil, dt
 	}
-	m, err := c.call(req, 0)
+	m, err := c.call(req, timeout)
 	if what != "" {
 		d.mu.Lock()
 		d.inflight = ""
@@ -279,8 +284,11 @@ func (d *Driver) call(req request, what string) (json.RawMessage, error) {
 }
 
 // get calls and decodes the answer into out.
-func (d *Driver) get(req request, out any) error {
-	raw, err := d.call(req, "")
+func (d *Driver) get(req request, out any) error { return d.getWithin(req, out, 0) }
+
+// getWithin is get with a deadline for the answer (0: none).
+func (d *Driver) getWithin(req request, out any, timeout time.Duration) error {
+	raw, err := d.callWithin(req, "", timeout)
 	if err != nil {
 		return err
 	}
@@ -514,11 +522,16 @@ func (d *Driver) Watches() []engine.WatchResult {
 	return out
 }
 
+// FolderWait bounds how long Folder waits for the child's answer: a
+// wedged child must not hold the asker (the window retries).
+var FolderWait = 5 * time.Second
+
 // Folder describes the open folder as the child's engine reads it; once
-// the child has died, as last known, with Error saying why.
+// the child has died, or when it does not answer within FolderWait, as
+// last known, with Error saying why.
 func (d *Driver) Folder() engine.FolderInfo {
 	var fi engine.FolderInfo
-	if err := d.get(request{Method: mFolder}, &fi); err != nil {
+	if err := d.getWithin(request{Method: mFolder}, &fi, FolderWait); err != nil {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		if d.folder != nil {

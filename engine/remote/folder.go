@@ -2,6 +2,9 @@ package remote
 
 import "modscope/engine"
 
+// maxFolderRows bounds the settings rows that cross.
+const maxFolderRows = 1000
+
 // capFolder returns a copy of fi with every string bounded (the folder's
 // file names and settings are the folder's to choose).
 func capFolder(fi engine.FolderInfo) engine.FolderInfo {
@@ -14,6 +17,13 @@ func capFolder(fi engine.FolderInfo) engine.FolderInfo {
 		return out
 	}
 	fi.Dir, fi.DetectError, fi.SettingsError, fi.SettingsModel = c(fi.Dir), c(fi.DetectError), c(fi.SettingsError), c(fi.SettingsModel)
+	fi.Model, fi.Mode, fi.Error = c(fi.Model), c(fi.Mode), c(fi.Error)
+	if len(fi.Settings) > maxFolderRows {
+		fi.Settings = fi.Settings[:maxFolderRows]
+	}
+	if len(fi.LuaFiles) > engine.MaxFolderLuaFiles {
+		fi.LuaFiles = fi.LuaFiles[:engine.MaxFolderLuaFiles]
+	}
 	fi.Detection.Evidence = list(fi.Detection.Evidence)
 	fi.LuaFiles = list(fi.LuaFiles)
 	fi.FirstFile = c(fi.FirstFile)

@@ -174,7 +174,7 @@ func (s *server) answer(id uint64, v any, err error) {
 	r := reply{ID: id}
 	switch {
 	case err != nil:
-		r.Err = err.Error()
+		r.Err = capString(err.Error(), maxWireString)
 	case v != nil:
 		b, merr := json.Marshal(v)
 		if merr != nil {
@@ -207,9 +207,9 @@ func (s *server) handle(req request) {
 		if errors.As(err, &oe) {
 			// the folder as it looked comes with the error (the window's
 			// "Found: ..." and folder info)
-			b, merr := json.Marshal(oe.Folder)
+			b, merr := json.Marshal(capFolder(oe.Folder))
 			if merr == nil {
-				s.send(reply{ID: req.ID, Err: err.Error(), Data: b})
+				s.send(reply{ID: req.ID, Err: capString(err.Error(), maxWireString), Data: b})
 				return
 			}
 		}

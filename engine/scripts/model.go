@@ -13,6 +13,9 @@ import (
 // StepStatic is the last step: static scripts, attached to no entity.
 const StepStatic = "Static scripts"
 
+// stepEmptyScene is the one step of a scene that attaches no script.
+const stepEmptyScene = "Attach scene"
+
 // Model is the scripts model: every (entity, script) attachment lives in
 // the context its key selects under the current policy. The session calls
 // it from one goroutine at a time; mu guards what other goroutines read
@@ -104,7 +107,7 @@ func New(h *engine.Host) (engine.Model, error) {
 		m.steps = append(m.steps, st)
 	}
 	if len(m.steps) == 0 {
-		m.steps = []stepDef{{name: "Attach scene"}}
+		m.steps = []stepDef{{name: stepEmptyScene}}
 	}
 	for _, st := range m.steps {
 		m.stepNames = append(m.stepNames, st.name)

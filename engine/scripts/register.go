@@ -30,6 +30,10 @@ func init() {
 			LifecycleRows:        true,
 			RowsOnlyWhileLoading: true, // a scene's rows can be large
 			OpenFirst:            []string{SceneFile, "base/server.lua", "assets/base/server.lua", "*/server.lua"},
+			StepDocs:             stepDocs,
+			Rows:                 rowViews,
+			Stuck:                stuckRows,
+			Note:                 noteRow,
 		},
 		// callback, edit and reload are the core's verbs.
 		Verbs: []engine.Verb{

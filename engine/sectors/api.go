@@ -76,12 +76,18 @@ func (m *Model) install(x *lctx) {
 		return 0
 	}))
 	meta.RawSetString("__newindex", meta.RawGetString("__index"))
+	// gopher-lua's own module list (the registry's _LOADED, which nothing
+	// of modscope reads) would keep the libraries replaced here alive.
+	libLoaded, _ := L.G.Registry.RawGetString("_LOADED").(*lua.LTable)
 	for i, lib := range absentLibs {
 		absent[i] = L.CreateTable(0, 0)
 		absent[i].Metatable = meta
 		G.RawSetString(lib, absent[i])
 		if pkgLoaded != nil {
 			pkgLoaded.RawSetString(lib, lua.LNil)
+		}
+		if libLoaded != nil {
+			libLoaded.RawSetString(lib, lua.LNil)
 		}
 	}
 	dbg := L.CreateTable(0, 2)

@@ -35,10 +35,10 @@ const (
 	maxDeliveryRecords = 6
 )
 
-// MoreContexts is the context of the message record that stands for an
+// moreContexts is the context of the message record that stands for an
 // event's deliveries past the first maxDeliveryRecords (its target says
-// how many contexts and which).
-const MoreContexts = "*"
+// how many contexts and which; docs/sectors.md).
+const moreContexts = "*"
 
 // busEvent is one queued event: a name and the engine's EventData, a flat
 // map of nil, int64, float64 and string values.
@@ -232,8 +232,8 @@ func (m *Model) tick(step string) {
 			if more.contexts > 1 {
 				span += " … " + more.last
 			}
-			m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: MoreContexts, Step: step,
-				Message: &engine.MessageRecord{Name: ev.name, Context: MoreContexts, Args: args,
+			m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: moreContexts, Step: step,
+				Message: &engine.MessageRecord{Name: ev.name, Context: moreContexts, Args: args,
 					Handlers: more.handlers, Ms: more.ms,
 					Target: fmt.Sprintf("%s; delivered to %d more contexts (%s)", from, more.contexts, span)}})
 		}

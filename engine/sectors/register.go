@@ -93,6 +93,8 @@ func init() {
 			ModsSection:   engine.ModelSectors,
 			ModsFirst:     []string{"base"}, // listed mods load first: base (the game) stays first
 			OpenFirst:     []string{"base/server.lua", "assets/base/server.lua", "*/server.lua"},
+			StepDocs:      stepDocs,
+			CallbackNames: engine.RowColumn{Kind: "callbacks", Column: "callback"}, // the generator callbacks registered
 		},
 		// event, callback and advance are the core's verbs.
 		Verbs: []engine.Verb{

@@ -46,26 +46,26 @@ type FileStats struct {
 
 // StatsOfSource computes the statistics of one file's source.
 func StatsOfSource(path string, src []byte) FileStats {
-	fs := FileStats{Path: path, Bytes: len(src), Lines: bytes.Count(src, []byte{'\n'}), Strings: map[string]bool{},
+	st := FileStats{Path: path, Bytes: len(src), Lines: bytes.Count(src, []byte{'\n'}), Strings: map[string]bool{},
 		Classes: map[string][]string{}, Members: map[string]int{}}
 	if len(src) > 0 && src[len(src)-1] != '\n' {
-		fs.Lines++
+		st.Lines++
 	}
 	chunk, err := parse.Parse(bytes.NewReader(src), path)
 	if err != nil {
-		fs.ParseError = err.Error()
-		return fs
+		st.ParseError = err.Error()
+		return st
 	}
-	w := &statsWalker{fs: &fs}
+	w := &statsWalker{fs: &st}
 	w.function(nil, chunk, false)
 	dataStmts := 0
-	for _, st := range chunk {
-		if isDataStmt(st) {
+	for _, stmt := range chunk {
+		if isDataStmt(stmt) {
 			dataStmts++
 		}
 	}
-	fs.Data = len(chunk) > 0 && dataStmts*10 >= len(chunk)*6
-	return fs
+	st.Data = len(chunk) > 0 && dataStmts*10 >= len(chunk)*6
+	return st
 }
 
 // isDataStmt: a call with a table constructor argument (PlaceObj('X', {...}),

@@ -82,7 +82,7 @@ func (tb *LTable) smallGet(key string) LValue {
 
 // modscope: toMap moves a small table's string keys to strdict.
 func (tb *LTable) toMap() {
-	tb.strdict = make(map[string]LValue, 2*len(tb.keys))
+	tb.strdict = make(map[string]LValue, len(tb.keys)+1) // 16 slots for the ninth key
 	for i, k := range tb.keys {
 		tb.strdict[string(k.(LString))] = tb.vals[i]
 		if tb.vals[i] == LNil {

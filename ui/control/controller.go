@@ -64,10 +64,11 @@ type Controller struct {
 	// State, owned by the UI goroutine.
 	Dir         string // the opened folder (absolute); "" when none
 	Model, Mode string
-	Detected    []string // what model detection found
 	// Folder is the folder as the engine described it when it opened
-	// (or failed to): detection, settings, Lua files, and in
-	// Folder.Window what the model offers the window.
+	// (or failed to), fetched again when a command (a reset) or an engine
+	// restart changed the model: detection (Folder.Detection.Evidence is
+	// what it found), settings, Lua files, and in Folder.Window what the
+	// model offers the window.
 	Folder      engine.FolderInfo
 	OpenErr     string // why the last Open failed ("" when it did not)
 	Steps       []string
@@ -112,6 +113,10 @@ type Controller struct {
 	sess  engine.Driver
 	unsub func()
 	live  atomic.Pointer[engine.Driver]
+	// folderModel is the model of the last Folder the worker fetched
+	// (worker goroutine only): a snapshot with another model fetches it
+	// again.
+	folderModel string
 
 	emu       sync.Mutex
 	pending   []engine.Event
@@ -164,11 +169,18 @@ func (c *Controller) Post(fn func()) { c.post(fn) }
 func (c *Controller) OnWorker(job func(d engine.Driver)) {
 	gen := c.Gen
 	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
+		if !c.current(gen) {
 			return
 		}
 		job(c.sess)
 	})
+}
+
+// current tells, on the worker goroutine, whether the session of
+// generation gen is still the open one (a job queued before a reopen or a
+// close must not run on what replaced it).
+func (c *Controller) current(gen int) bool {
+	return c.sess != nil && int(c.curGen.Load()) == gen
 }
 
 // OnChange registers fn for state changes (called on the UI goroutine).
@@ -202,7 +214,8 @@ type snapshot struct {
 	log              []engine.LogEntry
 	watches          []engine.WatchResult
 	dir, model, mode string
-	partial          bool // steps and contexts only
+	partial          bool               // steps and contexts only
+	folder           *engine.FolderInfo // fetched again: the model changed
 }
 
 func (c *Controller) take(partial bool) snapshot {
@@ -220,7 +233,23 @@ func (c *Controller) take(partial bool) snapshot {
 	sn.log = s.Log()
 	sn.watches = s.Watches()
 	sn.dir, sn.model, sn.mode = sn.rep.Folder, sn.rep.Model, sn.rep.Mode
+	if sn.model != "" && sn.model != c.folderModel {
+		// a reset opened the folder as another model (its settings were
+		// edited): what the window offers follows it
+		c.refetchFolder(&sn)
+	}
 	return sn
+}
+
+// refetchFolder asks the session for the folder afresh into sn (worker
+// goroutine).
+func (c *Controller) refetchFolder(sn *snapshot) {
+	fi := c.sess.Folder()
+	c.folderModel = fi.Model
+	if sn.model != "" {
+		c.folderModel = sn.model // fetched for it: not again for it
+	}
+	sn.folder = &fi
 }
 
 // apply stores a snapshot (UI goroutine).
@@ -240,7 +269,13 @@ func (c *Controller) apply(sn snapshot) Change {
 	if sn.dir != "" {
 		c.Dir, c.Model, c.Mode = sn.dir, sn.model, sn.mode
 	}
-	return ch | ChangeReport | ChangeLog | ChangeGlobals | ChangeWatches
+	ch |= ChangeReport | ChangeLog | ChangeGlobals | ChangeWatches
+	if sn.folder != nil {
+		// the model's panels (send form, rows, step docs) are rebuilt
+		c.Folder = *sn.folder
+		ch |= ChangeSession
+	}
+	return ch
 }
 
 // SetStatus puts a view's own news on the status line (a file saved, an
@@ -269,7 +304,7 @@ func (c *Controller) Open(dir string, opt engine.Options, done func(error)) {
 	c.Steps, c.Next, c.Contexts, c.Log, c.Console, c.Errors, c.Watches = nil, 0, nil, nil, nil, nil, nil
 	c.ReloadDiff, c.ReloadWhy, c.ErrBase = nil, "", 0
 	c.Report = engine.Report{}
-	c.Model, c.Mode, c.OpenErr, c.Detected = "", "", "", nil
+	c.Model, c.Mode, c.OpenErr = "", "", ""
 	c.Folder = engine.FolderInfo{Dir: dir}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
@@ -292,7 +327,6 @@ func (c *Controller) Open(dir string, opt engine.Options, done func(error)) {
 				}
 				c.OpenErr = err.Error()
 				c.Folder = fi
-				c.Detected = fi.Detection.Evidence
 				c.end("Could not open " + filepath.Base(dir))
 				c.notify(ChangeAll)
 				if done != nil {
@@ -305,8 +339,9 @@ func (c *Controller) Open(dir string, opt engine.Options, done func(error)) {
 		c.live.Store(&s)
 		s.TrackDiffs(true)
 		c.unsub = s.Subscribe(func(e engine.Event) { c.event(gen, e) })
-		sn := c.take(false)
 		fi := s.Folder()
+		c.folderModel = fi.Model
+		sn := c.take(false)
 		c.post(func() {
 			if gen == c.Gen {
 				c.Folder = fi
@@ -324,7 +359,9 @@ func (c *Controller) Open(dir string, opt engine.Options, done func(error)) {
 // FolderInfo asks the engine to describe the open folder afresh (its
 // settings may have been edited); without a session, the description
 // that came with the failed open. It does not wait for a running command
-// (a driver answers Folder concurrently); done runs on the UI goroutine.
+// (a driver answers Folder concurrently, an engine child within
+// remote.FolderWait, else as last known with Error set); done runs on the
+// UI goroutine, unless another folder was opened since it was asked.
 func (c *Controller) FolderInfo(done func(engine.FolderInfo)) {
 	gen, last := c.Gen, c.Folder
 	go func() {
@@ -332,12 +369,17 @@ func (c *Controller) FolderInfo(done func(engine.FolderInfo)) {
 		if d := c.live.Load(); d != nil && int(c.curGen.Load()) == gen {
 			fi = (*d).Folder()
 		}
-		c.post(func() { done(fi) })
+		c.post(func() {
+			if gen == c.Gen {
+				done(fi)
+			}
+		})
 	}()
 }
 
 func (c *Controller) closeSession() {
 	c.live.Store(nil)
+	c.folderModel = ""
 	if c.sess != nil {
 		c.unsub()
 		c.sess.Close()
@@ -473,7 +515,7 @@ func (c *Controller) Do(cmd engine.Command, done func(engine.Result)) {
 	gen := c.Gen
 	errsBefore := len(c.Errors)
 	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
+		if !c.current(gen) {
 			c.post(func() { c.end("") })
 			return
 		}
@@ -540,7 +582,7 @@ func (c *Controller) View(cmd engine.Command, done func(engine.Result)) {
 	}
 	gen := c.Gen
 	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
+		if !c.current(gen) {
 			return
 		}
 		res := c.sess.Do(cmd)
@@ -696,7 +738,7 @@ func (c *Controller) runSteps(target int, label string, done func(engine.Result)
 	errsBefore := len(c.Errors)
 	c.stop.Store(false)
 	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
+		if !c.current(gen) {
 			c.post(func() { c.end("") })
 			return
 		}
@@ -838,7 +880,7 @@ func (c *Controller) Replay(name, src string, done func([]engine.EventResult)) {
 	c.begin("Replay " + name)
 	gen := c.Gen
 	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
+		if !c.current(gen) {
 			c.post(func() { c.end("") })
 			return
 		}

@@ -1,6 +1,7 @@
 package control
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -186,5 +187,69 @@ func TestSplitWhere(t *testing.T) {
 				t.Errorf("SplitWhere(%q) = %q, %d", c.in, f, l)
 			}
 		})
+	}
+}
+
+// TestFolderFollowsTheModel: a reset that opens the folder as another
+// model (its settings edited meanwhile) fetches the folder again, so that
+// what the window offers (Folder.Window) is the new model's, and tells
+// the views with ChangeSession that the model's panels are to be rebuilt.
+func TestFolderFollowsTheModel(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Lua/a.lua", "A = 1\n")
+	write("scene.toml", "")
+	write(engine.SettingsFile, "model = \"autorun\"\n")
+	h := newHarness(t)
+	var changes Change
+	h.c.OnChange(func(ch Change) { changes |= ch })
+	h.open(dir)
+	if h.c.Folder.Model != engine.ModelAutorun || h.c.Folder.Window.Send != engine.SendMsg {
+		t.Fatalf("opened: folder %+v", h.c.Folder)
+	}
+	if r := h.do("a reset", h.c.Reset); !r.OK {
+		t.Fatalf("reset: %s", r.Error)
+	}
+	if h.c.Folder.Model != engine.ModelAutorun {
+		t.Fatalf("a reset to the same model changed the folder: %+v", h.c.Folder)
+	}
+	write(engine.SettingsFile, "model = \"scripts\"\n")
+	changes = 0
+	if r := h.do("a reset", h.c.Reset); !r.OK {
+		t.Fatalf("reset: %s", r.Error)
+	}
+	want, _ := engine.ModelWindow(engine.ModelScripts)
+	if h.c.Model != engine.ModelScripts || h.c.Folder.Model != engine.ModelScripts || h.c.Folder.Window.Title != want.Title {
+		t.Errorf("after the reset: model %s, folder %s (%q)", h.c.Model, h.c.Folder.Model, h.c.Folder.Window.Title)
+	}
+	if changes&ChangeSession == 0 {
+		t.Errorf("the model changed without ChangeSession (changes %b)", changes)
+	}
+}
+
+// TestFolderInfoAfterAReopen: a folder description asked for before
+// another folder was opened is not handed to the asker (it would show the
+// old folder).
+func TestFolderInfoAfterAReopen(t *testing.T) {
+	h := newHarness(t)
+	h.open(autorunSample)
+	var got []engine.FolderInfo
+	h.c.FolderInfo(func(fi engine.FolderInfo) { got = append(got, fi) })
+	h.open("../../assets/samples/scripts")
+	time.Sleep(100 * time.Millisecond) // the stale answer's goroutine posts
+	done := false
+	h.c.FolderInfo(func(fi engine.FolderInfo) { got, done = append(got, fi), true })
+	h.wait("the folder", func() bool { return done })
+	if len(got) != 1 || got[0].Model != engine.ModelScripts {
+		t.Fatalf("folder answers %d, the last of model %q; want one, scripts", len(got), got[len(got)-1].Model)
 	}
 }

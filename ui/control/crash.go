@@ -35,7 +35,7 @@ func (c *Controller) Restartable() Restartable {
 func (c *Controller) RefreshAfterDeath() {
 	gen := c.Gen
 	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
+		if !c.current(gen) {
 			return
 		}
 		sn := c.take(false)
@@ -60,12 +60,15 @@ func (c *Controller) RestartEngine(replayUpTo int, done func(error)) {
 	c.Console, c.Errors, c.ErrBase = nil, nil, 0
 	c.notify(ChangeConsole)
 	c.enqueue(func() {
-		if int(c.curGen.Load()) != gen {
+		if !c.current(gen) {
 			c.post(func() { c.end("") })
 			return
 		}
 		err := r.Restart(replayUpTo)
 		sn := c.take(false)
+		if sn.folder == nil {
+			c.refetchFolder(&sn) // the new engine reads the folder afresh
+		}
 		c.post(func() {
 			c.flush()
 			ch := c.apply(sn)
