@@ -102,4 +102,3 @@ func TestModelRowsReadGoAndJSON(t *testing.T) {
 		t.Errorf("the scripts model names callbacks for the player row: %q", got)
 	}
 }
-
