@@ -9,6 +9,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"modscope/engine/compilecache"
 	"modscope/internal/gengame"
 )
 
@@ -46,13 +47,13 @@ func openCached(t testing.TB, dir, cache string) *Game {
 
 // lowDiskMin lets small trees use the disk cache for the test's duration.
 func lowDiskMin(t *testing.T) {
-	old := diskMinFiles
-	diskMinFiles = 1
-	t.Cleanup(func() { diskMinFiles = old })
+	old := compilecache.DiskMinFiles
+	compilecache.DiskMinFiles = 1
+	t.Cleanup(func() { compilecache.DiskMinFiles = old })
 }
 
 func TestProtoCodecRoundTrip(t *testing.T) {
-	if !protoCodecOK() {
+	if !compilecache.CodecOK() {
 		t.Fatal("the proto codec self-test failed: gopher-lua's FunctionProto changed shape")
 	}
 	dir, files := genTree(t)
@@ -66,101 +67,18 @@ func TestProtoCodecRoundTrip(t *testing.T) {
 			}
 			t.Fatalf("%s: %v", f, err)
 		}
-		b, err := encodeProto(nil, p)
+		b, err := compilecache.Encode(nil, p)
 		if err != nil {
 			t.Fatalf("%s: encode: %v", f, err)
 		}
-		q, err := decodeProto(b)
+		q, err := compilecache.Decode(b)
 		if err != nil {
 			t.Fatalf("%s: decode: %v", f, err)
 		}
-		if !protoEqual(p, q) {
+		if !compilecache.Equal(p, q) {
 			t.Fatalf("%s: decoded chunk differs from the compiled one", f)
 		}
 	}
-}
-
-// A decoded chunk runs exactly like the compiled one.
-func TestDecodedChunkRuns(t *testing.T) {
-	src := `local t = {}
-for i = 1, 5 do t[#t + 1] = "v" .. i * 1.5 end
-Global = table.concat(t, ",")
-local function f(a, ...) return a + select("#", ...), Global end
-return f(10, nil, 3), 2^10, "x" .. -0.5`
-	p, err := compileSource("run.lua", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := encodeProto(nil, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := decodeProto(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func(p *lua.FunctionProto) string {
-		L := lua.NewState()
-		defer L.Close()
-		L.Push(L.NewFunctionFromProto(p))
-		if err := L.PCall(0, lua.MultRet, nil); err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for i := 1; i <= L.GetTop(); i++ {
-			out = append(out, L.Get(i).String())
-		}
-		return strings.Join(out, "|") + "|" + L.GetGlobal("Global").String()
-	}
-	if a, b := run(p), run(q); a != b || a != "12|1024|x-0.5|v1.5,v3,v4.5,v6,v7.5" {
-		t.Fatalf("compiled gives %q, decoded gives %q", a, b)
-	}
-}
-
-// Every truncation and many corruptions of a blob give an error or a
-// chunk that passed the checks, never a panic.
-func TestDecodeCorruptBlob(t *testing.T) {
-	p, err := compileSource("c.lua", []byte(`local x = { a = 1, "s" } function F(y) return x.a + y end return F(2)`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := encodeProto(nil, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := 0; n < len(b); n++ {
-		if _, err := decodeProto(b[:n]); err == nil {
-			t.Fatalf("a blob cut to %d of %d bytes decoded", n, len(b))
-		}
-	}
-	for i := range b {
-		for _, x := range []byte{0x01, 0x80, 0xff} {
-			c := append([]byte(nil), b...)
-			c[i] ^= x
-			if q, err := decodeProto(c); err == nil && !checkProto(q) {
-				t.Fatalf("flipping byte %d gave an unchecked chunk", i)
-			}
-		}
-	}
-}
-
-func FuzzDecodeProto(f *testing.F) {
-	p, err := compileSource("f.lua", []byte(`local a = "k" for i = 1, 3 do a = a .. i end return a, function() return a end`))
-	if err != nil {
-		f.Fatal(err)
-	}
-	b, err := encodeProto(nil, p)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		q, err := decodeProto(data)
-		if err == nil && !checkProto(q) {
-			t.Fatal("decoded an unchecked chunk")
-		}
-	})
 }
 
 func TestPrecompileFillsMemory(t *testing.T) {
@@ -250,7 +168,7 @@ func TestDiskCacheReopenAndEdit(t *testing.T) {
 	}
 	for f, p := range want {
 		q, err := second.Compile(f)
-		if err != nil || !protoEqual(p, q) {
+		if err != nil || !compilecache.Equal(p, q) {
 			t.Fatalf("%s from disk differs from the compiled chunk (%v)", f, err)
 		}
 	}
@@ -339,7 +257,7 @@ func TestDiskCacheCorruptPack(t *testing.T) {
 				continue
 			}
 			q, err := fresh.Compile(f)
-			if err != nil || !protoEqual(p, q) {
+			if err != nil || !compilecache.Equal(p, q) {
 				t.Fatalf("%s: %s differs from a fresh compile", name, f)
 			}
 		}
@@ -383,11 +301,11 @@ func TestDiskCacheConcurrentWriters(t *testing.T) {
 
 func TestCacheEnv(t *testing.T) {
 	t.Setenv(CacheEnv, "off")
-	if d := DefaultCacheDir(); d != "" {
+	if d := compilecache.DefaultDir(); d != "" {
 		t.Fatalf("%s=off gives %q", CacheEnv, d)
 	}
 	t.Setenv(CacheEnv, "/some/where")
-	if d := DefaultCacheDir(); d != "/some/where" {
+	if d := compilecache.DefaultDir(); d != "/some/where" {
 		t.Fatalf("%s=/some/where gives %q", CacheEnv, d)
 	}
 }

@@ -18,6 +18,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
+
+	"modscope/engine/compilecache"
 )
 
 // Limits that keep hostile folders from taking the host down.
@@ -95,10 +97,10 @@ type Game struct {
 	memLimit uint64
 	opt      Options
 
-	cc compileCache // compiled chunks by content, in memory and on disk (compilecache.go)
+	cc *compilecache.Cache // compiled chunks by content, in memory and on disk (engine/compilecache)
 
 	runMu    sync.Mutex
-	runSet   map[*Context]bool
+	runSet   map[*Lua]bool // owners running a top-level call
 	listErrs []ErrorRecord // folders that could not be listed (runMu)
 	stopMem  chan struct{}
 	// memHit is set when the heap watchdog stopped a call: the next call
@@ -154,7 +156,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 		root.Close()
 		return nil, err
 	}
-	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Context]bool{}, opt: opt,
+	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Lua]bool{}, opt: opt,
 		Mode: ModeStubs, Timeout: DefaultTimeout, memLimit: DefaultMemoryLimit}
 	if s.Mode != "" {
 		g.Mode = s.Mode
@@ -166,6 +168,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if opt.MemoryLimit > 0 {
 		g.memLimit = opt.MemoryLimit
 	}
+	g.cc = newCompileCache(g)
 	g.stopMem = make(chan struct{})
 	go g.heapWatchdog()
 	return g, nil
@@ -173,7 +176,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 
 // Close writes what is new to the disk compile cache and releases the folder.
 func (g *Game) Close() {
-	g.flushCompileCache()
+	g.cc.Close()
 	select {
 	case <-g.stopMem:
 	default:
@@ -391,9 +394,9 @@ func (e *CompileError) Error() string {
 }
 
 // Compile reads and compiles a game file, caching by content (see
-// compilecache.go: Precompile fills the cache on every core).
+// engine/compilecache: Precompile fills the cache on every core).
 func (g *Game) Compile(rel string) (*lua.FunctionProto, error) {
-	return g.compile(rel)
+	return g.cc.Get(rel)
 }
 
 var syntaxPos = []string{"line:", "line "}
@@ -429,7 +432,7 @@ func compileSource(name string, src []byte) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, syntaxError(name, err)
 	}
-	compactProto(proto) // see compilecache_codec.go: frees ~13 KB per function
+	compilecache.Compact(proto) // see engine/compilecache/codec.go: frees ~13 KB per function
 	return proto, nil
 }
 
@@ -459,7 +462,7 @@ func syntaxError(name string, err error) error {
 
 // ---- heap watchdog ----
 
-func (g *Game) running(c *Context, on bool) {
+func (g *Game) running(c *Lua, on bool) {
 	g.runMu.Lock()
 	if on {
 		g.runSet[c] = true

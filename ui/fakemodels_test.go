@@ -167,15 +167,15 @@ func (m *standinAutorun) RunStep() engine.StepOutcome {
 	}
 	c := m.main
 	var out engine.StepOutcome
-	c.Do(func(*lua.LState) {
-		c.SetStep(standinSteps[i])
+	c.Do(func(o *engine.Lua) {
+		o.SetStep(standinSteps[i])
 		switch i {
 		case 1:
 			for _, f := range m.h.Game.ListLua("Lua") {
-				c.ExecFile(f, nil)
+				o.ExecFile(f, nil)
 			}
 		case 2:
-			m.send(c, "Autorun", nil)
+			m.send(o, "Autorun", nil)
 			out.Messages = []string{"Autorun"}
 		}
 	})
@@ -186,7 +186,7 @@ func (m *standinAutorun) RunStep() engine.StepOutcome {
 }
 
 // send calls OnMsg[name](args...) in c (owner goroutine).
-func (m *standinAutorun) send(c *engine.Context, name string, args []any) {
+func (m *standinAutorun) send(c *engine.Lua, name string, args []any) {
 	t, ok := c.Globals().RawGetString("OnMsg").(*lua.LTable)
 	if !ok {
 		return
@@ -215,7 +215,9 @@ func (m *standinAutorun) Do(cmd engine.Command) (engine.Result, bool) {
 		if m.main == nil {
 			return engine.Failed("msg: there is no context yet (step first)"), true
 		}
-		m.main.Do(func(*lua.LState) { m.send(m.main, cmd.Arg(0), cmd.Args[1:]) })
+		if err := m.main.Do(func(o *engine.Lua) { m.send(o, cmd.Arg(0), cmd.Args[1:]) }); err != nil {
+			return engine.Failed("msg: context %s: %v", m.main.Name, err), true
+		}
 		return engine.Result{OK: true}, true
 	case "reload":
 		m.next = 1

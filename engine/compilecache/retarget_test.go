@@ -1,6 +1,6 @@
 //go:build linux
 
-package engine
+package compilecache
 
 import (
 	"os"
@@ -10,6 +10,23 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 )
+
+// dirSource is a folder on disk as a Source, compiling without checks.
+type dirSource struct{ dir string }
+
+func (d dirSource) Clean(rel string) (string, error) {
+	return filepath.ToSlash(filepath.Clean(rel)), nil
+}
+func (d dirSource) Stat(rel string) (os.FileInfo, error) {
+	return os.Stat(filepath.Join(d.dir, filepath.FromSlash(rel)))
+}
+func (d dirSource) ReadFile(rel string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(rel)))
+}
+func (d dirSource) Exists(rel string) bool { _, err := d.Stat(rel); return err == nil }
+func (d dirSource) Compile(rel string, src []byte) (*lua.FunctionProto, error) {
+	return compile(rel, src)
+}
 
 // TestRetargetedLinkIsRecompiled: the stat memo is keyed by the file's
 // identity too. A link retargeted to another file with the same size,
@@ -26,7 +43,6 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("modscope.toml", `model = "autorun"`)
 	write("v/one.lua", "return 1")
 	write("v/two.lua", "return 2")
 	stamp := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -42,13 +58,11 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if err := os.Symlink("../v/one.lua", link); err != nil {
 		t.Skip(err)
 	}
-	g, err := OpenGame(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := New(dirSource{dir}, Config{Folder: dir, MaxSourceBytes: 16 << 20})
+	g.SetDir("")
 	defer g.Close()
 	result := func() string {
-		p, err := g.Compile("Lua/a.lua")
+		p, err := g.Get("Lua/a.lua")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +77,7 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if got := result(); got != "1" {
 		t.Fatalf("first = %s", got)
 	}
-	oneSt, err := g.root.Stat("v/one.lua")
+	oneSt, err := os.Stat(filepath.Join(dir, "v", "one.lua"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,21 +87,21 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if err := os.Symlink("../v/two.lua", link); err != nil {
 		t.Fatal(err)
 	}
-	twoSt, err := g.root.Stat("v/two.lua")
+	twoSt, err := os.Stat(filepath.Join(dir, "v", "two.lua"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.cc.mu.Lock()
-	m := g.cc.memo["Lua/a.lua"]
+	g.mu.Lock()
+	m := g.memo["Lua/a.lua"]
 	if m == nil {
-		g.cc.mu.Unlock()
+		g.mu.Unlock()
 		t.Fatal("no memo for Lua/a.lua")
 	}
 	sameTimes := statKeyOf(twoSt)
 	old := statKeyOf(oneSt)
 	sameTimes.ino, sameTimes.dev = old.ino, old.dev
 	m.stat = sameTimes
-	g.cc.mu.Unlock()
+	g.mu.Unlock()
 	if got := result(); got != "2" {
 		t.Errorf("after retargeting the link, Lua/a.lua returns %s: the old code ran", got)
 	}

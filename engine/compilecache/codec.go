@@ -1,4 +1,4 @@
-package engine
+package compilecache
 
 import (
 	"crypto/sha256"
@@ -10,10 +10,12 @@ import (
 	"reflect"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
 )
 
 // The on-disk form of a compiled chunk. gopher-lua has no serializer for
@@ -22,7 +24,7 @@ import (
 // compiler derives from Constants. We write the exported fields in a compact
 // binary form (varints, fixed 32-bit instructions) and, on reading, rebuild
 // stringConstants exactly as compile.go does, setting the unexported field
-// through reflect. A self-test at first use (protoCodecOK) compiles a probe
+// through reflect. A self-test at first use (CodecOK) compiles a probe
 // chunk, round-trips it and compares every field, unexported ones included;
 // if gopher-lua's struct ever changes shape, the disk cache turns itself off
 // and everything is compiled as before.
@@ -40,9 +42,9 @@ var (
 // corrupt length cannot make the decoder allocate gigabytes.
 const maxDecodeItems = 1 << 24
 
-// encodeProto appends chunk p to b: a string table (every distinct string
+// Encode appends chunk p to b: a string table (every distinct string
 // once, decoded as one Go string that the others slice), then the protos.
-func encodeProto(b []byte, p *lua.FunctionProto) ([]byte, error) {
+func Encode(b []byte, p *lua.FunctionProto) ([]byte, error) {
 	e := &encoder{index: map[string]int{}}
 	if err := e.proto(p); err != nil {
 		return nil, err
@@ -132,7 +134,7 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// decoder reads what encodeProto wrote; every read is bounds checked and
+// decoder reads what Encode wrote; every read is bounds checked and
 // the first error sticks.
 type decoder struct {
 	b    []byte
@@ -332,8 +334,8 @@ func checkProto(p *lua.FunctionProto) bool {
 	return true
 }
 
-// decodeProto decodes one encoded chunk.
-func decodeProto(b []byte) (p *lua.FunctionProto, err error) {
+// Decode decodes one encoded chunk.
+func Decode(b []byte) (p *lua.FunctionProto, err error) {
 	d := &decoder{b: b}
 	d.table()
 	p = d.proto(0)
@@ -406,43 +408,48 @@ local o = t while o do o = t[o] and f(o) end
 return f(a, 2, 3), #"abc", -a, 1e300, 0/0 ~= 0/0, (function(...) return ... end)(a, b)`
 
 // probe compiles probeSource and round-trips it: ok says the codec keeps
-// every field (the condition for using the disk cache at all), version
-// names the compiler's output.
-var probe = sync.OnceValues(func() (ok bool, version string) {
+// every field (the condition for using the disk cache at all), blob is the
+// encoded chunk, which names the compiler's output.
+var probe = sync.OnceValues(func() (ok bool, blob []byte) {
 	if _, ok := scOffset(); !ok {
-		return false, ""
+		return false, nil
 	}
-	p, err := compileSource("probe.lua", []byte(probeSource))
+	chunk, err := parse.Parse(strings.NewReader(probeSource), "probe.lua")
 	if err != nil {
-		return false, ""
+		return false, nil
 	}
-	b, err := encodeProto(nil, p)
+	p, err := lua.Compile(chunk, "probe.lua")
 	if err != nil {
-		return false, ""
+		return false, nil
 	}
-	q, err := decodeProto(b)
-	if err != nil || !protoEqual(p, q) {
-		return false, ""
+	Compact(p) // as the engine's compiler does
+	b, err := Encode(nil, p)
+	if err != nil {
+		return false, nil
 	}
-	// The refusal limits are part of it too: a chunk compiled under looser
-	// ones must not skip the checks of a stricter build.
-	h := sha256.New()
-	h.Write(b)
-	fmt.Fprintf(h, "limits %d %d %d", MaxSourceBytes, MaxNesting, MaxSyntaxDepth)
-	return true, gopherLuaVersion() + "+" + hex.EncodeToString(h.Sum(nil)[:8])
+	q, err := Decode(b)
+	if err != nil || !Equal(p, q) {
+		return false, nil
+	}
+	return true, b
 })
 
-// protoCodecOK reports whether compiled chunks survive a round trip
-// through encodeProto and decodeProto with every field equal.
-func protoCodecOK() bool {
+// CodecOK reports whether compiled chunks survive a round trip
+// through Encode and Decode with every field equal.
+func CodecOK() bool {
 	ok, _ := probe()
 	return ok
 }
 
-// cacheVersion is written into every pack; a pack of another is ignored.
-func cacheVersion() string {
-	_, v := probe()
-	return v
+// version is written into every pack; a pack of another is ignored. The
+// compiler's refusal limits (Config.Salt) are part of it too: a chunk
+// compiled under looser ones must not skip the checks of a stricter build.
+func (cc *Cache) version() string {
+	_, b := probe()
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte(cc.cfg.Salt))
+	return gopherLuaVersion() + "+" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // sameSlice is reflect.DeepEqual, except that nil and empty slices are
@@ -455,9 +462,9 @@ func sameSlice(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// protoEqual compares two protos field by field, the unexported string
+// Equal compares two protos field by field, the unexported string
 // constants included (NaN constants compare by bits).
-func protoEqual(p, q *lua.FunctionProto) bool {
+func Equal(p, q *lua.FunctionProto) bool {
 	if p.SourceName != q.SourceName || p.LineDefined != q.LineDefined || p.LastLineDefined != q.LastLineDefined ||
 		p.NumUpvalues != q.NumUpvalues || p.NumParameters != q.NumParameters || p.IsVarArg != q.IsVarArg ||
 		p.NumUsedRegisters != q.NumUsedRegisters || !sameSlice(p.Code, q.Code) ||
@@ -481,7 +488,7 @@ func protoEqual(p, q *lua.FunctionProto) bool {
 		}
 	}
 	for i := range p.FunctionPrototypes {
-		if !protoEqual(p.FunctionPrototypes[i], q.FunctionPrototypes[i]) {
+		if !Equal(p.FunctionPrototypes[i], q.FunctionPrototypes[i]) {
 			return false
 		}
 	}
@@ -502,12 +509,12 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// compactProto copies a freshly compiled chunk's slices to their length.
+// Compact copies a freshly compiled chunk's slices to their length.
 // gopher-lua's compiler hands out sub-slices of 1024-entry buffers (code,
 // line numbers) and other generous capacities, so every function of a
 // chunk kept about 13 KB alive however small it was: most of the heap of a
 // loaded game. Called once, before the chunk is shared.
-func compactProto(p *lua.FunctionProto) {
+func Compact(p *lua.FunctionProto) {
 	p.Code = slices.Clone(p.Code)
 	p.DbgSourcePositions = slices.Clone(p.DbgSourcePositions)
 	p.Constants = slices.Clone(p.Constants)
@@ -519,6 +526,22 @@ func compactProto(p *lua.FunctionProto) {
 		setStringConstants(p, slices.Clone(getStringConstants(p)))
 	}
 	for _, sub := range p.FunctionPrototypes {
-		compactProto(sub)
+		Compact(sub)
+	}
+}
+
+// RebuildStringConstants gives a chunk decoded by other means (the gob
+// benchmark) the string constants the compiler derives from Constants, as
+// Decode does.
+func RebuildStringConstants(p *lua.FunctionProto) {
+	strs := make([]string, len(p.Constants))
+	for i, k := range p.Constants {
+		if s, ok := k.(lua.LString); ok {
+			strs[i] = string(s)
+		}
+	}
+	setStringConstants(p, strs)
+	for _, sub := range p.FunctionPrototypes {
+		RebuildStringConstants(sub)
 	}
 }

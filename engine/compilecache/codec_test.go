@@ -1,0 +1,107 @@
+package compilecache
+
+import (
+	"strings"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// compile is the engine's compiler without its refusal checks: parse,
+// compile, compact.
+func compile(name string, src []byte) (*lua.FunctionProto, error) {
+	chunk, err := parse.Parse(strings.NewReader(string(src)), name)
+	if err != nil {
+		return nil, err
+	}
+	p, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, err
+	}
+	Compact(p)
+	return p, nil
+}
+
+// A decoded chunk runs exactly like the compiled one.
+func TestDecodedChunkRuns(t *testing.T) {
+	src := `local t = {}
+for i = 1, 5 do t[#t + 1] = "v" .. i * 1.5 end
+Global = table.concat(t, ",")
+local function f(a, ...) return a + select("#", ...), Global end
+return f(10, nil, 3), 2^10, "x" .. -0.5`
+	p, err := compile("run.lua", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Encode(nil, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(p *lua.FunctionProto) string {
+		L := lua.NewState()
+		defer L.Close()
+		L.Push(L.NewFunctionFromProto(p))
+		if err := L.PCall(0, lua.MultRet, nil); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for i := 1; i <= L.GetTop(); i++ {
+			out = append(out, L.Get(i).String())
+		}
+		return strings.Join(out, "|") + "|" + L.GetGlobal("Global").String()
+	}
+	if a, b := run(p), run(q); a != b || a != "12|1024|x-0.5|v1.5,v3,v4.5,v6,v7.5" {
+		t.Fatalf("compiled gives %q, decoded gives %q", a, b)
+	}
+}
+
+// Every truncation and many corruptions of a blob give an error or a
+// chunk that passed the checks, never a panic.
+func TestDecodeCorruptBlob(t *testing.T) {
+	p, err := compile("c.lua", []byte(`local x = { a = 1, "s" } function F(y) return x.a + y end return F(2)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Encode(nil, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < len(b); n++ {
+		if _, err := Decode(b[:n]); err == nil {
+			t.Fatalf("a blob cut to %d of %d bytes decoded", n, len(b))
+		}
+	}
+	for i := range b {
+		for _, x := range []byte{0x01, 0x80, 0xff} {
+			c := append([]byte(nil), b...)
+			c[i] ^= x
+			if q, err := Decode(c); err == nil && !checkProto(q) {
+				t.Fatalf("flipping byte %d gave an unchecked chunk", i)
+			}
+		}
+	}
+}
+
+func FuzzDecodeProto(f *testing.F) {
+	p, err := compile("f.lua", []byte(`local a = "k" for i = 1, 3 do a = a .. i end return a, function() return a end`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, err := Encode(nil, p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		q, err := Decode(data)
+		if err == nil && !checkProto(q) {
+			t.Fatal("decoded an unchecked chunk")
+		}
+	})
+}
