@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -13,12 +12,7 @@ import (
 // annotateCmd is `modscope annotate DIR -o OUT`: load DIR (with the flags
 // of run), then write LuaLS definitions of what its contexts expose.
 func annotateCmd(args []string, env Env) int {
-	f, err := parseFlags("annotate", args, false)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "modscope: %v\n", err)
-		return ExitUsage
-	}
-	s, done, ok := load(f, env)
+	f, s, done, ok := parseAndLoad("annotate", args, false, env)
 	if !ok {
 		return ExitUsage
 	}
@@ -89,11 +83,10 @@ func ExportDefinitions(d engine.Driver, folder, dir string) (Summary, error) {
 		if !r.OK {
 			return sum, fmt.Errorf("annotate: %s", r.Error)
 		}
-		api, err := apiOf(r.Data)
-		if err != nil {
-			return sum, fmt.Errorf("annotate: context %s: %w", c.Name, err)
+		if r.API == nil {
+			return sum, fmt.Errorf("annotate: context %s: the engine answered no API", c.Name)
 		}
-		set.Contexts = append(set.Contexts, api)
+		set.Contexts = append(set.Contexts, *r.API)
 	}
 	for _, st := range rep.Stubs {
 		set.StandIns = append(set.StandIns, standIn(st))
@@ -120,18 +113,4 @@ func ExportDefinitions(d engine.Driver, folder, dir string) (Summary, error) {
 		}
 	}
 	return sum, nil
-}
-
-// apiOf reads an "api" view: an annotate.API in process, JSON from an
-// engine child.
-func apiOf(data any) (annotate.API, error) {
-	switch v := data.(type) {
-	case annotate.API:
-		return v, nil
-	case json.RawMessage:
-		var api annotate.API
-		err := json.Unmarshal(v, &api)
-		return api, err
-	}
-	return annotate.API{}, fmt.Errorf("unexpected api view %T", data)
 }

@@ -214,12 +214,7 @@ func runCmd(args []string, env Env, globals bool) int {
 	if globals {
 		name = "globals"
 	}
-	f, err := parseFlags(name, args, globals)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "modscope: %v\n", err)
-		return ExitUsage
-	}
-	s, done, ok := load(f, env)
+	f, s, done, ok := parseAndLoad(name, args, globals, env)
 	if !ok {
 		return ExitUsage
 	}
@@ -266,6 +261,19 @@ func statusOf(rep engine.Report) int {
 		}
 	}
 	return ExitOK
+}
+
+// parseAndLoad parses a command's flags and loads the folder they name
+// (load). A usage error or a failed load is reported on standard error and
+// ok is false (exit 2).
+func parseAndLoad(name string, args []string, globals bool, env Env) (f runFlags, s engine.Driver, done func(), ok bool) {
+	f, err := parseFlags(name, args, globals)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "modscope: %v\n", err)
+		return f, nil, nil, false
+	}
+	s, done, ok = load(f, env)
+	return f, s, done, ok
 }
 
 // load opens the folder (or the bundled sample) that f names, runs it to

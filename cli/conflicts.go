@@ -12,10 +12,7 @@ import (
 	"text/tabwriter"
 
 	"modscope/engine"
-	"modscope/engine/remote"
 )
-
-func init() { remote.RegisterData(engine.ConflictReport{}) }
 
 const conflictsUsage = `usage: modscope conflicts DIR [--json] [--mod ID] [run flags]
   loads DIR as its game would and prints the mod conflicts, worst first:
@@ -59,11 +56,11 @@ func conflictsCmd(args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "modscope: conflicts: %s\n", oneLine(r.Error))
 		return ExitUsage
 	}
-	rep, err := conflictReportOf(r.Data)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "modscope: conflicts: %v\n", err)
+	if r.Conflicts == nil {
+		fmt.Fprintf(env.Stderr, "modscope: conflicts: the engine answered no conflict report\n")
 		return ExitUsage
 	}
+	rep := *r.Conflicts
 	if mod != "" {
 		rep = onlyMod(rep, mod)
 	}
@@ -79,22 +76,6 @@ func conflictsCmd(args []string, env Env) int {
 		return ExitUsage
 	}
 	return ExitOK
-}
-
-// conflictReportOf takes the view's data as it arrives (in process, or
-// from an engine child).
-func conflictReportOf(data any) (engine.ConflictReport, error) {
-	switch d := data.(type) {
-	case engine.ConflictReport:
-		return d, nil
-	case json.RawMessage:
-		var rep engine.ConflictReport
-		if err := json.Unmarshal(d, &rep); err != nil {
-			return rep, fmt.Errorf("read the engine's report: %v", err)
-		}
-		return rep, nil
-	}
-	return engine.ConflictReport{}, fmt.Errorf("the engine answered a %T, not a conflict report", data)
 }
 
 // onlyMod keeps the conflicts mod id takes part in (and the mod's line).

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 
 	"modscope/engine"
 	"modscope/inspector"
@@ -15,20 +14,11 @@ func printGlobals(s engine.Driver, f runFlags, env Env) error {
 	if !r.OK {
 		return fmt.Errorf("globals: %s", r.Error)
 	}
+	if r.Page == nil {
+		return fmt.Errorf("globals: the engine answered no page")
+	}
 	if f.json {
-		return json.NewEncoder(env.Stdout).Encode(r.Data)
+		return json.NewEncoder(env.Stdout).Encode(r.Page)
 	}
-	return writeView(env.Stdout, r.Data)
-}
-
-func writeView(w io.Writer, data any) error {
-	if p, ok := data.(inspector.PageResult); ok {
-		return inspector.RenderPage(w, p)
-	}
-	b, err := json.MarshalIndent(data, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return inspector.RenderPage(env.Stdout, *r.Page)
 }

@@ -54,5 +54,5 @@ func (s *Session) apiView(cmd Command) Result {
 	if err != nil {
 		return Failed("api %s: %v", c.Name, err)
 	}
-	return Result{OK: true, Data: api}
+	return Result{OK: true, API: &api}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 
-	"modscope/engine/compilecache"
 	"modscope/internal/gengame"
 )
 
@@ -94,7 +93,7 @@ func BenchmarkCompile(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			g := open("")
 			defer g.Close()
-			g.cc.NoMemo = rehash
+			g.cc.noMemo = rehash
 			g.Precompile(files)
 			b.SetBytes(total)
 			b.ReportAllocs()
@@ -137,7 +136,7 @@ func BenchmarkCompile(b *testing.B) {
 			var st CompileStats
 			for b.Loop() {
 				g := open(cache)
-				g.cc.NoMemo = rehash
+				g.cc.noMemo = rehash
 				g.Precompile(files)
 				g.Close()
 				st = g.CompileStats()
@@ -211,7 +210,7 @@ func BenchmarkCompile(b *testing.B) {
 		if protos[i], err = compileSource(files[i], src); err != nil {
 			b.Fatal(err)
 		}
-		if blobs[i], err = compilecache.Encode(nil, protos[i]); err != nil {
+		if blobs[i], err = encodeProto(nil, protos[i]); err != nil {
 			b.Fatal(err)
 		}
 		blobBytes += len(blobs[i])
@@ -221,7 +220,7 @@ func BenchmarkCompile(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, blob := range blobs {
-				if _, err := compilecache.Decode(blob); err != nil {
+				if _, err := decodeProto(blob); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -244,11 +243,25 @@ func BenchmarkCompile(b *testing.B) {
 				b.Fatal(err)
 			}
 			for _, p := range out {
-				compilecache.RebuildStringConstants(p)
+				fillStringConstants(p)
 			}
 		}
 		b.ReportMetric(float64(len(data))/1e6, "encoded-MB")
 	})
+}
+
+// fillStringConstants does for a gob-decoded chunk what decodeProto does.
+func fillStringConstants(p *lua.FunctionProto) {
+	strs := make([]string, len(p.Constants))
+	for i, k := range p.Constants {
+		if s, ok := k.(lua.LString); ok {
+			strs[i] = string(s)
+		}
+	}
+	setStringConstants(p, strs)
+	for _, sub := range p.FunctionPrototypes {
+		fillStringConstants(sub)
+	}
 }
 
 func heapMB() float64 {

@@ -22,7 +22,16 @@ type Command struct {
 	Limit  int    `json:"limit,omitempty"`
 	// Text is the original event-script line, if any.
 	Text string `json:"text,omitempty"`
+	// Stepwise makes a reload stop between its steps instead of running
+	// them all: it leaves the steps of the reload to be run one at a time
+	// (step, run, until), as the window does when a breakpoint is set. The
+	// event-script line "reload stepwise" sets it.
+	Stepwise bool `json:"stepwise,omitempty"`
 }
+
+// stepwiseWord is the argument of an event-script reload that sets
+// Command.Stepwise: the line's text form, and nothing else.
+const stepwiseWord = "stepwise"
 
 // String renders the command as an event-script line.
 func (c Command) String() string {
@@ -35,6 +44,9 @@ func (c Command) String() string {
 	}
 	if c.Code != "" {
 		parts = append(parts, c.Code)
+	}
+	if c.Stepwise {
+		parts = append(parts, stepwiseWord)
 	}
 	return strings.Join(parts, " ")
 }
@@ -202,6 +214,9 @@ func ParseCommand(line string) (Command, error) {
 		return cmd, err
 	}
 	cmd.Args = args
+	if op == "reload" && len(args) == 1 && args[0] == stepwiseWord {
+		cmd.Args, cmd.Stepwise = nil, true
+	}
 	if len(args) < minArgs(op) {
 		return cmd, fmt.Errorf("usage: %s", Ops[op])
 	}

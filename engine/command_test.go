@@ -135,3 +135,35 @@ func TestDetectAndSettings(t *testing.T) {
 		})
 	}
 }
+
+// A stepwise reload is a typed field of the command; "reload stepwise" is
+// only its event-script text, both ways.
+func TestStepwiseReload(t *testing.T) {
+	for _, tc := range []struct {
+		name, line string
+		stepwise   bool
+		args       []any
+	}{
+		{name: "a reload runs its steps", line: "reload"},
+		{name: "a stepwise reload stops between them", line: "reload stepwise", stepwise: true},
+		{name: "a reload of one file keeps its argument", line: "reload scripts/a.lua", args: []any{"scripts/a.lua"}},
+		{name: "only reload knows the word", line: "until stepwise", args: []any{"stepwise"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd, err := ParseCommand(tc.line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cmd.Stepwise != tc.stepwise || !reflect.DeepEqual(cmd.Args, tc.args) {
+				t.Errorf("%q parsed as stepwise %v args %v", tc.line, cmd.Stepwise, cmd.Args)
+			}
+			cmd.Text = "" // rendered from the fields
+			if got := cmd.String(); got != tc.line {
+				t.Errorf("%q renders as %q", tc.line, got)
+			}
+		})
+	}
+	if got := (Command{Op: "reload", Stepwise: true}).String(); got != "reload stepwise" {
+		t.Errorf("a stepwise reload renders as %q", got)
+	}
+}

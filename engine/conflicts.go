@@ -804,7 +804,7 @@ func (s *Session) conflictsView(cmd Command) Result {
 	if out.Mods == nil {
 		out.Mods = []ModConflicts{}
 	}
-	return Result{OK: true, Data: out}
+	return Result{OK: true, Conflicts: &out}
 }
 
 func mergeConflicts(out *ConflictReport, r ConflictReport, byID map[string]int) {

@@ -131,13 +131,14 @@ func (g *Game) NewContext(name, model, key string) (*Context, error) {
 func (c *Context) loop() {
 	c.ownerG = goroutineID()
 	o := c.owner
-	// A small initial Lua stack (256 slots, 4 KiB) that grows on demand up
-	// to RegistryMaxSize: a context of a typical sector costs ~65 KB, so a
-	// thousand loaded sectors stay cheap (engine/sectors benchmarks).
+	// A small initial Lua stack (128 slots, 2 KiB: the least NewState
+	// takes; C Lua starts with 40) that grows on demand up to
+	// RegistryMaxSize, so that a thousand loaded sectors stay cheap
+	// (engine/sectors benchmarks, BENCHMARKS.md).
 	o.L = lua.NewState(lua.Options{
 		SkipOpenLibs:        true,
 		CallStackSize:       200,
-		RegistrySize:        256,
+		RegistrySize:        128,
 		RegistryMaxSize:     4 * 1024 * 1024,
 		RegistryGrowStep:    256,
 		MinimizeStackMemory: true,

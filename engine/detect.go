@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -23,17 +24,29 @@ type Detection struct {
 }
 
 // Detect looks at DIR for the markers of each registered model
-// (docs/README.md and each model's doc).
+// (docs/README.md and each model's doc), through the folder opened as an
+// os.Root: a marker that is a link out of the folder does not count.
 func Detect(dir string) (Detection, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return Detection{}, fmt.Errorf("open folder %s: %w", dir, unwrapPathErr(err))
+	}
+	defer root.Close()
+	return detectFS(root.FS(), dir)
+}
+
+// detectFS runs every registered model's detection on the folder dir,
+// opened as fsys.
+func detectFS(fsys fs.FS, dir string) (Detection, error) {
 	var d Detection
-	if _, err := os.ReadDir(dir); err != nil {
-		return d, fmt.Errorf("open folder %s: %w", dir, err)
+	if _, err := fs.ReadDir(fsys, "."); err != nil {
+		return d, fmt.Errorf("open folder %s: %w", dir, unwrapPathErr(err))
 	}
 	for _, sp := range registered() {
 		if sp.Detect == nil {
 			continue
 		}
-		if ev, ok := sp.Detect(dir); ok {
+		if ev, ok := sp.Detect(fsys); ok {
 			d.Models = append(d.Models, sp.Name)
 			d.Evidence = append(d.Evidence, sp.Name+": "+ev)
 		}
@@ -56,7 +69,17 @@ func noModelText() string {
 // ChooseModel applies the settings' model and the detection: exactly one
 // model or a clear reason why none could be chosen.
 func ChooseModel(dir string, s Settings) (string, Detection, error) {
-	d, err := Detect(dir)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return "", Detection{}, fmt.Errorf("open folder %s: %w", dir, unwrapPathErr(err))
+	}
+	defer root.Close()
+	return chooseModel(root.FS(), dir, s)
+}
+
+// chooseModel is ChooseModel on the folder dir opened as fsys.
+func chooseModel(fsys fs.FS, dir string, s Settings) (string, Detection, error) {
+	d, err := detectFS(fsys, dir)
 	if err != nil {
 		return "", d, err
 	}

@@ -15,6 +15,9 @@ type Driver interface {
 	Report() Report
 	Log() []LogEntry
 	Watches() []WatchResult
+	// Folder describes the open folder as the engine sees it: detection,
+	// settings, Lua files and what the model offers the window.
+	Folder() FolderInfo
 	TrackDiffs(on bool)
 	Interrupt()
 	Close()

@@ -18,8 +18,6 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
-
-	"modscope/engine/compilecache"
 )
 
 // Limits that keep hostile folders from taking the host down.
@@ -97,7 +95,7 @@ type Game struct {
 	memLimit uint64
 	opt      Options
 
-	cc *compilecache.Cache // compiled chunks by content, in memory and on disk (engine/compilecache)
+	cc compileCache // compiled chunks by content, in memory and on disk (compilecache.go)
 
 	runMu    sync.Mutex
 	runSet   map[*Lua]bool // owners running a top-level call
@@ -151,7 +149,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if opt.Model != "" {
 		s.Model = opt.Model
 	}
-	model, det, err := ChooseModel(abs, s)
+	model, det, err := chooseModel(root.FS(), abs, s) // detection through the root too
 	if err != nil {
 		root.Close()
 		return nil, err
@@ -168,7 +166,6 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if opt.MemoryLimit > 0 {
 		g.memLimit = opt.MemoryLimit
 	}
-	g.cc = newCompileCache(g)
 	g.stopMem = make(chan struct{})
 	go g.heapWatchdog()
 	return g, nil
@@ -176,7 +173,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 
 // Close writes what is new to the disk compile cache and releases the folder.
 func (g *Game) Close() {
-	g.cc.Close()
+	g.flushCompileCache()
 	select {
 	case <-g.stopMem:
 	default:
@@ -186,6 +183,10 @@ func (g *Game) Close() {
 		_ = err // closing a read-only directory handle cannot lose data
 	}
 }
+
+// FS is the folder as a file system rooted at it: no path, and no link,
+// leads out of it.
+func (g *Game) FS() fs.FS { return g.root.FS() }
 
 // Stubs reports whether unknown engine functions become stand-ins.
 func (g *Game) Stubs() bool { return g.Mode != ModeStrict }
@@ -394,9 +395,9 @@ func (e *CompileError) Error() string {
 }
 
 // Compile reads and compiles a game file, caching by content (see
-// engine/compilecache: Precompile fills the cache on every core).
+// compilecache.go: Precompile fills the cache on every core).
 func (g *Game) Compile(rel string) (*lua.FunctionProto, error) {
-	return g.cc.Get(rel)
+	return g.compile(rel)
 }
 
 var syntaxPos = []string{"line:", "line "}
@@ -432,7 +433,7 @@ func compileSource(name string, src []byte) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, syntaxError(name, err)
 	}
-	compilecache.Compact(proto) // see engine/compilecache/codec.go: frees ~13 KB per function
+	compactProto(proto) // see compilecache_codec.go: frees ~13 KB per function
 	return proto, nil
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"io/fs"
 	"sort"
 )
 
@@ -86,8 +87,9 @@ type ModelSpec struct {
 	New   Factory
 	// Detect looks at a game folder for the model's markers; evidence is
 	// a short human line such as "CommonLua/, Lua/" (the core prefixes
-	// the model name).
-	Detect func(dir string) (evidence string, ok bool)
+	// the model name). fsys is the folder opened as an os.Root: a link
+	// that leads out of the folder is not followed.
+	Detect func(fsys fs.FS) (evidence string, ok bool)
 	// Markers describes the markers for the "matches no model" error,
 	// e.g. "no scene.toml".
 	Markers string
@@ -103,6 +105,66 @@ type ModelSpec struct {
 	// DefaultContext names the context an eval or view without a context
 	// name goes to when it is live (else the first context).
 	DefaultContext string
+	// Window says what the window offers for the model; the window reads
+	// it (through Driver.Folder) instead of comparing model names.
+	Window WindowSpec
+}
+
+// Forms of the window's send row (WindowSpec.Send).
+const (
+	SendEvent = "event" // "event TARGET NAME FIELDS": into a context the person picks (the default)
+	SendMsg   = "msg"   // "msg NAME ARGS": a message to the whole game, no target
+)
+
+// WindowSpec is what the window offers for one model. It is plain data, so
+// that a driver in another process reports it as it is.
+type WindowSpec struct {
+	// Title names the model's bundled sample in the window's menu.
+	Title string `json:"title,omitempty"`
+	// Send is the send row's form (SendEvent when empty); SendLabel is its
+	// heading, NameHint and ArgsHint its entries' placeholders.
+	Send      string `json:"send,omitempty"`
+	SendLabel string `json:"send_label,omitempty"`
+	NameHint  string `json:"name_hint,omitempty"`
+	ArgsHint  string `json:"args_hint,omitempty"`
+	// Targets are offered as event targets besides "all" and the live
+	// contexts, also before such a context is live ("server").
+	Targets []string `json:"targets,omitempty"`
+	// PlayerActions shows the players row (join, jump, leave, logout) and
+	// the generator callbacks, named from the callbacks registry.
+	PlayerActions bool `json:"player_actions,omitempty"`
+	// AttachmentActions shows attach, detach, the context policy and
+	// callbacks with a target.
+	AttachmentActions bool `json:"attachment_actions,omitempty"`
+	// LifecycleRows: the window fetches the model's registry rows after
+	// commands, to say why a context is stuck loading and to fill the
+	// player and attachment rows; RowsOnlyWhileLoading fetches them only
+	// while a context loads or is stuck (they can be large).
+	LifecycleRows        bool `json:"lifecycle_rows,omitempty"`
+	RowsOnlyWhileLoading bool `json:"rows_only_while_loading,omitempty"`
+	// ReloadAll: a file changed on disk reloads the whole game (as the
+	// game's ReloadLua does), never just that file in its contexts.
+	ReloadAll bool `json:"reload_all,omitempty"`
+	// ModsSection is the modscope.toml section whose mods key orders the
+	// mods ("": the model has no mod order); ModsFirst are written first
+	// when the window creates that list (sectors: "base", the game).
+	ModsSection string   `json:"mods_section,omitempty"`
+	ModsFirst   []string `json:"mods_first,omitempty"`
+	// OpenFirst is what the window opens in the editor after opening the
+	// folder, first match wins: "DIR/" the first Lua file under DIR,
+	// "*/NAME" the first Lua file named NAME anywhere below the top, else
+	// a file by its path. Without a match, the first Lua file.
+	OpenFirst []string `json:"open_first,omitempty"`
+}
+
+// ModelWindow returns a registered model's WindowSpec (what the window
+// shows for a model it has not opened, such as a sample's title).
+func ModelWindow(name string) (WindowSpec, bool) {
+	sp, ok := specs[name]
+	if !ok {
+		return WindowSpec{}, false
+	}
+	return sp.Window, true
 }
 
 var specs = map[string]*ModelSpec{}

@@ -48,7 +48,7 @@ func (s *Session) sinceView() Result {
 	s.rmu.Unlock()
 	out := ReloadDiff{Marked: marks != nil, Contexts: []ContextDiff{}}
 	if marks == nil {
-		return Result{OK: true, Data: out}
+		return Result{OK: true, ReloadDiff: &out}
 	}
 	seen := map[string]bool{}
 	for _, c := range s.model.Contexts() {
@@ -73,7 +73,7 @@ func (s *Session) sinceView() Result {
 	for _, name := range gone {
 		out.Contexts = append(out.Contexts, ContextDiff{Context: name, Diff: inspector.Diff(marks[name], inspector.Snap{}), Gone: true})
 	}
-	return Result{OK: true, Data: out}
+	return Result{OK: true, ReloadDiff: &out}
 }
 
 // markSnaps are the "mark" view's snapshots by context name.

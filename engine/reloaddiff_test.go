@@ -42,10 +42,10 @@ func TestSinceMarkAcrossReload(t *testing.T) {
 				t.Fatalf("reload: %s", r.Error)
 			}
 			r := s.Do(Command{Op: "since"})
-			rd, ok := r.Data.(ReloadDiff)
-			if !r.OK || !ok || !rd.Marked {
+			if !r.OK || r.ReloadDiff == nil || !r.ReloadDiff.Marked {
 				t.Fatalf("since: %+v", r)
 			}
+			rd := *r.ReloadDiff
 			var main *ContextDiff
 			for i := range rd.Contexts {
 				if rd.Contexts[i].Context == "main" {
@@ -71,7 +71,7 @@ func TestSinceMarkAcrossReload(t *testing.T) {
 func TestSinceWithoutMark(t *testing.T) {
 	s := openRecreate(t, map[string]string{"Lua/a.lua": "A = 1\n"})
 	r := s.Do(Command{Op: "since"})
-	if rd, ok := r.Data.(ReloadDiff); !r.OK || !ok || rd.Marked {
+	if rd := r.ReloadDiff; !r.OK || rd == nil || rd.Marked {
 		t.Fatalf("since without a mark = %+v", r)
 	}
 }

@@ -2,6 +2,9 @@ package engine
 
 import (
 	"sort"
+
+	"modscope/inspector"
+	"modscope/inspector/annotate"
 )
 
 // Report is the result of a headless run (docs/report.md) and what the
@@ -38,8 +41,19 @@ type Result struct {
 	Result string `json:"result,omitempty"` // eval: values as tostring, tab separated
 	// Changes says which contexts a command created, removed, merged or split.
 	Changes *ContextChanges `json:"changes,omitempty"`
-	// Data carries views (pages, diffs, registries) for the window.
-	Data any `json:"data,omitempty"`
+
+	// The views: each view op sets its field (the op is named after it),
+	// and no other. An engine child sends a Result as this JSON
+	// (engine/remote), so its parent gets the same typed value back.
+	Page          *inspector.PageResult   `json:"page,omitempty"`           // page
+	Diff          *inspector.DiffResult   `json:"diff,omitempty"`           // diff
+	Search        *inspector.SearchResult `json:"search,omitempty"`         // search
+	Registries    *Registries             `json:"registries,omitempty"`     // registries
+	Provenance    *Provenance             `json:"provenance,omitempty"`     // provenance CONTEXT NAME
+	AllProvenance []Provenance            `json:"all_provenance,omitempty"` // provenance CONTEXT (every global; none: nil)
+	API           *annotate.API           `json:"api,omitempty"`            // api
+	ReloadDiff    *ReloadDiff             `json:"reload_diff,omitempty"`    // since
+	Conflicts     *ConflictReport         `json:"conflicts,omitempty"`      // conflicts
 }
 
 // ContextChanges lists contexts a command created, removed, merged or split.

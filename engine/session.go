@@ -60,11 +60,12 @@ const MaxMessageRecords = record.MaxMessageRecords
 const MaxReportSectionBytes = record.MaxReportSectionBytes
 
 // Open opens a game folder and prepares its model; nothing runs until a
-// step is asked for.
+// step is asked for. Its error is an *OpenError: what the folder looked
+// like comes with it.
 func Open(dir string, opt Options) (*Session, error) {
 	s := &Session{Dir: dir, opt: opt, listeners: map[int]func(Event){}, rec: record.New(opt.KeepReportOnReset)}
 	if err := s.open(); err != nil {
-		return nil, err
+		return nil, &OpenError{Err: err, Folder: InspectFolder(dir)}
 	}
 	return s, nil
 }
@@ -185,7 +186,7 @@ func (s *Session) Do(cmd Command) Result {
 		return r
 	}
 	res := s.commandLocked(cmd)
-	if cmd.Op == "reload" && res.OK && cmd.Arg(0) != "stepwise" {
+	if cmd.Op == "reload" && res.OK && !cmd.Stepwise {
 		if r := s.untilLocked(""); !r.OK && res.Error == "" {
 			res.OK, res.Error = false, r.Error
 		}

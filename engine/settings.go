@@ -126,6 +126,9 @@ func LoadSettings(dir string) (Settings, error) {
 func loadSettings(root *os.Root) (Settings, error) {
 	var s Settings
 	data, err := readBounded(root, SettingsFile, MaxSettingsBytes)
+	if err != nil && linksOut(root, SettingsFile) {
+		return s, fmt.Errorf("read settings %s: it is a link that leads out of the folder (refused)", SettingsFile)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
@@ -158,6 +161,17 @@ func loadSettings(root *os.Root) (Settings, error) {
 		return s, fmt.Errorf("%s: model %q: want one of %v", SettingsFile, s.Model, ModelNames)
 	}
 	return s, nil
+}
+
+// linksOut tells whether rel is a symbolic link that the root cannot
+// follow: it leads out of the folder (or to nothing).
+func linksOut(root *os.Root, rel string) bool {
+	lst, err := root.Lstat(rel)
+	if err != nil || lst.Mode()&fs.ModeSymlink == 0 {
+		return false
+	}
+	_, err = root.Stat(rel)
+	return err != nil && !errors.Is(err, fs.ErrNotExist)
 }
 
 // quoted is what a TOML parse error quotes from the file.

@@ -129,6 +129,9 @@ func (c *Lua) stubBuiltins(G *lua.LTable) {
 			c.wrapBuiltin(t, name, p)
 		}
 	}
+	// wrapped matches aliases only while the builtins are wrapped; kept,
+	// it cost every context ~3 KB.
+	c.ss().wrapped = nil
 }
 
 // stubPolicy is what a builtin does when a stand-in is among its arguments

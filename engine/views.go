@@ -209,7 +209,7 @@ func (s *Session) pageView(cmd Command) Result {
 	if perr != nil {
 		return Failed("page %s %s: %v", c.Name, cmd.Path, perr)
 	}
-	return Result{OK: true, Data: res}
+	return Result{OK: true, Page: &res}
 }
 
 func (s *Session) snapOf(c *Context) (inspector.Snap, error) {
@@ -239,7 +239,8 @@ func (s *Session) diffView(cmd Command) Result {
 		if err != nil {
 			return Failed("diff: %v", err)
 		}
-		return Result{OK: true, Data: inspector.Diff(sa, sb)}
+		d := inspector.Diff(sa, sb)
+		return Result{OK: true, Diff: &d}
 	}
 	s.rmu.Lock()
 	if !s.track {
@@ -249,7 +250,8 @@ func (s *Session) diffView(cmd Command) Result {
 	curCS, okCur := s.cur_[a.Name]
 	s.rmu.Unlock()
 	if !okCur {
-		return Result{OK: true, Data: inspector.Diff(inspector.Snap{}, inspector.Snap{})}
+		d := inspector.Diff(inspector.Snap{}, inspector.Snap{})
+		return Result{OK: true, Diff: &d}
 	}
 	if curCS.ctx != a {
 		// the latest snapshot is of an older context of that name: take
@@ -284,7 +286,8 @@ func (s *Session) diffView(cmd Command) Result {
 			}
 		}
 	}
-	return Result{OK: true, Data: inspector.Diff(prev, cur)}
+	d := inspector.Diff(prev, cur)
+	return Result{OK: true, Diff: &d}
 }
 
 func (s *Session) searchView(cmd Command) Result {
@@ -302,7 +305,7 @@ func (s *Session) searchView(cmd Command) Result {
 	}); err != nil {
 		return Failed("search %s: %v", c.Name, err)
 	}
-	return Result{OK: true, Data: res}
+	return Result{OK: true, Search: &res}
 }
 
 func (s *Session) registriesView(cmd Command) Result {
@@ -318,7 +321,7 @@ func (s *Session) registriesView(cmd Command) Result {
 	if rp, ok := s.model.(RegistryProvider); ok {
 		r.Model = rp.Registries()
 	}
-	return Result{OK: true, Data: r}
+	return Result{OK: true, Registries: &r}
 }
 
 func (s *Session) provenanceView(cmd Command) Result {
@@ -340,12 +343,15 @@ func (s *Session) provenanceView(cmd Command) Result {
 		return Failed("provenance %s: %v", c.Name, err)
 	}
 	if name == "" {
-		return Result{OK: true, Data: all}
+		if len(all) == 0 {
+			all = nil // as it arrives from an engine child
+		}
+		return Result{OK: true, AllProvenance: all}
 	}
 	if !ok {
 		return Failed("provenance: %s has no global %q defined by game code", c.Name, name)
 	}
-	return Result{OK: true, Data: p}
+	return Result{OK: true, Provenance: &p}
 }
 
 // runEval compiles and runs an eval's code. Code that does not compile as

@@ -113,11 +113,10 @@ func diffOf(t *testing.T, s *Session, ctx string) inspector.DiffResult {
 	if !r.OK {
 		t.Fatalf("diff %s: %s", ctx, r.Error)
 	}
-	d, ok := r.Data.(inspector.DiffResult)
-	if !ok {
-		t.Fatalf("diff data is %T", r.Data)
+	if r.Diff == nil {
+		t.Fatalf("diff answered %+v, no diff", r)
 	}
-	return d
+	return *r.Diff
 }
 
 func paths(es []inspector.DiffEntry) []string {

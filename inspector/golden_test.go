@@ -119,7 +119,7 @@ func (p *player) load() {
 		for _, c := range p.s.Contexts() {
 			b.WriteString("-- " + c.Name + " (built-ins filtered)\n")
 			r := p.do(engine.Command{Op: "diff", Args: []any{c.Name}})
-			b.WriteString(renderDiff(p.t, p.gameOnly(c.Name, r.Data.(inspector.DiffResult))))
+			b.WriteString(renderDiff(p.t, p.gameOnly(c.Name, *r.Diff)))
 		}
 	}
 	p.golden("load.golden", b.String())
@@ -154,7 +154,7 @@ func (p *player) gameOnly(ctx string, d inspector.DiffResult) inspector.DiffResu
 	p.t.Helper()
 	r := p.do(engine.Command{Op: "provenance", Args: []any{ctx}})
 	game := map[string]bool{}
-	for _, pv := range r.Data.([]engine.Provenance) {
+	for _, pv := range r.AllProvenance {
 		if p.gameProvenance(pv) {
 			game[pv.Name] = true
 		}
@@ -228,14 +228,14 @@ func (p *player) do(cmd engine.Command) engine.Result {
 func (p *player) trackedDiff(ctx string) string {
 	p.t.Helper()
 	r := p.do(engine.Command{Op: "diff", Args: []any{ctx}})
-	return renderDiff(p.t, r.Data.(inspector.DiffResult))
+	return renderDiff(p.t, *r.Diff)
 }
 
 // contextDiff renders the engine's diff between two live contexts.
 func (p *player) contextDiff(a, b string) string {
 	p.t.Helper()
 	r := p.do(engine.Command{Op: "diff", Args: []any{a, b}})
-	return renderDiff(p.t, r.Data.(inspector.DiffResult))
+	return renderDiff(p.t, *r.Diff)
 }
 
 func renderDiff(t *testing.T, d inspector.DiffResult) string {
@@ -267,7 +267,7 @@ func (p *player) snapshot(ctx string) inspector.Snap {
 func (p *player) page(ctx, path string) string {
 	p.t.Helper()
 	r := p.do(engine.Command{Op: "page", Args: []any{ctx}, Path: path, Limit: 500})
-	pg := r.Data.(inspector.PageResult)
+	pg := *r.Page
 	if pg.Offset != 0 || len(pg.Nodes) != pg.Total {
 		p.t.Fatalf("page %s %s: %d of %d rows on the first page", ctx, path, len(pg.Nodes), pg.Total)
 	}
@@ -303,7 +303,7 @@ func (p *player) page(ctx, path string) string {
 func (p *player) registries(ctx string) string {
 	p.t.Helper()
 	r := p.do(engine.Command{Op: "registries", Args: []any{ctx}})
-	reg := r.Data.(engine.Registries)
+	reg := r.Registries
 	for i := 1; i < len(reg.Handlers); i++ {
 		a, b := reg.Handlers[i-1], reg.Handlers[i]
 		if a.Name == b.Name && b.Order != a.Order+1 {
@@ -319,7 +319,7 @@ func (p *player) provenance(ctx string, names ...string) string {
 	var out []engine.Provenance
 	for _, n := range names {
 		r := p.do(engine.Command{Op: "provenance", Args: []any{ctx, n}})
-		out = append(out, r.Data.(engine.Provenance))
+		out = append(out, *r.Provenance)
 	}
 	return normJSON(p.t, out)
 }
@@ -471,7 +471,7 @@ func playAutorun(t *testing.T, p *player) {
 	p.golden("registries-main.golden", p.registries("main"))
 	r := p.do(engine.Command{Op: "provenance", Args: []any{"main"}})
 	var game []engine.Provenance
-	for _, pv := range r.Data.([]engine.Provenance) {
+	for _, pv := range r.AllProvenance {
 		if p.gameProvenance(pv) {
 			game = append(game, pv)
 		}

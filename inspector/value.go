@@ -175,7 +175,7 @@ func tableStamp(tb *lua.LTable) (st stamp, ok bool) {
 	}
 	v := reflect.ValueOf(tb).Elem()
 	st.arrLen = v.Field(tableLayout.array).Len()
-	st.hash = v.Field(tableLayout.strdict).Len() + v.Field(tableLayout.dict).Len()
+	st.hash = tb.HashLen() // deleted keys stay in the hash part (third_party/gopher-lua table.go)
 	st.keys = v.Field(tableLayout.keys).Len()
 	for i := 1; i <= st.arrLen; i++ {
 		if x := tb.RawGetInt(i); x != lua.LNil && x != nil {
@@ -194,7 +194,7 @@ func rawLen(tb *lua.LTable) int {
 		return tb.Len()
 	}
 	v := reflect.ValueOf(tb).Elem()
-	return v.Field(tableLayout.array).Len() + v.Field(tableLayout.strdict).Len() + v.Field(tableLayout.dict).Len()
+	return v.Field(tableLayout.array).Len() + tb.HashLen()
 }
 
 // tableCount returns the number of non-nil entries of tb.

@@ -15,7 +15,9 @@
 # Environment: SEED (1), RUNS (3), BENCH_DIR (work folder; default a temporary
 # one, removed after), MODSCOPE (a modscope binary; default: build
 # bin/modscope-headless, which is modscope without the window and builds in
-# seconds). Needs lua5.1, GNU time and Go (scripts/deps.sh installs them).
+# seconds), GENGAME (a gengame binary, e.g. an older generator's, to compare
+# trees; default: build cmd/gengame). Needs lua5.1, GNU time and Go
+# (scripts/deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +37,11 @@ if [ -z "$work" ]; then
   trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work"
-go build -o "$work/gengame" ./cmd/gengame
+if [ -n "${GENGAME:-}" ]; then
+  cp "$GENGAME" "$work/gengame"
+else
+  go build -o "$work/gengame" ./cmd/gengame
+fi
 if [ -z "${MODSCOPE:-}" ]; then
   mkdir -p bin
   go build -o bin/modscope-headless ./cmd/modscope-headless

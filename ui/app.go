@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"modscope/engine"
+	"modscope/ui/control"
 )
 
 // Run opens the window on dir ("" = the bundled sample) and blocks until it closes.
@@ -95,7 +95,7 @@ func New(a fyne.App, post func(func())) *App {
 	u := &App{app: a, post: post, diskChanged: map[string]bool{}}
 	u.win = a.NewWindow("modscope")
 	u.win.SetIcon(iconResource)
-	u.ctl = NewController(post)
+	u.ctl = control.NewController(post)
 	u.ask = u.askDialog
 	u.dark = a.Preferences().BoolWithFallback("dark", true)
 	a.Settings().SetTheme(newVariantTheme(u.dark))
@@ -181,25 +181,44 @@ func New(a fyne.App, post func(func())) *App {
 	return u
 }
 
-// Start opens dir, or a bundled sample when dir is "" (autorun when it is
-// there, else the first one found).
+// Start opens dir, or a bundled sample when dir is "": the first
+// registered model's (in engine.ModelNames order) that is there, else the
+// first one found.
 func (u *App) Start(dir string) {
 	if dir == "" {
-		p, err := userSample(engine.ModelAutorun)
+		p, err := firstSample()
 		if err != nil {
-			names := sampleNames()
-			if len(names) == 0 {
-				u.status.SetText(err.Error())
-				return
-			}
-			if p, err = userSample(names[0]); err != nil {
-				u.status.SetText(err.Error())
-				return
-			}
+			u.status.SetText(err.Error())
+			return
 		}
 		dir = p
 	}
 	u.OpenFolder(dir, engine.Options{})
+}
+
+// firstSample is the writable copy of the sample Start opens.
+func firstSample() (string, error) {
+	names := sampleNames()
+	var first error
+	for _, m := range engine.RegisteredModels() {
+		if !contains(names, m) {
+			continue
+		}
+		p, err := userSample(m)
+		if err == nil {
+			return p, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return "", first
+	}
+	if len(names) == 0 {
+		return "", errors.New("the bundled samples were not found")
+	}
+	return userSample(names[0])
 }
 
 // OpenFolder opens a game folder (asking first about unsaved edits).
@@ -225,29 +244,13 @@ func (u *App) OpenFolder(dir string, opt engine.Options) {
 }
 
 // openFirstFile shows something useful in the editor after opening: the
-// game's own first Lua file (autorun: Lua/, sectors: base's server.lua),
-// the scene of a scripts folder, else the first Lua file.
+// file the engine picked by the model's WindowSpec.OpenFirst (autorun: the
+// first under Lua/, sectors: base's server.lua, scripts: the scene), else
+// the first Lua file.
 func (u *App) openFirstFile() {
-	if u.ctl.Model == engine.ModelScripts {
-		if p, ok := u.ctl.ResolvePath("scene.toml"); ok {
-			u.editor.open(p, 0)
-			return
-		}
-	}
-	files := luaFiles(u.ctl.Dir, 2000)
-	if len(files) == 0 {
+	pick := u.ctl.Folder.FirstFile
+	if pick == "" {
 		return
-	}
-	pick := files[0]
-	for _, want := range []func(string) bool{
-		func(f string) bool { return u.ctl.Model == engine.ModelAutorun && strings.HasPrefix(f, "Lua/") },
-		func(f string) bool { return f == "base/server.lua" || f == "assets/base/server.lua" },
-		func(f string) bool { return strings.HasSuffix(f, "/server.lua") },
-	} {
-		if i := slices.IndexFunc(files, want); i >= 0 {
-			pick = files[i]
-			break
-		}
 	}
 	if p, ok := u.ctl.ResolvePath(pick); ok {
 		u.editor.open(p, 0)
@@ -258,8 +261,9 @@ func (u *App) openFirstFile() {
 // (or more than one) matched, offers the choice of model.
 func (u *App) showOpenError(dir string, err error) {
 	msg := err.Error()
-	if st, serr := os.Stat(dir); serr != nil || !st.IsDir() || strings.HasPrefix(msg, engine.SettingsFile+":") || strings.HasPrefix(msg, "read settings") {
-		// nothing to choose: the folder is unreadable or its settings are bad
+	if u.ctl.Folder.DetectError != "" || strings.HasPrefix(msg, engine.SettingsFile+":") || strings.HasPrefix(msg, "read settings") {
+		// nothing to choose: the engine could not read the folder, or its
+		// settings are bad
 		u.ask("Cannot open "+filepath.Base(dir), msg, []string{"OK"}, func(int) {})
 		return
 	}
@@ -491,13 +495,13 @@ func (u *App) ContextNames() []string {
 
 // GotoWhere opens "file:line" in the editor.
 func (u *App) GotoWhere(where string) {
-	file, line, ok := SplitWhere(where)
+	file, line, ok := control.SplitWhere(where)
 	if !ok {
 		file, line = strings.TrimSpace(where), 0
 	}
 	p, found := u.ctl.ResolvePath(file)
 	if !found {
-		u.ctl.Status = "Cannot open " + where + ": not a file in the folder"
+		u.ctl.SetStatus("Cannot open " + where + ": not a file in the folder")
 		u.refreshHeader()
 		return
 	}
@@ -785,14 +789,11 @@ func (u *App) rebuildRecent() {
 
 // ---- samples ----
 
+// sampleTitle is the menu's name of a bundled sample: its model's
+// WindowSpec.Title (the folder name when no model has that name).
 func sampleTitle(model string) string {
-	switch model {
-	case engine.ModelAutorun:
-		return "autorun — staged loader (Lua/, Mods/)"
-	case engine.ModelSectors:
-		return "sectors — server and sectors"
-	case engine.ModelScripts:
-		return "scripts — context policies"
+	if w, ok := engine.ModelWindow(model); ok && w.Title != "" {
+		return w.Title
 	}
 	return model
 }
@@ -860,59 +861,54 @@ func (u *App) folderInfo() {
 		return
 	}
 	dir, model, mode, openErr := c.Dir, c.Model, c.Mode, c.OpenErr
-	go func() {
-		text := folderInfoText(dir, model, mode, openErr)
-		u.post(func() {
-			lbl := widget.NewLabel(text)
-			lbl.Wrapping = fyne.TextWrapWord
-			d := dialog.NewCustom("Folder: "+filepath.Base(dir), "Close",
-				container.NewGridWrap(fyne.NewSize(620, lbl.MinSize().Height+80), lbl), u.win)
-			d.Show()
-		})
-	}()
+	c.FolderInfo(func(fi engine.FolderInfo) {
+		lbl := widget.NewLabel(folderInfoText(fi, model, mode, openErr))
+		lbl.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustom("Folder: "+filepath.Base(dir), "Close",
+			container.NewGridWrap(fyne.NewSize(620, lbl.MinSize().Height+80), lbl), u.win)
+		d.Show()
+	})
 }
 
-// folderInfoText describes a folder's model detection and settings (it
-// reads the folder: call it off the UI goroutine).
-func folderInfoText(dir, model, mode, openErr string) string {
+// folderInfoText describes a folder's model detection and settings, as the
+// engine read them (fi).
+func folderInfoText(fi engine.FolderInfo, model, mode, openErr string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Folder: %s\n", dir)
-	det, derr := engine.Detect(dir)
-	st, serr := engine.LoadSettings(dir)
+	fmt.Fprintf(&b, "Folder: %s\n", fi.Dir)
+	det := fi.Detection
 	switch {
 	case openErr != "":
 		fmt.Fprintf(&b, "Not opened: %s\n", openErr)
 	case model != "":
 		fmt.Fprintf(&b, "Model: %s · mode: %s\n", model, mode)
 	}
+	if fi.Error != "" {
+		fmt.Fprintf(&b, "The engine could not look again (%s); as last seen:\n", fi.Error)
+	}
 	switch {
-	case derr != nil:
-		fmt.Fprintf(&b, "Detection: %v\n", derr)
+	case fi.DetectError != "":
+		fmt.Fprintf(&b, "Detection: %s\n", fi.DetectError)
 	case len(det.Evidence) == 0:
 		b.WriteString("Detection: matches no model\n")
 	default:
 		fmt.Fprintf(&b, "Detection: %s\n", strings.Join(det.Evidence, "; "))
 	}
 	if model != "" && !contains(det.Models, model) {
-		if st.Model == model {
+		if fi.SettingsModel == model {
 			fmt.Fprintf(&b, "The model is set by %s.\n", engine.SettingsFile)
 		} else {
 			b.WriteString("The model was chosen by hand (File › Reopen Folder as Model).\n")
 		}
 	}
 	switch {
-	case serr != nil:
-		fmt.Fprintf(&b, "Settings: %v\n", serr)
-	case !fileExists(filepath.Join(dir, engine.SettingsFile)):
+	case fi.SettingsError != "":
+		fmt.Fprintf(&b, "Settings: %s\n", fi.SettingsError)
+	case !fi.HasSettings:
 		fmt.Fprintf(&b, "Settings: no %s — the defaults (stubs mode, %s watchdog, every mod)\n", engine.SettingsFile, engine.DefaultTimeout)
 	default:
 		fmt.Fprintf(&b, "Settings (%s):\n", engine.SettingsFile)
-		for _, kv := range append([][2]string{
-			{"model", st.Model}, {"mode", st.Mode}, {"timeout", st.Timeout},
-		}, st.SectionRows()...) {
-			if kv[1] != "" {
-				fmt.Fprintf(&b, "  %s = %s\n", kv[0], kv[1])
-			}
+		for _, kv := range fi.Settings {
+			fmt.Fprintf(&b, "  %s = %s\n", kv[0], kv[1])
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -6,6 +6,7 @@ import (
 
 	"modscope/assets"
 	"modscope/cli"
+	"modscope/engine"
 )
 
 // userSample gives the folder the Samples menu opens for a bundled sample:
@@ -46,19 +47,16 @@ func (u *App) exportDefinitions() {
 // worker (which owns the engine) and says what it wrote.
 func (u *App) writeDefinitions(dir string) {
 	c := u.ctl
-	gen, folder := c.Gen, c.Dir
-	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
-			return
-		}
-		sum, err := cli.ExportDefinitions(c.sess, folder, dir)
-		c.post(func() {
+	folder := c.Dir
+	c.OnWorker(func(d engine.Driver) {
+		sum, err := cli.ExportDefinitions(d, folder, dir)
+		c.Post(func() {
 			if err != nil {
 				u.showError(err)
 				return
 			}
 			u.app.Preferences().SetString("exportDir", dir)
-			c.Status = "Exported LuaLS definitions to " + dir
+			c.SetStatus("Exported LuaLS definitions to " + dir)
 			u.refreshHeader()
 			dialog.ShowInformation("LuaLS definitions", sum.String()+
 				"\n\nPoint the Lua language server at them with the .luarc.json written there\n(copy it to your mod's root folder, or merge its settings).", u.win)

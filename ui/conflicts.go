@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"modscope/engine"
+	"modscope/ui/control"
 )
 
 // conflictsView is the Conflicts tab (docs/conflicts.md): the names two or
@@ -21,18 +22,16 @@ import (
 // opens modscope.toml, whose [autorun] mods list a person edits to try
 // another order; the tab refreshes after every command (a reload too).
 type conflictsView struct {
-	u     *App
-	head  *widget.Label
-	mode  *widget.RadioGroup
-	tree  *fkTree
-	kids  map[string][]string
-	text  map[string]string
-	where map[string]string
-	sev   map[string]int
-	rep   engine.ConflictReport
-	tab   *container.TabItem
-	obj   fyne.CanvasObject
-	gen   int
+	u    *App
+	head *widget.Label
+	mode *widget.RadioGroup
+	tree *fkTree
+	linkRows
+	sev map[string]int
+	rep engine.ConflictReport
+	tab *container.TabItem
+	obj fyne.CanvasObject
+	gen int
 }
 
 const (
@@ -70,37 +69,15 @@ func newConflictsView(u *App) *conflictsView {
 	v.clearData()
 	v.head = widget.NewLabel("Mod conflicts: names two or more mods assign. Load a folder with mods.")
 	v.head.Truncation = fyne.TextTruncateEllipsis
-	v.tree = newFKTree(u,
-		func(id string) []string { return v.kids[id] },
-		func(id string) bool { return len(v.kids[id]) > 0 || id == "" },
-		func(bool) fyne.CanvasObject {
-			l := widget.NewLabel("row")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id string, _ bool, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.SetText(v.text[id])
-			switch {
-			case v.where[id] != "":
-				l.Importance = widget.HighImportance
-			case v.sev[id] == engine.SevDiscards:
-				l.Importance = widget.DangerImportance
-			case v.sev[id] == engine.SevDiscardsWrap:
-				l.Importance = widget.WarningImportance
-			default:
-				l.Importance = widget.MediumImportance
-			}
-			l.Refresh()
-		})
-	v.tree.OnSelected = func(id string) {
-		if w := v.where[id]; w != "" {
-			u.GotoWhere(w)
-		} else if len(v.kids[id]) > 0 {
-			v.tree.ToggleBranch(id)
+	v.tree = newLinkTree(u, &v.linkRows, func(id string) widget.Importance {
+		switch v.sev[id] {
+		case engine.SevDiscards:
+			return widget.DangerImportance
+		case engine.SevDiscardsWrap:
+			return widget.WarningImportance
 		}
-		v.tree.UnselectAll()
-	}
+		return widget.MediumImportance
+	})
 	v.mode = widget.NewRadioGroup([]string{conflictsByName, conflictsByMod}, func(string) { v.fill() })
 	v.mode.Horizontal = true
 	v.mode.SetSelected(conflictsByName)
@@ -131,7 +108,7 @@ func (v *conflictsView) add(parent, id, text, where string, sev int) string {
 	v.kids[parent] = append(v.kids[parent], id)
 	v.text[id] = text
 	v.sev[id] = sev
-	if _, _, ok := SplitWhere(where); ok {
+	if _, _, ok := control.SplitWhere(where); ok {
 		v.where[id] = where
 	}
 	return id
@@ -154,12 +131,11 @@ func (v *conflictsView) refresh() {
 			v.fill()
 			return
 		}
-		var rep engine.ConflictReport
-		if err := decodeData(r.Data, &rep); err != nil {
-			v.head.SetText(err.Error())
+		if r.Conflicts == nil {
+			v.head.SetText("the engine answered no conflict report")
 			return
 		}
-		v.rep = rep
+		v.rep = *r.Conflicts
 		v.fill()
 	})
 }
@@ -272,11 +248,15 @@ func (v *conflictsView) editOrder() {
 	path := filepath.Join(dir, engine.SettingsFile)
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
+		w := v.u.ctl.Folder.Window
+		if w.ModsSection == "" {
+			v.head.SetText("The " + v.u.ctl.Model + " model has no mod order to edit.")
+			return
+		}
+		section := w.ModsSection
 		var ids []string
-		section := "autorun"
-		if v.u.ctl.Model == engine.ModelSectors {
-			section = "sectors"
-			ids = append(ids, strconv.Quote("base")) // listed mods load first: base (the game) stays first
+		for _, id := range w.ModsFirst {
+			ids = append(ids, strconv.Quote(id)) // listed mods load first: these stay first
 		}
 		for _, m := range v.rep.Mods {
 			ids = append(ids, strconv.Quote(m.ID))

@@ -120,7 +120,7 @@ func newConsoleView(u *App) *consoleView {
 	v.input.OnSubmitted = func(string) { v.eval() }
 	v.runBtn = widget.NewButtonWithIcon("Eval", theme.MediaPlayIcon(), v.eval)
 	clear := widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() {
-		u.ctl.Console = nil
+		u.ctl.ClearConsole()
 		v.refresh()
 	})
 	clear.Importance = widget.LowImportance
@@ -145,7 +145,7 @@ func (v *consoleView) eval() {
 	}
 	ctx := v.evalContext()
 	if ctx == "" {
-		v.u.ctl.Console = append(v.u.ctl.Console, ConsoleLine{Kind: "error", Level: "error", Text: "there is no context yet: Step (F10) or Run all (F5) first"})
+		v.u.ctl.AddConsoleLine(ConsoleLine{Kind: "error", Level: "error", Text: "there is no context yet: Step (F10) or Run all (F5) first"})
 		v.refresh()
 		return
 	}

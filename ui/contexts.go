@@ -240,12 +240,13 @@ func (v *contextsView) refresh() {
 }
 
 // fetchRows asks the engine for the model's registry rows once the
-// session is idle and something ran since the last time (scripts and
-// sectors only), then shows why a context is stuck loading and hands the
-// rows to the events panel.
+// session is idle and something ran since the last time (models whose
+// WindowSpec asks for LifecycleRows), then shows why a context is stuck
+// loading and hands the rows to the events panel.
 func (v *contextsView) fetchRows() {
 	c := v.u.ctl
-	if !c.HasSession() || (c.Model != engine.ModelScripts && c.Model != engine.ModelSectors) || len(c.Contexts) == 0 {
+	w := c.Folder.Window
+	if !c.HasSession() || !w.LifecycleRows || len(c.Contexts) == 0 {
 		if v.rows != nil || len(v.stuck) > 0 {
 			v.rowsGen++
 			v.rowsKey = ""
@@ -260,7 +261,7 @@ func (v *contextsView) fetchRows() {
 	if key == v.rowsKey {
 		return
 	}
-	if c.Model == engine.ModelScripts && v.rows != nil && !anyLoading(c.Contexts) && len(v.stuck) == 0 {
+	if w.RowsOnlyWhileLoading && v.rows != nil && !anyLoading(c.Contexts) && len(v.stuck) == 0 {
 		// a scene's rows can be large: the window needs them here only for
 		// a context stuck loading (the policy's note is already shown)
 		return
@@ -272,12 +273,11 @@ func (v *contextsView) fetchRows() {
 		if gen != v.rowsGen {
 			return
 		}
-		var reg engine.Registries
-		if !r.OK || decodeData(r.Data, &reg) != nil {
+		if !r.OK || r.Registries == nil {
 			v.rowsKey = "" // try again after the next command
 			return
 		}
-		v.setRows(reg.Model)
+		v.setRows(r.Registries.Model)
 	})
 }
 

@@ -8,37 +8,21 @@ package ui
 // replaying the event log up to the fatal event, or clean.
 
 import (
-	"errors"
 	"fmt"
 
 	"modscope/engine"
 	"modscope/engine/remote"
+	"modscope/ui/control"
 )
 
-// OpenDriver opens dir in an engine child process when this program can
+// control.OpenDriver opens dir in an engine child process when this program can
 // start one (a test binary cannot unless its TestMain asked), else in
 // this process.
-func init() {
-	OpenDriver = func(dir string, opt engine.Options) (engine.Driver, error) {
-		return remote.OpenDriver(dir, opt, remote.Options{}, false)
-	}
-}
+func init() { control.OpenDriver = openEngine }
 
-// restartable is a driver whose engine can die and be restarted
-// (*remote.Driver).
-type restartable interface {
-	Died() *remote.Death
-	Restart(replayUpTo int) error
-}
-
-// restartable returns the session's driver if its engine can die.
-func (c *Controller) restartable() restartable {
-	d := c.live.Load()
-	if d == nil {
-		return nil
-	}
-	r, _ := (*d).(restartable)
-	return r
+// openEngine is the window's OpenDriver.
+func openEngine(dir string, opt engine.Options) (engine.Driver, error) {
+	return remote.OpenDriver(dir, opt, remote.Options{}, false)
 }
 
 // watchCrashes shows the crash dialog once for every death of the engine
@@ -47,7 +31,7 @@ func (c *Controller) restartable() restartable {
 func (u *App) watchCrashes() {
 	var shown *remote.Death
 	u.ctl.OnChange(func(Change) {
-		r := u.ctl.restartable()
+		r := u.ctl.Restartable()
 		if r == nil {
 			return
 		}
@@ -56,21 +40,8 @@ func (u *App) watchCrashes() {
 			return
 		}
 		shown = dt
-		u.ctl.refreshAfterDeath()
+		u.ctl.RefreshAfterDeath()
 		u.showCrash(dt)
-	})
-}
-
-// refreshAfterDeath reads the state again once the engine has died: its
-// contexts are unloaded and the report holds the death.
-func (c *Controller) refreshAfterDeath() {
-	gen := c.Gen
-	c.enqueue(func() {
-		if c.sess == nil || int(c.curGen.Load()) != gen {
-			return
-		}
-		sn := c.take(false)
-		c.post(func() { c.notify(c.apply(sn)) })
 	})
 }
 
@@ -103,47 +74,5 @@ func (u *App) showCrash(dt *remote.Death) {
 		case crashRestartClean:
 			u.ctl.RestartEngine(0, nil)
 		}
-	})
-}
-
-// RestartEngine starts a new engine process on the folder and replays the
-// first replayUpTo entries of the event log (0: a clean start); done (may
-// be nil) gets the error on the UI goroutine. The console starts afresh
-// (the replay writes to it again); editor buffers are not touched.
-func (c *Controller) RestartEngine(replayUpTo int, done func(error)) {
-	r := c.restartable()
-	if r == nil {
-		if done != nil {
-			done(errors.New("the engine does not run in a process of its own"))
-		}
-		return
-	}
-	c.begin("Restarting the engine")
-	gen := c.Gen
-	c.Console, c.Errors, c.ErrBase = nil, nil, 0
-	c.notify(ChangeConsole)
-	c.enqueue(func() {
-		if int(c.curGen.Load()) != gen {
-			c.post(func() { c.end("") })
-			return
-		}
-		err := r.Restart(replayUpTo)
-		sn := c.take(false)
-		c.post(func() {
-			c.flush()
-			ch := c.apply(sn)
-			status := "Engine restarted clean"
-			if replayUpTo > 0 {
-				status = fmt.Sprintf("Engine restarted; replayed %d events", replayUpTo)
-			}
-			if err != nil {
-				status = "Engine restart failed: " + firstLine(err.Error())
-			}
-			c.end(status)
-			c.notify(ch | ChangeAll)
-			if done != nil && gen == c.Gen {
-				done(err)
-			}
-		})
 	})
 }

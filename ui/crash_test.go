@@ -9,6 +9,7 @@ import (
 	"modscope/engine"
 	"modscope/engine/models"
 	"modscope/engine/remote"
+	"modscope/ui/control"
 )
 
 // dyingDriver is an in-process session whose engine can be made to "die"
@@ -79,8 +80,8 @@ func TestEngineCrashDialog(t *testing.T) {
 		t.Fatal(err)
 	}
 	var drv *dyingDriver
-	saved := OpenDriver
-	OpenDriver = func(dir string, opt engine.Options) (engine.Driver, error) {
+	saved := control.OpenDriver
+	control.OpenDriver = func(dir string, opt engine.Options) (engine.Driver, error) {
 		s, err := models.Open(dir, opt)
 		if err != nil {
 			return nil, err
@@ -88,7 +89,7 @@ func TestEngineCrashDialog(t *testing.T) {
 		drv = &dyingDriver{Session: s}
 		return drv, nil
 	}
-	t.Cleanup(func() { OpenDriver = saved })
+	t.Cleanup(func() { control.OpenDriver = saved })
 
 	h := newHarness(t)
 	u := h.u
@@ -135,7 +136,7 @@ func TestEngineCrashDialog(t *testing.T) {
 				t.Errorf("the editor buffer changed: %q (dirty %v)", u.editor.ed.Text(), u.editor.ed.Dirty())
 			}
 			// one dialog a death
-			u.ctl.notify(ChangeBusy)
+			u.ctl.Notify(ChangeBusy)
 			if len(h.asked) != n+1 {
 				t.Errorf("asked again: %q", h.asked[n+1:])
 			}

@@ -222,7 +222,7 @@ func (p *editorPane) saved(st editor.Stamp, err error, next func()) {
 	p.stamp = st
 	p.ed.MarkSaved()
 	p.updateTitle()
-	p.u.ctl.Status = "Saved " + p.rel() + " — Reload (Ctrl+R) runs it"
+	p.u.ctl.SetStatus("Saved " + p.rel() + " — Reload (Ctrl+R) runs it")
 	p.u.refreshHeader()
 	if next != nil {
 		next()
@@ -274,7 +274,7 @@ func (p *editorPane) markErrors() {
 
 // showError shows an error in a dialog (and the status line).
 func (u *App) showError(err error) {
-	u.ctl.Status = firstLine(err.Error())
+	u.ctl.SetStatus(firstLine(err.Error()))
 	u.refreshHeader()
 	dialog.ShowError(err, u.win)
 }

@@ -3,10 +3,8 @@ package ui
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -346,7 +344,8 @@ func (v *eventsView) show(line string, r engine.Result, before int) {
 	v.result.SetText(text)
 }
 
-// send fires a message (autorun) or an event into the chosen context.
+// send fires a message (WindowSpec.Send: msg) or an event into the chosen
+// context.
 func (v *eventsView) send() {
 	name := strings.TrimSpace(v.name.Text)
 	if name == "" {
@@ -355,7 +354,7 @@ func (v *eventsView) send() {
 	}
 	args := strings.TrimSpace(v.args.Text)
 	var line string
-	if v.u.ctl.Model == engine.ModelAutorun {
+	if v.u.ctl.Folder.Window.Send == engine.SendMsg {
 		line = "msg " + engine.FormatArg(name)
 		if args != "" {
 			line += " " + args
@@ -373,31 +372,30 @@ func (v *eventsView) send() {
 	v.run(line)
 }
 
-// modelChanged shows the actions of the open folder's model.
+// modelChanged shows the actions the open folder's model offers (its
+// WindowSpec, as the engine reported it).
 func (v *eventsView) modelChanged() {
-	m := v.u.ctl.Model
-	if m == engine.ModelAutorun {
-		v.sendLbl.SetText("Message — Msg(name, args…) in main")
+	w := v.u.ctl.Folder.Window
+	label, nameHint, argsHint := w.SendLabel, w.NameHint, w.ArgsHint
+	if w.Send == engine.SendMsg {
 		v.target.Hide()
-		v.name.SetPlaceHolder("message, e.g. NewMap")
-		v.args.SetPlaceHolder(`arguments: "mars" 3`)
 	} else {
-		v.sendLbl.SetText("Event — into one context, server or all")
-		if m == engine.ModelSectors {
-			v.sendLbl.SetText("Event — onto the one bus (every context's handlers get it); TARGET is who enqueues it")
-		}
 		v.target.Show()
-		v.name.SetPlaceHolder("event, e.g. player_logged_in")
-		v.args.SetPlaceHolder(`fields: {"player_id":"p1"}`)
 	}
-	if m == engine.ModelSectors {
+	if label == "" { // a model that says nothing: a plain event
+		label, nameHint, argsHint = "Event — into one context, server or all", "event, e.g. player_logged_in", `fields: {"player_id":"p1"}`
+	}
+	v.sendLbl.SetText(label)
+	v.name.SetPlaceHolder(nameHint)
+	v.args.SetPlaceHolder(argsHint)
+	if w.PlayerActions {
 		v.sectorsBox.Show()
 	} else {
 		v.sectorsBox.Hide()
 	}
-	if m == engine.ModelScripts {
+	if w.AttachmentActions {
 		v.scriptsBox.Show()
-		v.scriptChoices = luaFiles(v.u.ctl.Dir, 200)
+		v.scriptChoices = v.u.ctl.Folder.LuaFiles[:min(maxScriptChoices, len(v.u.ctl.Folder.LuaFiles))]
 		v.script.SetOptions(v.scriptChoices)
 	} else {
 		v.scriptsBox.Hide()
@@ -405,17 +403,16 @@ func (v *eventsView) modelChanged() {
 	v.contextsChanged()
 }
 
+// maxScriptChoices bounds the script drop-down (the folder's Lua files).
+const maxScriptChoices = 200
+
 func (v *eventsView) contextsChanged() {
 	opts := []string{"all"}
 	names := v.u.ContextNames()
-	hasServer := false
-	for _, n := range names {
-		if n == "server" {
-			hasServer = true
+	for _, t := range v.u.ctl.Folder.Window.Targets {
+		if !contains(names, t) { // a target before its context is live
+			opts = append(opts, t)
 		}
-	}
-	if !hasServer && v.u.ctl.Model == engine.ModelSectors {
-		opts = append(opts, "server")
 	}
 	opts = append(opts, names...)
 	v.target.Options = opts
@@ -462,30 +459,6 @@ func (v *eventsView) historyChanged() {
 	}
 }
 
-// luaFiles lists up to max .lua files of dir, relative and slash separated.
-func luaFiles(dir string, max int) []string {
-	if dir == "" {
-		return nil
-	}
-	var out []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || len(out) >= max {
-			return filepath.SkipDir
-		}
-		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && p != dir {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".lua") {
-			if r, err := filepath.Rel(dir, p); err == nil {
-				out = append(out, filepath.ToSlash(r))
-			}
-		}
-		return nil
-	})
-	sort.Strings(out)
-	return out
-}
-
 // saveScript writes the history as an event script.
 func (v *eventsView) saveScript() {
 	if !v.u.ctl.HasSession() {
@@ -497,7 +470,7 @@ func (v *eventsView) saveScript() {
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 			return fmt.Errorf("save history: %w", err)
 		}
-		v.u.ctl.Status = "Saved the history to " + p
+		v.u.ctl.SetStatus("Saved the history to " + p)
 		v.u.refreshHeader()
 		return nil
 	})

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"modscope/engine"
 	"modscope/inspector"
+	"modscope/ui/control"
 )
 
 // pageSize is how many children one "page" call fetches; the globals
@@ -628,12 +628,12 @@ func (v *globalsView) loadThen(id string, offset, limit int, done func()) {
 			v.tree.Refresh()
 			return
 		}
-		var pr inspector.PageResult
-		if err := decodeData(r.Data, &pr); err != nil {
-			n.err = err.Error()
+		if r.Page == nil {
+			n.err = "the engine answered no page"
 			v.tree.Refresh()
 			return
 		}
+		pr := *r.Page
 		n.err = ""
 		n.total = pr.Total
 		if offset == 0 {
@@ -662,31 +662,6 @@ func (v *globalsView) loadThen(id string, offset, limit int, done func()) {
 			done()
 		}
 	})
-}
-
-// decodeData reads a view's Data into out, directly or through JSON (so a
-// pointer, or a struct of the same shape, works too).
-func decodeData[T any](data any, out *T) error {
-	switch d := data.(type) {
-	case T:
-		*out = d
-		return nil
-	case *T:
-		if d != nil {
-			*out = *d
-			return nil
-		}
-	case nil:
-		return fmt.Errorf("the engine sent no data")
-	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		return fmt.Errorf("unexpected view data %T: %v", data, err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("unexpected view data %T: %v", data, err)
-	}
-	return nil
 }
 
 func (v *globalsView) selected(id string) {
@@ -778,8 +753,8 @@ func stepSuffix(step string) string {
 func (v *globalsView) setDetail(text, def, asg string) {
 	v.detail.SetText(text)
 	v.defWhere, v.asgWhere = def, asg
-	_, _, okDef := SplitWhere(def)
-	_, _, okAsg := SplitWhere(asg)
+	_, _, okDef := control.SplitWhere(def)
+	_, _, okAsg := control.SplitWhere(asg)
 	setEnabled(v.gotoDef, okDef)
 	setEnabled(v.gotoAsg, okAsg && asg != def)
 }
@@ -917,13 +892,13 @@ func (v *globalsView) loadDiff() {
 			v.updateSummary()
 			return
 		}
-		var d inspector.DiffResult
-		if err := decodeData(r.Data, &d); err != nil {
+		if r.Diff == nil {
 			v.clearDiff()
-			v.diffText = err.Error()
+			v.diffText = "the engine answered no changes"
 			v.updateSummary()
 			return
 		}
+		d := *r.Diff
 		v.applyDiff("step", ctx, d)
 	})
 }
@@ -1060,11 +1035,11 @@ func (v *globalsView) doSearch() {
 			v.resList.Refresh()
 			return
 		}
-		var sr inspector.SearchResult
-		if err := decodeData(r.Data, &sr); err != nil {
-			v.resLbl.SetText(err.Error())
+		if r.Search == nil {
+			v.resLbl.SetText("the engine answered no search result")
 			return
 		}
+		sr := *r.Search
 		v.results = rankMatches(q, sr.Matches)
 		v.truncated = sr.Truncated
 		v.shown = min(resultPage, len(v.results))
@@ -1328,11 +1303,11 @@ func (v *globalsView) compare() {
 			v.cmpList.Refresh()
 			return
 		}
-		var d inspector.DiffResult
-		if err := decodeData(r.Data, &d); err != nil {
-			v.cmpHead.SetText(err.Error())
+		if r.Diff == nil {
+			v.cmpHead.SetText("the engine answered no comparison")
 			return
 		}
+		d := *r.Diff
 		v.cmpRows = append(v.cmpRows, cmpRow{status: "", key: "global", a: a, b: b})
 		for _, e := range d.Removed {
 			v.cmpRows = append(v.cmpRows, cmpRow{"removed", e.Path, e.Old, "—"})

@@ -506,7 +506,7 @@ func TestExportDialogAndQuit(t *testing.T) {
 	}
 	h.shortcut(scQuit)
 	select {
-	case <-u.ctl.quit:
+	case <-u.ctl.Done():
 	case <-time.After(5 * time.Second):
 		t.Error("Ctrl+Q did not quit")
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"modscope/engine"
+	"modscope/ui/control"
 )
 
 // registriesView shows the selected context's registries: handlers with
@@ -21,11 +22,9 @@ type registriesView struct {
 	head  *widget.Label
 	stuck *widget.Label // why the selected context is stuck loading (scripts)
 	tree  *fkTree
-	kids  map[string][]string
-	text  map[string]string
-	where map[string]string
-	obj   fyne.CanvasObject
-	gen   int
+	linkRows
+	obj fyne.CanvasObject
+	gen int
 }
 
 func newRegistriesView(u *App) *registriesView {
@@ -33,32 +32,7 @@ func newRegistriesView(u *App) *registriesView {
 	v.clearData()
 	v.head = widget.NewLabel("Registries of the selected context: handlers, classes, threads, players, attachments.")
 	v.head.Truncation = fyne.TextTruncateEllipsis
-	v.tree = newFKTree(u,
-		func(id string) []string { return v.kids[id] },
-		func(id string) bool { return len(v.kids[id]) > 0 || id == "" },
-		func(bool) fyne.CanvasObject {
-			l := widget.NewLabel("row")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id string, _ bool, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.SetText(v.text[id])
-			if v.where[id] != "" {
-				l.Importance = widget.HighImportance
-			} else {
-				l.Importance = widget.MediumImportance
-			}
-			l.Refresh()
-		})
-	v.tree.OnSelected = func(id string) {
-		if w := v.where[id]; w != "" {
-			u.GotoWhere(w)
-		} else if len(v.kids[id]) > 0 {
-			v.tree.ToggleBranch(id)
-		}
-		v.tree.UnselectAll()
-	}
+	v.tree = newLinkTree(u, &v.linkRows, nil)
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), v.refresh)
 	refresh.Importance = widget.LowImportance
 	v.stuck = widget.NewLabel("")
@@ -85,7 +59,7 @@ func (v *registriesView) clear() {
 func (v *registriesView) add(parent, id, text, where string) string {
 	v.kids[parent] = append(v.kids[parent], id)
 	v.text[id] = text
-	if _, _, ok := SplitWhere(where); ok {
+	if _, _, ok := control.SplitWhere(where); ok {
 		v.where[id] = where
 	}
 	return id
@@ -110,12 +84,12 @@ func (v *registriesView) refresh() {
 			v.tree.Refresh()
 			return
 		}
-		var reg engine.Registries
-		if err := decodeData(r.Data, &reg); err != nil {
-			v.head.SetText(err.Error())
+		if r.Registries == nil {
+			v.head.SetText("the engine answered no registries")
 			v.tree.Refresh()
 			return
 		}
+		reg := *r.Registries
 		v.fill(reg)
 		v.head.SetText(fmt.Sprintf("Registries of %s — select a file:line to open it", ctx))
 		if why := stuckReasons(reg.Model)[ctx]; why != "" {

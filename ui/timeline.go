@@ -24,6 +24,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"modscope/engine"
+	"modscope/ui/control"
 )
 
 // tlRow is one row of the load-order timeline: a step (or a command that
@@ -178,7 +179,7 @@ func newTimelineView(u *App) *timelineView {
 		if i < len(v.rows) && !v.rows[i].step {
 			if p, ok := u.ctl.ResolvePath(v.rows[i].name); ok {
 				line := 0
-				if _, l, ok := SplitWhere(v.rows[i].err); ok {
+				if _, l, ok := control.SplitWhere(v.rows[i].err); ok {
 					line = l
 				}
 				u.editor.open(p, line)
@@ -258,7 +259,7 @@ func (v *timelineView) export() {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			return fmt.Errorf("export timeline: %w", err)
 		}
-		v.u.ctl.Status = "Exported the timeline to " + p
+		v.u.ctl.SetStatus("Exported the timeline to " + p)
 		v.u.refreshHeader()
 		return nil
 	})

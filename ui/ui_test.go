@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"modscope/engine"
+	"modscope/engine/remote"
+	"modscope/ui/control"
 )
 
 // pump is the tests' UI goroutine: everything the controller posts is
@@ -106,7 +108,7 @@ func (h *harness) idle() {
 	done = false
 	h.u.ctl.Sync(func() { done = true })
 	h.waitFor("views", func() bool { return done })
-	time.Sleep(2 * flushEvery)
+	time.Sleep(2 * control.FlushEvery)
 	h.p.drain()
 }
 
@@ -140,7 +142,39 @@ func (h *harness) runLine(line string) {
 	h.idle()
 }
 
-func TestAutorunFlow(t *testing.T) {
+func TestAutorunFlow(t *testing.T) { autorunFlow(t) }
+
+// TestAutorunFlowThroughChild runs the autorun flow with the engine in a
+// child process, as the shipped window runs it (remote.OpenDriver): the
+// sample opens, steps, shows its globals, timeline and console, and the
+// model's window capabilities and the folder info come from the child.
+func TestAutorunFlowThroughChild(t *testing.T) {
+	if !remote.Available() {
+		t.Fatal("this test binary cannot start engine children (TestMain calls remote.ServeIfChild)")
+	}
+	saved := control.OpenDriver
+	control.OpenDriver = openEngine // what the window ships with
+	t.Cleanup(func() { control.OpenDriver = saved })
+	h := autorunFlow(t)
+	u := h.u
+	if u.ctl.Restartable() == nil {
+		t.Fatalf("the folder did not open in an engine process")
+	}
+	if w := u.ctl.Folder.Window; w.Send != engine.SendMsg || !w.ReloadAll || u.ctl.Folder.FirstFile == "" {
+		t.Errorf("the child reported %+v (first file %q)", w, u.ctl.Folder.FirstFile)
+	}
+	var fi *engine.FolderInfo
+	u.ctl.FolderInfo(func(f engine.FolderInfo) { fi = &f })
+	h.waitFor("the folder info", func() bool { return fi != nil })
+	if text := folderInfoText(*fi, u.ctl.Model, u.ctl.Mode, ""); !strings.Contains(text, "Detection: autorun:") || fi.Error != "" {
+		t.Errorf("folder info from the child:\n%s", text)
+	}
+}
+
+// autorunFlow opens the autorun sample and goes through the window's
+// main flow: step, globals, run all, contexts, timeline, a message, the
+// console and the history.
+func autorunFlow(t *testing.T) *harness {
 	h := newHarness(t)
 	u := h.u
 	h.open(sample(t, "autorun"))
@@ -206,8 +240,7 @@ func TestAutorunFlow(t *testing.T) {
 	}
 
 	// fire a message from the events panel: it is in the history, and the
-	// fixture's handler runs cleanly (the bundled sample's handlers are its
-	// own business)
+	// sample's handler runs cleanly
 	u.events.name.SetText("NewMap")
 	u.events.args.SetText(`"mars" 3`)
 	test.Tap(u.events.sendBtn)
@@ -219,8 +252,8 @@ func TestAutorunFlow(t *testing.T) {
 	if !strings.Contains(u.events.result.Text, `msg NewMap "mars" 3`) {
 		t.Errorf("events result %q does not show the message", u.events.result.Text)
 	}
-	if !autorunReal && (!last.OK || !strings.Contains(u.events.result.Text, "ok")) {
-		t.Errorf("the fixture's NewMap handler failed: %+v (%q)", last, u.events.result.Text)
+	if !last.OK || !strings.Contains(u.events.result.Text, "ok") {
+		t.Errorf("the sample's NewMap handler failed: %+v (%q)", last, u.events.result.Text)
 	}
 
 	// the console evaluates Lua in main
@@ -236,6 +269,7 @@ func TestAutorunFlow(t *testing.T) {
 	if !strings.Contains(script, "msg NewMap \"mars\" 3\n") || !strings.Contains(script, "step\n") {
 		t.Errorf("script:\n%s", script)
 	}
+	return h
 }
 
 func consoleHas(u *App, kind, text string) bool {
@@ -624,24 +658,6 @@ func TestEditorSaveAndConflict(t *testing.T) {
 	}
 }
 
-func TestSplitWhere(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		file string
-		line int
-	}{
-		{"Lua/a.lua:12", "Lua/a.lua", 12},
-		{"Lua/a.lua:12: attempt to index a nil value", "Lua/a.lua", 12},
-		{"scripts/door.lua:3:", "scripts/door.lua", 3},
-		{"no line here", "", 0},
-	} {
-		f, l, _ := SplitWhere(c.in)
-		if f != c.file || l != c.line {
-			t.Errorf("SplitWhere(%q) = %q, %d", c.in, f, l)
-		}
-	}
-}
-
 func TestLongStepKeepsWindowLiveAndStops(t *testing.T) {
 	h := newHarness(t)
 	u := h.u
@@ -974,7 +990,7 @@ func TestFolderInfoText(t *testing.T) {
 		{"a model chosen by hand says so", nomodel, engine.ModelSectors, []string{"chosen by hand"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := folderInfoText(c.dir, c.model, "stubs", "")
+			got := folderInfoText(engine.InspectFolder(c.dir), c.model, "stubs", "")
 			for _, w := range c.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("folder info lacks %q:\n%s", w, got)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
-	"modscope/engine"
 	"modscope/ui/editor"
 )
 
@@ -61,7 +60,7 @@ func (u *App) startWatch(dir string) {
 	u.stopWatch()
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		u.ctl.Status = "Not watching the folder for edits: " + err.Error()
+		u.ctl.SetStatus("Not watching the folder for edits: " + err.Error())
 		u.refreshHeader()
 		return
 	}
@@ -183,7 +182,7 @@ func (u *App) offerDiskReload() {
 		u.reloadFiles(files, "changed on disk: "+what)
 		return
 	}
-	c.Status = "Changed on disk: " + what + " — Ctrl+R reloads"
+	c.SetStatus("Changed on disk: " + what + " — Ctrl+R reloads")
 	u.diskBtn.SetText("Reload: " + what)
 	u.diskBtn.Show()
 	u.refreshHeader()
@@ -223,7 +222,7 @@ func (u *App) reloadFiles(files []string, why string) {
 	}
 	u.diskChanged = map[string]bool{}
 	u.diskBtn.Hide()
-	if c.Model == engine.ModelAutorun || len(files) != 1 || !strings.HasSuffix(files[0], ".lua") {
+	if c.Folder.Window.ReloadAll || len(files) != 1 || !strings.HasSuffix(files[0], ".lua") {
 		c.ReloadFor(why, nil)
 		return
 	}
@@ -254,7 +253,7 @@ func (p *editorPane) diskChanged(files []string) []string {
 	text, stamp, err := editor.Load(p.path)
 	if err != nil {
 		// deleted or unreadable: keep the buffer; saving writes it again
-		p.u.ctl.Status = rel + " changed on disk and cannot be read: " + err.Error()
+		p.u.ctl.SetStatus(rel + " changed on disk and cannot be read: " + err.Error())
 		return append(out, rel)
 	}
 	if stamp.SHA256 == p.stamp.SHA256 && stamp.Size == p.stamp.Size {

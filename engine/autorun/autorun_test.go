@@ -289,9 +289,9 @@ func TestHandlersRegistryNamesFileLine(t *testing.T) {
 	if !r.OK {
 		t.Fatal(r.Error)
 	}
-	regs, ok := r.Data.(engine.Registries)
-	if !ok {
-		t.Fatalf("registries data is %T", r.Data)
+	regs := r.Registries
+	if regs == nil {
+		t.Fatalf("registries answered %+v", r)
 	}
 	var got []string
 	for _, h := range regs.Handlers {
@@ -348,7 +348,7 @@ end`,
 		}
 	}
 	r := s.Do(engine.Command{Op: "registries", Args: []any{"main"}})
-	regs := r.Data.(engine.Registries)
+	regs := r.Registries
 	classes := regs.Model["classes"]
 	if len(classes) != 7 {
 		t.Fatalf("class registry rows %d: %v", len(classes), classes)
@@ -356,8 +356,8 @@ end`,
 	if classes[0]["class"] != "Dome" || classes[0]["where"] != "CommonLua/Classes/a.lua:2" || classes[0]["parents"] != "Building, Named" {
 		t.Errorf("first class row %v", classes[0])
 	}
-	if prov := s.Do(engine.Command{Op: "provenance", Args: []any{"main", "Dome"}}); !strings.Contains(fmt.Sprint(prov.Data), "CommonLua/Classes/a.lua:2") {
-		t.Errorf("provenance of a class global should name the DefineClass line: %v", prov.Data)
+	if prov := s.Do(engine.Command{Op: "provenance", Args: []any{"main", "Dome"}}); prov.Provenance == nil || !strings.Contains(fmt.Sprint(*prov.Provenance), "CommonLua/Classes/a.lua:2") {
+		t.Errorf("provenance of a class global should name the DefineClass line: %+v", prov)
 	}
 }
 
@@ -425,7 +425,7 @@ function OnMsg.Spawn() CreateRealTimeThread(function() log("spawned") end) end`,
 		t.Errorf("paused game time: %s", got)
 	}
 	r := s.Do(engine.Command{Op: "registries", Args: []any{"main"}})
-	if rows := r.Data.(engine.Registries).Model["threads"]; len(rows) != 0 {
+	if rows := r.Registries.Model["threads"]; len(rows) != 0 {
 		t.Errorf("every thread ended, registry says %v", rows)
 	}
 }
@@ -497,7 +497,7 @@ function OnMsg.ReloadLua() SawReload = SawReload + 1 end`), 0o644); err != nil {
 	if got := eval(t, s, "return Count"); got != "3" {
 		t.Errorf("ReloadLua() from Lua: Count = %s", got)
 	}
-	if r := s.Do(engine.Command{Op: "reload", Args: []any{"stepwise"}}); !r.OK {
+	if r := s.Do(engine.Command{Op: "reload", Stepwise: true}); !r.OK {
 		t.Fatal(r.Error)
 	}
 	steps, next := s.Steps()

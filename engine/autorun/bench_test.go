@@ -1,8 +1,11 @@
 package autorun_test
 
 import (
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"modscope/engine"
@@ -87,5 +90,46 @@ func BenchmarkStepDiffShipped(b *testing.B) {
 			b.Fatal(r.Error)
 		}
 		s.Do(engine.Command{Op: "eval", Args: []any{"main"}, Code: "local _ = 1"}) // a step's re-snapshot
+	}
+}
+
+// BenchmarkReopenShipped: what `modscope run` does on a second open of the
+// tree after editing one file: a new session reads the folder's disk
+// compile cache (one file recompiled), then runs the whole load in stub
+// mode and encodes the JSON report, as `modscope run --stubs --json` does in
+// its engine child (whose GOGC, remote.EngineGCPercent, it sets).
+func BenchmarkReopenShipped(b *testing.B) {
+	dir := benchTree(b)
+	b.Setenv(engine.CacheEnv, b.TempDir())
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	open := func() {
+		s, err := engine.Open(dir, engine.Options{Mode: engine.ModeStubs, KeepReportOnReset: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Do(engine.Command{Op: "run"})
+		if err := json.NewEncoder(io.Discard).Encode(s.Report()); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	open() // writes the pack
+	file := filepath.Join(dir, "CommonLua", "Classes")
+	entries, err := os.ReadDir(file)
+	if err != nil || len(entries) == 0 {
+		b.Fatalf("no class file to edit: %v", err)
+	}
+	file = filepath.Join(file, entries[0].Name())
+	b.ResetTimer()
+	for b.Loop() {
+		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.WriteString("\n-- edit\n"); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		open()
 	}
 }

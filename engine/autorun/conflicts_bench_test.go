@@ -30,7 +30,7 @@ func BenchmarkConflicts(b *testing.B) {
 			s.Do(engine.Command{Op: "run"})
 			if report {
 				r := s.Do(engine.Command{Op: "conflicts"})
-				if rep, ok := r.Data.(engine.ConflictReport); !ok || len(rep.Conflicts) == 0 {
+				if rep := r.Conflicts; rep == nil || len(rep.Conflicts) == 0 {
 					b.Fatalf("no conflicts: %+v", r)
 				}
 			}

@@ -27,11 +27,10 @@ func conflictsOf(t *testing.T, dir string) engine.ConflictReport {
 	if !r.OK {
 		t.Fatalf("conflicts: %s", r.Error)
 	}
-	rep, ok := r.Data.(engine.ConflictReport)
-	if !ok {
-		t.Fatalf("conflicts answered a %T", r.Data)
+	if r.Conflicts == nil {
+		t.Fatalf("conflicts answered %+v", r)
 	}
-	return rep
+	return *r.Conflicts
 }
 
 // chainText is a chain as "who action, who action, ...", kept links
@@ -231,8 +230,8 @@ func TestConflictsAfterReload(t *testing.T) {
 	defer s.Close()
 	s.Do(engine.Command{Op: "run"})
 	chains := func() map[string]string {
-		rep, ok := s.Do(engine.Command{Op: "conflicts"}).Data.(engine.ConflictReport)
-		if !ok {
+		rep := s.Do(engine.Command{Op: "conflicts"}).Conflicts
+		if rep == nil {
 			t.Fatal("no conflict report")
 		}
 		out := map[string]string{}

@@ -56,7 +56,7 @@ func TestGeneratedGameRunsInStubMode(t *testing.T) {
 			}
 			// The core declares the ModItem classes when there are mods.
 			core := 0
-			if regs, ok := s.Do(engine.Command{Op: "registries", Args: []any{"main"}}).Data.(engine.Registries); ok {
+			if regs := s.Do(engine.Command{Op: "registries", Args: []any{"main"}}).Registries; regs != nil {
 				for _, row := range regs.Model["classes"] {
 					if row["where"] == "[core]" {
 						core++

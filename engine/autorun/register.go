@@ -1,8 +1,7 @@
 package autorun
 
 import (
-	"os"
-	"path/filepath"
+	"io/fs"
 	"strings"
 
 	"modscope/engine"
@@ -26,9 +25,10 @@ func settingsOf(g *engine.Game) Settings {
 // markerDirs are the top-level folders of a Haemimont game or mod tree.
 var markerDirs = []string{"CommonLua", "Lua", "Data", "DLC", "Mods"}
 
-// detect finds the marker folders in dir, in the folder's own order.
-func detect(dir string) (string, bool) {
-	entries, err := os.ReadDir(dir)
+// detect finds the marker folders in the game folder, in the folder's own
+// order.
+func detect(fsys fs.FS) (string, bool) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return "", false
 	}
@@ -38,7 +38,7 @@ func detect(dir string) (string, bool) {
 			if e.Name() != m {
 				continue
 			}
-			if st, err := os.Stat(filepath.Join(dir, m)); err == nil && st.IsDir() {
+			if st, err := fs.Stat(fsys, m); err == nil && st.IsDir() {
 				marks = append(marks, m+"/")
 			}
 		}
@@ -58,6 +58,16 @@ func init() {
 		SettingsRows: func(sec any) [][2]string {
 			s := sec.(*Settings)
 			return [][2]string{{"platform", strings.Join(s.Platform, ", ")}, {"mods", strings.Join(s.Mods, ", ")}}
+		},
+		Window: engine.WindowSpec{
+			Title:       "autorun — staged loader (Lua/, Mods/)",
+			Send:        engine.SendMsg,
+			SendLabel:   "Message — Msg(name, args…) in main",
+			NameHint:    "message, e.g. NewMap",
+			ArgsHint:    `arguments: "mars" 3`,
+			ReloadAll:   true, // the game reloads everything (ReloadLua), never one file
+			ModsSection: engine.ModelAutorun,
+			OpenFirst:   []string{"Lua/", "base/server.lua", "assets/base/server.lua", "*/server.lua"},
 		},
 		// msg, event and advance are the core's verbs; ReloadLua() is
 		// picked up through engine.ReloadRequester (Model.TakeReload).

@@ -166,9 +166,9 @@ func TestShippedClasses(t *testing.T) {
 	s := open(t, filepath.Join("testdata", "shipped"), engine.Options{})
 	do(t, s, "run")
 	r := s.Do(engine.Command{Op: "registries", Args: []any{"main"}})
-	reg, ok := r.Data.(engine.Registries)
-	if !r.OK || !ok {
-		t.Fatalf("registries: %s (%T)", r.Error, r.Data)
+	reg := r.Registries
+	if !r.OK || reg == nil {
+		t.Fatalf("registries: %+v", r)
 	}
 	var got []string
 	for _, row := range reg.Model["classes"] {

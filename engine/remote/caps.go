@@ -80,10 +80,10 @@ func capEvent(e engine.Event) engine.Event {
 }
 
 // capResult bounds what an answer to a command carries as text.
-func capResult(w wireResult) wireResult {
-	w.Error = capString(w.Error, maxWireString)
-	w.Result = capString(w.Result, 1<<20)
-	return w
+func capResult(r engine.Result) engine.Result {
+	r.Error = capString(r.Error, maxWireString)
+	r.Result = capString(r.Result, 1<<20)
+	return r
 }
 
 var errLineTooLong = errors.New("a line longer than the limit")

@@ -106,8 +106,9 @@ type Driver struct {
 	steps     []string
 	next      int
 	watchVals []engine.WatchResult
-	inflight  string // the command the parent sent last and waits for
-	callSeq   uint64 // counts commands sent, for Interrupt's escalation
+	folder    *engine.FolderInfo // as last answered
+	inflight  string             // the command the parent sent last and waits for
+	callSeq   uint64             // counts commands sent, for Interrupt's escalation
 
 	recoveries int                  // deaths recovered from (Recover)
 	replaying  bool                 // Restart replays: no recovery inside it
@@ -161,6 +162,10 @@ func (d *Driver) start() (*child, openInfo, error) {
 		err = fmt.Errorf("%v while opening %s", err, d.dir)
 	case m.Err != "":
 		err = errors.New(m.Err)
+		var fi engine.FolderInfo
+		if len(m.Data) > 0 && json.Unmarshal(m.Data, &fi) == nil {
+			err = &engine.OpenError{Err: err, Folder: fi}
+		}
 	default:
 		if jerr := json.Unmarshal(m.Data, &info); jerr != nil {
 			err = fmt.Errorf("engine: open %s: bad answer: %v", d.dir, jerr)
@@ -306,8 +311,8 @@ func (d *Driver) Do(cmd engine.Command) engine.Result {
 		}
 		raw, err = d.call(request{Method: mDo, Cmd: &cmd}, cmd.String())
 	}
-	var w wireResult
-	if err := json.Unmarshal(raw, &w); err != nil {
+	var r engine.Result
+	if err := json.Unmarshal(raw, &r); err != nil {
 		return engine.Failed("engine: bad answer to %s: %v", cmd.Op, err)
 	}
 	switch cmd.Op {
@@ -319,7 +324,7 @@ func (d *Driver) Do(cmd engine.Command) engine.Result {
 		d.watches = append(d.watches, cmd)
 		d.mu.Unlock()
 	}
-	return fromWire(w)
+	return r
 }
 
 // RunScript plays event-script lines one at a time, so that a death ends
@@ -509,6 +514,27 @@ func (d *Driver) Watches() []engine.WatchResult {
 	return out
 }
 
+// Folder describes the open folder as the child's engine reads it; once
+// the child has died, as last known, with Error saying why.
+func (d *Driver) Folder() engine.FolderInfo {
+	var fi engine.FolderInfo
+	if err := d.get(request{Method: mFolder}, &fi); err != nil {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if d.folder != nil {
+			fi = *d.folder
+		} else {
+			fi = engine.FolderInfo{Dir: d.dir}
+		}
+		fi.Error = err.Error()
+		return fi
+	}
+	d.mu.Lock()
+	d.folder = &fi
+	d.mu.Unlock()
+	return fi
+}
+
 // TrackDiffs turns snapshots after every step on or off (kept across
 // restarts).
 func (d *Driver) TrackDiffs(on bool) {
@@ -652,8 +678,8 @@ func replayCommand(e engine.LogEntry) (engine.Command, bool) {
 	if err != nil {
 		return engine.Command{}, false
 	}
-	if cmd.Op == "reload" && cmd.Arg(0) != "stepwise" {
-		cmd = engine.Command{Op: "reload", Args: []any{"stepwise"}}
+	if cmd.Op == "reload" && !cmd.Stepwise {
+		cmd = engine.Command{Op: "reload", Stepwise: true}
 	}
 	return cmd, true
 }

@@ -4,11 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
-	"sync"
 
 	"modscope/engine"
-	"modscope/inspector"
 )
 
 // ServeArg is the hidden subcommand that turns the program into an engine
@@ -16,7 +13,8 @@ import (
 const ServeArg = "engine-serve"
 
 // protocolVersion changes whenever a message below changes meaning.
-const protocolVersion = 1
+// 2: a command's answer is an engine.Result as its JSON (typed views).
+const protocolVersion = 2
 
 // Environment variables of the child.
 const (
@@ -50,6 +48,7 @@ const (
 	mReport    = "report"
 	mLog       = "log"
 	mWatches   = "watches"
+	mFolder    = "folder"
 	mTrack     = "track"
 	mInterrupt = "interrupt"
 	mClose     = "close"
@@ -114,73 +113,22 @@ func fromWireLines(lines []wireLine) []engine.ScriptLine {
 	return out
 }
 
-// wireResult is an engine.Result whose Data travels as JSON with the name
-// of its Go type, so the parent gets the same type back (the CLI renders an
-// inspector.PageResult as a table).
-type wireResult struct {
-	OK       bool                   `json:"ok"`
-	Error    string                 `json:"error,omitempty"`
-	Result   string                 `json:"result,omitempty"`
-	Changes  *engine.ContextChanges `json:"changes,omitempty"`
-	DataType string                 `json:"data_type,omitempty"`
-	Data     json.RawMessage        `json:"data,omitempty"`
-}
-
-func toWire(r engine.Result) wireResult {
-	w := wireResult{OK: r.OK, Error: r.Error, Result: r.Result, Changes: r.Changes}
-	if r.Data == nil {
-		return w
+// sendable is r encoded as the answer to a command: r itself when it
+// encodes as JSON (the views of an engine.Result are typed, so the parent
+// decodes them as they were), else a failure that says why, without the
+// view (a model registry row holding a NaN, say).
+func sendable(r engine.Result, op string) json.RawMessage {
+	b, err := json.Marshal(r)
+	if err == nil {
+		return b
 	}
-	b, err := json.Marshal(r.Data)
-	if err != nil {
-		w.OK = false
-		if w.Error == "" {
-			w.Error = fmt.Sprintf("engine: cannot send the %T view: %v", r.Data, err)
-		}
-		return w
+	f := engine.Result{Error: r.Error, Result: r.Result, Changes: r.Changes}
+	if f.Error == "" {
+		f.Error = fmt.Sprintf("engine: cannot send the %s view: %v", op, err)
 	}
-	w.DataType, w.Data = reflect.TypeOf(r.Data).String(), b
-	return w
-}
-
-func fromWire(w wireResult) engine.Result {
-	r := engine.Result{OK: w.OK, Error: w.Error, Result: w.Result, Changes: w.Changes}
-	if len(w.Data) == 0 {
-		return r
+	b, err = json.Marshal(f)
+	if err != nil { // cannot happen: strings and lists of strings encode
+		return json.RawMessage(`{"ok":false,"error":"engine: cannot encode an answer"}`)
 	}
-	r.Data = w.Data // a type this side does not know stays JSON
-	typesMu.RLock()
-	t, ok := dataTypes[w.DataType]
-	typesMu.RUnlock()
-	if ok {
-		v := reflect.New(t)
-		if json.Unmarshal(w.Data, v.Interface()) == nil {
-			r.Data = v.Elem().Interface()
-		}
-	}
-	return r
-}
-
-var (
-	typesMu   sync.RWMutex
-	dataTypes = map[string]reflect.Type{}
-)
-
-// RegisterData makes results whose Data has v's type arrive in the parent
-// with that type (by default they arrive as json.RawMessage). The engine's
-// and the inspector's view types are registered already.
-func RegisterData(v any) {
-	t := reflect.TypeOf(v)
-	typesMu.Lock()
-	dataTypes[t.String()] = t
-	typesMu.Unlock()
-}
-
-func init() {
-	for _, v := range []any{
-		inspector.PageResult{}, inspector.DiffResult{}, inspector.SearchResult{},
-		engine.Registries{}, engine.Provenance{}, []engine.Provenance{},
-	} {
-		RegisterData(v)
-	}
+	return b
 }

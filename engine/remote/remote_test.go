@@ -2,8 +2,10 @@ package remote
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -12,7 +14,6 @@ import (
 
 	"modscope/engine"
 	"modscope/engine/models"
-	"modscope/inspector"
 )
 
 // TestMain lets the test binary be its own engine child.
@@ -259,9 +260,6 @@ func TestRemoteAndInProcessAgree(t *testing.T) {
 			}
 			for _, v := range tc.views {
 				a, b := local.Do(v), rem.Do(v)
-				if reflect.TypeOf(a.Data) != reflect.TypeOf(b.Data) {
-					t.Errorf("%s: data is %T in process, %T remote", v.Op, a.Data, b.Data)
-				}
 				if x, y := normalize(t, a), normalize(t, b); x != y {
 					t.Errorf("%s differs\nin process:\n%s\nremote:\n%s", v.Op, x, y)
 				}
@@ -270,12 +268,138 @@ func TestRemoteAndInProcessAgree(t *testing.T) {
 	}
 }
 
-func TestViewDataKeepsItsType(t *testing.T) {
-	d := openRemote(t, crashDir, long, Options{})
-	mustDo(t, d, "step")
-	r := d.Do(engine.Command{Op: "page", Args: []any{"server"}})
-	if _, ok := r.Data.(inspector.PageResult); !ok || !r.OK {
-		t.Fatalf("page: %+v (data %T), want an inspector.PageResult", r, r.Data)
+// viewFields are the names of engine.Result's views: its fields after
+// Changes.
+func viewFields() []string {
+	rt := reflect.TypeOf(engine.Result{})
+	var out []string
+	after := false
+	for i := 0; i < rt.NumField(); i++ {
+		if after {
+			out = append(out, rt.Field(i).Name)
+		}
+		after = after || rt.Field(i).Name == "Changes"
+	}
+	return out
+}
+
+// viewsSet lists the view fields r has set.
+func viewsSet(r engine.Result) []string {
+	rv := reflect.ValueOf(r)
+	var out []string
+	for _, f := range viewFields() {
+		if !rv.FieldByName(f).IsNil() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// throughJSON is v encoded and decoded again into a value of its type.
+func throughJSON(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := reflect.New(reflect.TypeOf(v))
+	if err := json.Unmarshal(b, p.Interface()); err != nil {
+		t.Fatal(err)
+	}
+	return p.Elem().Interface()
+}
+
+// viewCase is one view op, as TestEveryViewArrivesTyped runs it.
+type viewCase struct {
+	name  string
+	cmd   engine.Command
+	field string // the view field the answer sets
+	// rows: the view holds model registry rows, maps of any: JSON does
+	// not keep their Go types (an int arrives as a float64), and a
+	// thread's id is its address in the process that ran it. The
+	// parent's value is then compared with the in-process one through
+	// JSON, addresses aside.
+	rows bool
+}
+
+// address is a Go pointer as Lua's tostring shows it.
+var address = regexp.MustCompile(`0x[0-9a-f]+`)
+
+// viewCases runs every view of engine.Result on the autorun sample.
+var viewCases = []viewCase{
+	{name: "the globals of a context", cmd: engine.Command{Op: "page", Args: []any{"main"}, Limit: 50}, field: "Page"},
+	{name: "a page below a path", cmd: engine.Command{Op: "page", Args: []any{"main"}, Path: "FirstDome"}, field: "Page"},
+	{name: "the changes of the last step", cmd: engine.Command{Op: "diff", Args: []any{"main"}}, field: "Diff"},
+	{name: "two contexts compared", cmd: engine.Command{Op: "diff", Args: []any{"main", "main"}}, field: "Diff"},
+	{name: "a search of names and values", cmd: engine.Command{Op: "search", Args: []any{"main", "dome"}}, field: "Search"},
+	{name: "the registries", cmd: engine.Command{Op: "registries", Args: []any{"main"}}, field: "Registries", rows: true},
+	{name: "one global's provenance", cmd: engine.Command{Op: "provenance", Args: []any{"main", "FirstDome"}}, field: "Provenance"},
+	{name: "every global's provenance", cmd: engine.Command{Op: "provenance", Args: []any{"main"}}, field: "AllProvenance"},
+	{name: "the API for annotate", cmd: engine.Command{Op: "api", Args: []any{"main"}}, field: "API"},
+	{name: "the changes since the mark", cmd: engine.Command{Op: "since"}, field: "ReloadDiff"},
+	{name: "the conflicts with every assignment", cmd: engine.Command{Op: "conflicts", Args: []any{"", "all"}}, field: "Conflicts"},
+}
+
+// Every view reaches the parent of an engine child as the typed field its
+// op sets, equal to what the same op answers in process: the protocol
+// sends an engine.Result as its JSON, with no registry of types.
+func TestEveryViewArrivesTyped(t *testing.T) {
+	const dir = "../../assets/samples/autorun"
+	local, err := models.Open(dir, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	rem := openRemote(t, dir, engine.Options{}, Options{})
+	for _, d := range []engine.Driver{local, rem} {
+		d.TrackDiffs(true)
+		mustDo(t, d, "run")
+		d.Do(engine.Command{Op: "mark"})
+		for _, line := range []string{"reload", "eval main FirstDome:AddColonist() FirstDome.note = \"typed\""} {
+			mustDo(t, d, line)
+		}
+	}
+	for _, tc := range viewCases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := local.Do(tc.cmd), rem.Do(tc.cmd)
+			if !a.OK || !b.OK {
+				t.Fatalf("in process: %+v\nremote: %+v", a, b)
+			}
+			for _, r := range []engine.Result{a, b} {
+				if got := viewsSet(r); len(got) != 1 || got[0] != tc.field {
+					t.Fatalf("%s set the views %v, want only %s", tc.cmd.Op, got, tc.field)
+				}
+			}
+			loc := reflect.ValueOf(a).FieldByName(tc.field).Interface()
+			got := reflect.ValueOf(b).FieldByName(tc.field).Interface()
+			want := throughJSON(t, loc)
+			if tc.rows {
+				if x, y := address.ReplaceAllString(normalize(t, want), "0x…"), address.ReplaceAllString(normalize(t, got), "0x…"); x != y {
+					t.Errorf("%s differs\nin process:\n%s\nremote:\n%s", tc.field, x, y)
+				}
+				return
+			}
+			if !reflect.DeepEqual(want, loc) {
+				t.Errorf("%s does not survive JSON:\n%s", tc.field, normalize(t, loc))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s differs\nin process:\n%s\nremote:\n%s", tc.field, normalize(t, loc), normalize(t, got))
+			}
+		})
+	}
+}
+
+// Every view field of engine.Result has a case in viewCases (a view
+// added without one fails here).
+func TestEveryViewHasACase(t *testing.T) {
+	have := map[string]bool{}
+	for _, tc := range viewCases {
+		have[tc.field] = true
+	}
+	for _, f := range viewFields() {
+		if !have[f] {
+			t.Errorf("engine.Result.%s has no case in viewCases", f)
+		}
 	}
 }
 
@@ -583,6 +707,39 @@ func TestReplayCommand(t *testing.T) {
 			}
 			if got != tc.want {
 				t.Errorf("replay of %+v = %q, want %q", tc.e, got, tc.want)
+			}
+		})
+	}
+}
+
+// A view that does not encode as JSON fails the command with why, and the
+// rest of the answer still arrives.
+func TestSendable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    engine.Result
+		want engine.Result
+	}{
+		{
+			name: "a view that encodes arrives whole",
+			r:    engine.Result{OK: true, Registries: &engine.Registries{Context: "main"}},
+			want: engine.Result{OK: true, Registries: &engine.Registries{Context: "main"}},
+		},
+		{
+			name: "a registry row holding a NaN fails the command",
+			r: engine.Result{OK: true, Result: "r", Changes: &engine.ContextChanges{Created: []string{"c"}},
+				Registries: &engine.Registries{Model: map[string][]map[string]any{"rows": {{"x": math.NaN()}}}}},
+			want: engine.Result{Error: "engine: cannot send the registries view: json: unsupported value: NaN", Result: "r",
+				Changes: &engine.ContextChanges{Created: []string{"c"}}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got engine.Result
+			if err := json.Unmarshal(sendable(tc.r, "registries"), &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %+v\nwant %+v", got, tc.want)
 			}
 		})
 	}

@@ -203,6 +203,16 @@ func (s *server) handle(req request) {
 	}()
 	if req.Method == mOpen {
 		info, err := s.open(req)
+		var oe *engine.OpenError
+		if errors.As(err, &oe) {
+			// the folder as it looked comes with the error (the window's
+			// "Found: ..." and folder info)
+			b, merr := json.Marshal(oe.Folder)
+			if merr == nil {
+				s.send(reply{ID: req.ID, Err: err.Error(), Data: b})
+				return
+			}
+		}
 		s.answer(req.ID, info, err)
 		return
 	}
@@ -219,7 +229,7 @@ func (s *server) handle(req request) {
 			s.answer(req.ID, nil, errors.New("engine: do without a command"))
 			return
 		}
-		s.answer(req.ID, capResult(toWire(sess.Do(*req.Cmd))), nil)
+		s.answer(req.ID, sendable(capResult(sess.Do(*req.Cmd)), req.Cmd.Op), nil)
 	case mScript:
 		s.answer(req.ID, sess.RunScript(fromWireLines(req.Lines)), nil)
 	case mSteps:
@@ -233,6 +243,8 @@ func (s *server) handle(req request) {
 		s.answer(req.ID, sess.Log(), nil)
 	case mWatches:
 		s.answer(req.ID, sess.Watches(), nil)
+	case mFolder:
+		s.answer(req.ID, capFolder(sess.Folder()), nil)
 	case mTrack:
 		sess.TrackDiffs(req.On)
 		s.answer(req.ID, nil, nil)

@@ -61,7 +61,7 @@ func registries(t *testing.T, s *engine.Session) map[string][]map[string]any {
 	if !r.OK {
 		t.Fatalf("registries: %s", r.Error)
 	}
-	return r.Data.(engine.Registries).Model
+	return r.Registries.Model
 }
 
 const twoEntities = `

@@ -39,7 +39,7 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 		return m.doCallback(cmd, step), true
 	case "reload":
 		arg := cmd.Arg(0)
-		if arg == "" || arg == "stepwise" {
+		if arg == "" {
 			return m.reloadAll(step), true
 		}
 		return m.doEdit(arg, step, true), true

@@ -1,15 +1,14 @@
 package scripts
 
 import (
-	"os"
-	"path/filepath"
+	"io/fs"
 
 	"modscope/engine"
 )
 
 // detect is the scripts marker: a scene file at the folder's top.
-func detect(dir string) (string, bool) {
-	st, err := os.Stat(filepath.Join(dir, SceneFile))
+func detect(fsys fs.FS) (string, bool) {
+	st, err := fs.Stat(fsys, SceneFile)
 	return SceneFile, err == nil && st.Mode().IsRegular()
 }
 
@@ -21,6 +20,17 @@ func init() {
 		DefaultContext: "shared",
 		Detect:         detect,
 		Markers:        "no " + SceneFile,
+		Window: engine.WindowSpec{
+			Title:                "scripts — context policies",
+			Send:                 engine.SendEvent,
+			SendLabel:            "Event — into one context, server or all",
+			NameHint:             "event, e.g. player_logged_in",
+			ArgsHint:             `fields: {"player_id":"p1"}`,
+			AttachmentActions:    true,
+			LifecycleRows:        true,
+			RowsOnlyWhileLoading: true, // a scene's rows can be large
+			OpenFirst:            []string{SceneFile, "base/server.lua", "assets/base/server.lua", "*/server.lua"},
+		},
 		// callback, edit and reload are the core's verbs.
 		Verbs: []engine.Verb{
 			{Name: "attach", Usage: "attach ENTITY SCRIPT", MinArgs: 2},

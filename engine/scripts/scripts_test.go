@@ -579,7 +579,7 @@ function on_ping() return "global " .. version end
 		t.Fatalf("after the reload on_ping answered %q, want the registered callback, unchanged", r.Result)
 	}
 	reg := s.Do(engine.Command{Op: "registries", Args: []any{ctx}})
-	data := reg.Data.(engine.Registries)
+	data := reg.Registries
 	cbs := data.Model["callbacks"]
 	if len(cbs) != 1 || cbs[0]["name"] != "on_ping" || cbs[0]["context"] != ctx || !strings.HasPrefix(cbs[0]["where"].(string), "scripts/ping.lua:3") {
 		t.Fatalf("callbacks registry: %v", cbs)
@@ -659,7 +659,7 @@ func TestRegistriesAndWatchPaths(t *testing.T) {
 	if !r.OK {
 		t.Fatal(r.Error)
 	}
-	atts := r.Data.(engine.Registries).Model["attachments"]
+	atts := r.Registries.Model["attachments"]
 	var got []string
 	for _, row := range atts {
 		got = append(got, strings.Join([]string{engine.FormatArg(row["entity"]), row["script"].(string), row["context"].(string)}, " "))
@@ -668,7 +668,7 @@ func TestRegistriesAndWatchPaths(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("attachments\n got %q\nwant %q", got, want)
 	}
-	if m := s.Do(engine.Command{Op: "registries", Args: []any{"entity:1"}}); len(m.Data.(engine.Registries).Model["policy"]) != 1 {
+	if m := s.Do(engine.Command{Op: "registries", Args: []any{"entity:1"}}); len(m.Registries.Model["policy"]) != 1 {
 		t.Fatalf("no policy row")
 	}
 }

@@ -62,17 +62,25 @@ func (m *Model) install(x *lctx) {
 	}
 	// Any use of them is an error that says so, in stub mode too (a
 	// stand-in would hide the game's crash).
-	for _, lib := range []string{"io", "os", "coroutine"} {
-		lib := lib
-		absent := L.CreateTable(0, 0)
-		meta := L.CreateTable(0, 2)
-		meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
-			L.RaiseError("%s.%s: the game's Lua has no %s library (Lua.cpp opens only base, package, string, debug, math and table)", lib, L.Get(2).String(), lib)
-			return 0
-		}))
-		meta.RawSetString("__newindex", meta.RawGetString("__index"))
-		absent.Metatable = meta
-		G.RawSetString(lib, absent)
+	// One metatable for the three: its handler finds the library's name.
+	absentLibs := []string{"io", "os", "coroutine"}
+	absent := make([]*lua.LTable, len(absentLibs))
+	meta := L.CreateTable(0, 2)
+	meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		lib := "this"
+		for i, t := range absent {
+			if L.Get(1) == t {
+				lib = absentLibs[i]
+			}
+		}
+		L.RaiseError("%s.%s: the game's Lua has no %s library (Lua.cpp opens only base, package, string, debug, math and table)", lib, L.Get(2).String(), lib)
+		return 0
+	}))
+	meta.RawSetString("__newindex", meta.RawGetString("__index"))
+	for i, lib := range absentLibs {
+		absent[i] = L.CreateTable(0, 0)
+		absent[i].Metatable = meta
+		G.RawSetString(lib, absent[i])
 		if pkgLoaded != nil {
 			pkgLoaded.RawSetString(lib, lua.LNil)
 		}
@@ -97,35 +105,11 @@ func (m *Model) install(x *lctx) {
 	// Lua.cpp: "Global variables for easy data sharing across mods".
 	G.RawSetString("globals", L.CreateTable(0, 0))
 
-	cs := newClasses(L)
-	x.cls = cs
 	mod := L.CreateTable(0, 16)
+	cs := newClasses(L, func(g int) { engineGroups[g].build(m, x, mod) })
+	x.cls = cs
 	m.installBus(x, mod)
 	m.installLogger(x, mod)
-	cs.group([]string{"Vector2", "Vector3", "Vector4", "Color4", "Quaternion", "Matrix4"}, func() { cs.defineVectors(mod) })
-	cs.group(schemaNames(), func() { cs.defineSchemas(mod) })
-	cs.group([]string{"MT19937", "random_circle_positions"}, func() { cs.defineRandom(mod) })
-	sceneNames := []string{"get_scene", "Scene", "Entity"}
-	for _, d := range componentDefs {
-		sceneNames = append(sceneNames, d.class)
-	}
-	cs.group(sceneNames, func() { m.installScene(x, mod) })
-	cs.group([]string{"get_server", "get_generator", "Server", "Generator", "Session", "SystemHeuristics"}, func() { m.installServer(x, mod) })
-	assetNames := []string{"get_assets_manager", "AssetsManager"}
-	for _, k := range assetKinds {
-		assetNames = append(assetNames, k.class)
-	}
-	cs.group(assetNames, func() { m.installAssets(x, mod) })
-	dbNames := []string{"get_database", "Database"}
-	for _, r := range sortedKeys(repoClass) {
-		n := repoClass[r]
-		if n == "" {
-			n = "MetaData"
-		}
-		dbNames = append(dbNames, n+"Repository")
-	}
-	cs.group(dbNames, func() { m.installDatabase(x, mod) })
-	cs.group([]string{"NameGenerator", "VolumeOccupancyTester", "MinimumSpanningTree", "GalaxyDistribution", "FloodFillResult", "FloodFill", "DelaunayTriangulation"}, func() { m.installAlgorithms(x, mod) })
 	mod.RawSetString("uuid", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LString(m.uuid()))
 		return 1
@@ -151,7 +135,7 @@ func (m *Model) install(x *lctx) {
 		missing := meta.RawGetString("__index")
 		meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 			if k, ok := L.Get(2).(lua.LString); ok {
-				if _, lazy := cs.lazy[string(k)]; lazy {
+				if cs.lazy(string(k)) {
 					cs.need(string(k))
 					L.Push(mod.RawGetString(string(k)))
 					return 1
@@ -168,6 +152,67 @@ func (m *Model) install(x *lctx) {
 		pkgLoaded.RawSetString("engine", mod)
 	}
 	m.installRequire(x, pkgLoaded)
+}
+
+// engineGroup is a part of the engine module built on the first use of
+// one of its fields (classes.need), in each context that uses it.
+type engineGroup struct {
+	names []string
+	build func(m *Model, x *lctx, mod *lua.LTable)
+}
+
+// engineGroups are the lazy parts of the engine module; groupOf maps each
+// of their fields to its group. Classes are groups of their own: a sector
+// that moves an entity builds Vector3, not Vector2 or Color4.
+var (
+	engineGroups []engineGroup
+	groupOf      map[string]int
+)
+
+func init() { engineGroups, groupOf = buildEngineGroups() }
+
+func buildEngineGroups() ([]engineGroup, map[string]int) {
+	var gs []engineGroup
+	add := func(names []string, build func(m *Model, x *lctx, mod *lua.LTable)) {
+		gs = append(gs, engineGroup{names: names, build: build})
+	}
+	for _, n := range vectorNames {
+		add([]string{n}, func(_ *Model, x *lctx, mod *lua.LTable) { x.cls.defineVector(mod, n) })
+	}
+	add([]string{"Matrix4"}, func(_ *Model, x *lctx, mod *lua.LTable) {
+		mod.RawSetString("Matrix4", x.cls.define(&class{name: "Matrix4"}))
+	})
+	for _, n := range schemaNames() {
+		add([]string{n}, func(_ *Model, x *lctx, mod *lua.LTable) { x.cls.defineSchema(mod, n) })
+	}
+	add([]string{"MT19937", "random_circle_positions"}, func(_ *Model, x *lctx, mod *lua.LTable) { x.cls.defineRandom(mod) })
+	add([]string{"get_scene", "Scene", "Entity"}, (*Model).installScene)
+	for i := range componentDefs {
+		add([]string{componentDefs[i].class}, func(_ *Model, x *lctx, mod *lua.LTable) { defineComponent(x.cls, mod, &componentDefs[i]) })
+	}
+	add([]string{"get_server", "get_generator", "Server", "Generator", "Session", "SystemHeuristics"}, (*Model).installServer)
+	assetNames := []string{"get_assets_manager", "AssetsManager"}
+	for _, k := range assetKinds {
+		assetNames = append(assetNames, k.class)
+	}
+	add(assetNames, (*Model).installAssets)
+	dbNames := []string{"get_database", "Database"}
+	for _, r := range sortedKeys(repoClass) {
+		n := repoClass[r]
+		if n == "" {
+			n = "MetaData"
+		}
+		dbNames = append(dbNames, n+"Repository")
+	}
+	add(dbNames, (*Model).installDatabase)
+	add([]string{"NameGenerator", "VolumeOccupancyTester", "MinimumSpanningTree", "GalaxyDistribution", "FloodFillResult", "FloodFill", "DelaunayTriangulation"}, (*Model).installAlgorithms)
+	of := map[string]int{}
+	for g, gr := range gs {
+		for _, n := range gr.names {
+			of[n] = g
+		}
+	}
+	return gs, of
 }
 
 // assetsDir is the folder that holds the mod folders (the engine's
@@ -339,10 +384,13 @@ func (m *Model) installLogger(x *lctx, mod *lua.LTable) {
 
 // ---- scene and entities (LuaScene.cpp, Scene.cpp) ----
 
-var componentDefs = []struct {
+// componentDef is a component usertype and the Entity field that holds it.
+type componentDef struct {
 	class, field, arg string
 	props, methods    []string
-}{
+}
+
+var componentDefs = []componentDef{
 	{"ComponentTransform", "transform", "", []string{"static", "kinematic", "transform", "parent", "position", "orientation"}, []string{"move", "translate", "scale", "rotate", "rotate_x", "rotate_y", "rotate_z", "rotate_by_axis"}},
 	{"ComponentModel", "model", "model", []string{"model"}, nil},
 	{"ComponentModelSkinned", "model_skinned", "model", []string{"model"}, nil},
@@ -359,107 +407,169 @@ var componentDefs = []struct {
 // entity is the Go side of an Entity userdata.
 type entity struct {
 	id    int
-	comps map[string]lua.LValue // by component field name
+	comps []entityComp // a few: a slice costs less than a map
 }
 
-func (m *Model) installScene(x *lctx, mod *lua.LTable) {
-	c, L, cs := x.o, x.o.L, x.cls
-	for _, d := range componentDefs {
-		d := d
-		cl := &class{name: d.class, props: d.props, methods: noops(d.methods...)}
-		if d.class == "ComponentTransform" {
-			cl.init = func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
-				obj.RawSetString("static", lua.LFalse)
-				obj.RawSetString("kinematic", lua.LFalse)
-				obj.RawSetString("position", cs.vec("Vector3"))
-				obj.RawSetString("orientation", cs.vec("Quaternion", 0, 0, 0, 1))
-			}
-			move := func(add bool) lua.LGFunction {
-				return func(L *lua.LState) int {
-					obj := L.CheckTable(1)
-					v, ok := L.Get(2).(*lua.LTable)
-					if !ok || !cs.isA(v, "Vector3") {
-						L.ArgError(2, "a Vector3 expected")
-					}
-					pos, _ := obj.RawGetString("position").(*lua.LTable)
-					nx, ny, nz := num(v.RawGetString("x")), num(v.RawGetString("y")), num(v.RawGetString("z"))
-					if add && pos != nil {
-						nx += num(pos.RawGetString("x"))
-						ny += num(pos.RawGetString("y"))
-						nz += num(pos.RawGetString("z"))
-					}
-					obj.RawSetString("position", cs.vec("Vector3", nx, ny, nz))
-					return 0
-				}
-			}
-			cl.methods["move"] = move(false)
-			cl.methods["translate"] = move(true)
-		} else if d.class == "ComponentRigidBody" {
-			cl.init = func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
-				obj.RawSetString("linear_velocity", cs.vec("Vector3"))
-				obj.RawSetString("angular_velocity", cs.vec("Vector3"))
-				obj.RawSetString("mass", lua.LNumber(0))
-				obj.RawSetString("scale", lua.LNumber(1))
-			}
-		} else if d.arg != "" {
-			arg := d.arg
-			cl.init = func(L *lua.LState, obj *lua.LTable, args []lua.LValue) {
-				if len(args) > 0 {
-					obj.RawSetString(arg, args[0])
-				}
-			}
-		}
-		mod.RawSetString(d.class, cs.define(cl))
-	}
+type entityComp struct {
+	field string // the component's Entity field name
+	v     lua.LValue
+}
 
-	entMeta := L.CreateTable(0, 3)
-	entMethods := map[string]lua.LGFunction{}
-	checkEnt := func(L *lua.LState, method string) *entity {
-		if ud, ok := L.Get(1).(*lua.LUserData); ok {
-			if e, ok := ud.Value.(*entity); ok {
-				return e
+// comp returns the component of field, or nil.
+func (e *entity) comp(field string) lua.LValue {
+	for _, c := range e.comps {
+		if c.field == field {
+			return c.v
+		}
+	}
+	return nil
+}
+
+// setComp sets the component of field (a second add replaces the first).
+func (e *entity) setComp(field string, v lua.LValue) {
+	for i := range e.comps {
+		if e.comps[i].field == field {
+			e.comps[i].v = v
+			return
+		}
+	}
+	e.comps = append(e.comps, entityComp{field, v})
+}
+
+// defineComponent adds the component class d (engine.ComponentTransform, ...).
+func defineComponent(cs *classes, mod *lua.LTable, d *componentDef) {
+	cl := &class{name: d.class, props: d.props, methods: noops(d.methods...)}
+	if d.class == "ComponentTransform" {
+		cl.init = func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
+			obj.RawSetString("static", lua.LFalse)
+			obj.RawSetString("kinematic", lua.LFalse)
+			obj.RawSetString("position", cs.vec("Vector3"))
+			obj.RawSetString("orientation", cs.vec("Quaternion", 0, 0, 0, 1))
+		}
+		move := func(add bool) lua.LGFunction {
+			return func(L *lua.LState) int {
+				obj := L.CheckTable(1)
+				v, ok := L.Get(2).(*lua.LTable)
+				if !ok || !cs.isA(v, "Vector3") {
+					L.ArgError(2, "a Vector3 expected")
+				}
+				pos, _ := obj.RawGetString("position").(*lua.LTable)
+				nx, ny, nz := num(v.RawGetString("x")), num(v.RawGetString("y")), num(v.RawGetString("z"))
+				if add && pos != nil {
+					nx += num(pos.RawGetString("x"))
+					ny += num(pos.RawGetString("y"))
+					nz += num(pos.RawGetString("z"))
+				}
+				obj.RawSetString("position", cs.vec("Vector3", nx, ny, nz))
+				return 0
 			}
 		}
-		L.RaiseError("Entity.%s needs the entity: call it as entity:%s(...), with a colon", method, method)
+		cl.methods["move"] = move(false)
+		cl.methods["translate"] = move(true)
+	} else if d.class == "ComponentRigidBody" {
+		cl.init = func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
+			obj.RawSetString("linear_velocity", cs.vec("Vector3"))
+			obj.RawSetString("angular_velocity", cs.vec("Vector3"))
+			obj.RawSetString("mass", lua.LNumber(0))
+			obj.RawSetString("scale", lua.LNumber(1))
+		}
+	} else if d.arg != "" {
+		arg := d.arg
+		cl.init = func(L *lua.LState, obj *lua.LTable, args []lua.LValue) {
+			if len(args) > 0 {
+				obj.RawSetString(arg, args[0])
+			}
+		}
+	}
+	mod.RawSetString(d.class, cs.define(cl))
+}
+
+// entityMethods are Entity's methods, add_/has_/get_component_<field> of
+// each component: the method's kind and its component.
+var entityMethods = func() map[string]struct {
+	kind string
+	def  *componentDef
+} {
+	out := map[string]struct {
+		kind string
+		def  *componentDef
+	}{}
+	for i := range componentDefs {
+		d := &componentDefs[i]
+		for _, kind := range []string{"add", "has", "get"} {
+			out[kind+"_component_"+d.field] = struct {
+				kind string
+				def  *componentDef
+			}{kind, d}
+		}
+	}
+	return out
+}()
+
+// componentFields are the components' field names (entity.transform, ...).
+var componentFields = func() map[string]bool {
+	out := map[string]bool{}
+	for _, d := range componentDefs {
+		out[d.field] = true
+	}
+	return out
+}()
+
+// checkEntity returns the entity a method was called on.
+func checkEntity(L *lua.LState, method string) *entity {
+	if ud, ok := L.Get(1).(*lua.LUserData); ok {
+		if e, ok := ud.Value.(*entity); ok {
+			return e
+		}
+	}
+	L.RaiseError("Entity.%s needs the entity: call it as entity:%s(...), with a colon", method, method)
+	return nil
+}
+
+// entityMethod makes Entity's method name, or returns nil.
+func entityMethod(cs *classes, name string) lua.LGFunction {
+	em, ok := entityMethods[name]
+	if !ok {
 		return nil
 	}
-	fields := map[string]bool{}
-	for _, d := range componentDefs {
-		d := d
-		suffix := d.field
-		fields[d.field] = true
-		entMethods["add_component_"+suffix] = func(L *lua.LState) int {
-			e := checkEnt(L, "add_component_"+suffix)
+	d := em.def
+	switch em.kind {
+	case "add":
+		return func(L *lua.LState) int {
+			e := checkEntity(L, name)
 			var args []lua.LValue
 			if L.GetTop() >= 2 {
 				args = []lua.LValue{L.Get(2)}
 			}
 			comp := cs.newObject(d.class, args)
-			e.comps[d.field] = comp
+			e.setComp(d.field, comp)
 			L.Push(comp)
 			return 1
 		}
-		entMethods["has_component_"+suffix] = func(L *lua.LState) int {
-			e := checkEnt(L, "has_component_"+suffix)
-			L.Push(lua.LBool(e.comps[d.field] != nil))
+	case "has":
+		return func(L *lua.LState) int {
+			e := checkEntity(L, name)
+			L.Push(lua.LBool(e.comp(d.field) != nil))
 			return 1
 		}
-		if d.class != "ComponentModelSkinned" || true {
-			entMethods["get_component_"+suffix] = func(L *lua.LState) int {
-				e := checkEnt(L, "get_component_"+suffix)
-				if v := e.comps[d.field]; v != nil {
-					L.Push(v)
-				} else {
-					L.Push(lua.LNil)
-				}
-				return 1
-			}
+	}
+	return func(L *lua.LState) int {
+		e := checkEntity(L, name)
+		if v := e.comp(d.field); v != nil {
+			L.Push(v)
+		} else {
+			L.Push(lua.LNil)
 		}
+		return 1
 	}
-	methodTbl := L.CreateTable(0, len(entMethods))
-	for n, f := range entMethods {
-		methodTbl.RawSetString(n, L.NewFunction(f))
-	}
+}
+
+func (m *Model) installScene(x *lctx, mod *lua.LTable) {
+	c, L, cs := x.o, x.o.L, x.cls
+	entMeta := L.CreateTable(0, 3)
+	// Entity's methods are made on first use: the 33 of them would cost
+	// every sector context that has an entity ~8 KB.
+	methodTbl := L.CreateTable(0, 0)
 	entMeta.RawSetString("__name", lua.LString("Entity"))
 	entMeta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		ud := L.CheckUserData(1)
@@ -469,10 +579,16 @@ func (m *Model) installScene(x *lctx, mod *lua.LTable) {
 			L.Push(f)
 			return 1
 		}
+		if fn := entityMethod(cs, k); fn != nil {
+			f := L.NewFunction(fn)
+			methodTbl.RawSetString(k, f)
+			L.Push(f)
+			return 1
+		}
 		// entity.script: LuaScene.cpp binds it twice; the second binding,
 		// the ComponentScript, is the one sol keeps.
-		if e != nil && fields[k] {
-			if v := e.comps[k]; v != nil {
+		if e != nil && componentFields[k] {
+			if v := e.comp(k); v != nil {
 				L.Push(v)
 				return 1
 			}
@@ -492,7 +608,7 @@ func (m *Model) installScene(x *lctx, mod *lua.LTable) {
 	newEntity := func() *lua.LUserData {
 		x.entities++
 		ud := L.NewUserData()
-		ud.Value = &entity{id: x.entities, comps: map[string]lua.LValue{}}
+		ud.Value = &entity{id: x.entities}
 		ud.Metatable = entMeta
 		return ud
 	}
@@ -585,7 +701,7 @@ func (m *Model) createFrom(x *lctx, L *lua.LState, newEntity func() *lua.LUserDa
 		return nil, fmt.Errorf("Entity failed to create error: entity template '%s': new returned a %s, the engine needs its instance table", name, res[0].Type())
 	}
 	e := ent.Value.(*entity)
-	e.comps["script"] = x.cls.newObject("ComponentScript", []lua.LValue{inst})
+	e.setComp("script", x.cls.newObject("ComponentScript", []lua.LValue{inst}))
 	return ent, nil
 }
 

@@ -2,7 +2,9 @@ package sectors_test
 
 import (
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -16,7 +18,7 @@ const sample = "../../assets/samples/sectors"
 var engineOptions = lua.Options{
 	SkipOpenLibs:        true,
 	CallStackSize:       200,
-	RegistrySize:        256,
+	RegistrySize:        128,
 	RegistryMaxSize:     4 * 1024 * 1024,
 	RegistryGrowStep:    256,
 	MinimizeStackMemory: true,
@@ -100,6 +102,26 @@ func memory() (heapBytes, stackBytes int64) {
 	return int64(ms.HeapAlloc), int64(ms.StackInuse)
 }
 
+// heapProfileEnv names a file for the heap profile of the live sectors
+// (BenchmarkLiveMemory/sample_sector_context, with n sectors loaded):
+// go tool pprof -sample_index=inuse_space FILE shows where their bytes go.
+const heapProfileEnv = "SECTORS_HEAP_PROFILE"
+
+func writeHeapProfile(b *testing.B) {
+	name := os.Getenv(heapProfileEnv)
+	if name == "" {
+		return
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // report records the heap and stack growth per unit between two readings.
 func report(b *testing.B, n int, h0, s0, h1, s1 int64) {
 	b.ReportMetric(float64(h1-h0)/float64(n), "heapB/live")
@@ -161,10 +183,14 @@ func BenchmarkLiveMemory(b *testing.B) {
 		}
 	})
 	// The sample's sectors handle sector_player_added, and the one bus
-	// delivers every arrival to every live sector (as the game does): the
-	// session's message records grow with n², and both metrics include
-	// them (live minus retained is the contexts themselves).
+	// delivers every arrival to every live sector (as the game does); the
+	// session records the first deliveries of each event one by one and
+	// the rest in one record, so its records grow with n, and both metrics
+	// include them (live minus retained is the contexts themselves).
 	b.Run("sample sector context", func(b *testing.B) {
+		if os.Getenv(heapProfileEnv) != "" {
+			runtime.MemProfileRate = 512 // every object of a context, not one in 512 KB
+		}
 		for b.Loop() {
 			s := open(b, sample, engine.Options{})
 			for i := 0; i < n; i++ { // players join first: only the sectors are measured
@@ -175,6 +201,7 @@ func BenchmarkLiveMemory(b *testing.B) {
 				mustDo(b, s, fmt.Sprintf("jump p%d s%d", i, i))
 			}
 			h1, s1 := memory()
+			writeHeapProfile(b)
 			for i := 0; i < n; i++ {
 				mustDo(b, s, fmt.Sprintf("leave p%d", i))
 			}

@@ -30,7 +30,15 @@ const (
 	tickMs = 50
 	// maxAdvanceTicks bounds one advance (10 minutes of game time).
 	maxAdvanceTicks = 12000
+	// maxDeliveryRecords bounds the message records of one event: the
+	// first deliveries are listed one by one, the rest in one record.
+	maxDeliveryRecords = 6
 )
+
+// MoreContexts is the context of the message record that stands for an
+// event's deliveries past the first maxDeliveryRecords (its target says
+// how many contexts and which).
+const MoreContexts = "*"
 
 // busEvent is one queued event: a name and the engine's EventData, a flat
 // map of nil, int64, float64 and string values.
@@ -187,11 +195,47 @@ func (m *Model) tick(step string) {
 		m.mu.Lock()
 		listeners := append([]*lctx(nil), m.listeners...)
 		m.mu.Unlock()
-		handled := false
+		args := []string{renderData(ev.data)} // one rendering for all its records
+		from := "from " + ev.from
+		handled, listed := false, 0
+		var more struct {
+			contexts, handlers int
+			ms                 float64
+			first, last        string
+		}
 		for _, x := range listeners {
-			if m.deliver(x, ev, step) {
-				handled = true
+			n, ms, ok := m.deliver(x, ev, step)
+			if !ok {
+				continue
 			}
+			handled = true
+			if listed < maxDeliveryRecords {
+				listed++
+				m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: x.c.Name, Step: step,
+					Message: &engine.MessageRecord{Name: ev.name, Context: x.c.Name, Args: args,
+						Handlers: n, Ms: ms, Target: from}})
+				continue
+			}
+			if more.contexts == 0 {
+				more.first = x.c.Name
+			}
+			more.contexts++
+			more.handlers += n
+			more.ms += ms
+			more.last = x.c.Name
+		}
+		if more.contexts > 0 {
+			// The deliveries past the first few: one record for all of
+			// them, so that the records grow with the events, not with
+			// events times live sectors.
+			span := more.first
+			if more.contexts > 1 {
+				span += " … " + more.last
+			}
+			m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: MoreContexts, Step: step,
+				Message: &engine.MessageRecord{Name: ev.name, Context: MoreContexts, Args: args,
+					Handlers: more.handlers, Ms: more.ms,
+					Target: fmt.Sprintf("%s; delivered to %d more contexts (%s)", from, more.contexts, span)}})
 		}
 		if !handled {
 			// Nobody handles it: one record, in the server (the bus's home).
@@ -200,8 +244,8 @@ func (m *Model) tick(step string) {
 				where = m.server.c.Name
 			}
 			m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: where, Step: step,
-				Message: &engine.MessageRecord{Name: ev.name, Context: where, Args: []string{renderData(ev.data)},
-					Target: "from " + ev.from + "; no context handles it"}})
+				Message: &engine.MessageRecord{Name: ev.name, Context: where, Args: args,
+					Target: from + "; no context handles it"}})
 		}
 	}
 	m.runMoves(step)
@@ -224,15 +268,15 @@ func (m *Model) tick(step string) {
 
 // deliver calls x's handlers of ev.name in registration order, each with
 // its own table of the fields (EventBus::Listener::push). A failing handler
-// is recorded and the next one runs. A delivery to a context without a
-// handler for the event is not recorded (an event no context handles is
-// recorded once, by tick); it reports whether x had handlers.
-func (m *Model) deliver(x *lctx, ev busEvent, step string) bool {
+// is recorded and the next one runs. A context without a handler for the
+// event runs nothing (an event no context handles is recorded once, by
+// tick); ok reports whether handlers ran, n how many, ms their time.
+func (m *Model) deliver(x *lctx, ev busEvent, step string) (n int, ms float64, ok bool) {
 	m.mu.Lock()
-	n := x.handled[ev.name]
+	n = x.handled[ev.name]
 	m.mu.Unlock()
 	if n == 0 {
-		return false // nothing runs and nothing is recorded
+		return 0, 0, false // nothing runs and nothing is recorded
 	}
 	start := time.Now()
 	if err := x.c.Do(func(o *engine.Lua) {
@@ -244,13 +288,9 @@ func (m *Model) deliver(x *lctx, ev busEvent, step string) bool {
 			o.Call(h.Fn, []lua.LValue{eventDataToLua(L, ev.data)}, h.Where)
 		}
 	}); err != nil {
-		return false // the context closed meanwhile: nothing was delivered
+		return 0, 0, false // the context closed meanwhile: nothing was delivered
 	}
-	ms := float64(time.Since(start).Microseconds()) / 1000
-	m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: x.c.Name, Step: step,
-		Message: &engine.MessageRecord{Name: ev.name, Context: x.c.Name, Args: []string{renderData(ev.data)},
-			Handlers: n, Ms: ms, Target: "from " + ev.from}})
-	return true
+	return n, float64(time.Since(start).Microseconds()) / 1000, true
 }
 
 // settle runs ticks until the bus is quiet, at most settleTicks; what is

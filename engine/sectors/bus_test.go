@@ -138,7 +138,7 @@ func TestFailingHandlerAndRunawayQueue(t *testing.T) {
 		t.Fatal("no warning about the busy bus")
 	}
 	r := s.Do(engine.Command{Op: "registries", Args: []any{"server"}})
-	reg := r.Data.(engine.Registries)
+	reg := r.Registries
 	if q := reg.Model["queue"]; len(q) != 1 || q[0]["event"] != "forever" {
 		t.Fatalf("queue %v", q)
 	}
@@ -220,6 +220,12 @@ func TestEngineAPI(t *testing.T) {
 		{"first template wins", "sector:alpha", "return pcall(function() return require('engine').get_scene():create_entity_template('rock', {size = 1}).script.instance.size end)", "true\t1"},
 		{"unknown template", "sector:alpha", "local ok, e = pcall(function() return require('engine').get_scene():create_entity_template('nope', {}) end) return e:match('No such entity template') ~= nil", "true"},
 		{"template must return a table", "sector:alpha", "local ok, e = pcall(function() return require('engine').get_scene():create_entity_template('bad', {}) end) return e:match('needs its instance table') ~= nil", "true"},
+		// Classes and Entity's methods are built on first use, each on its own.
+		{"entity methods on first use", "sector:alpha", "local e = require('engine').get_scene():create_entity() local t = e:add_component_transform() t:translate(require('engine').Vector3.new(1, 2, 3)) return e:has_component_transform(), e:has_component_label(), e:get_component_transform() == t, tostring(e.transform.position), e.add_component_label == e.add_component_label", "true\tfalse\ttrue\t[1, 2, 3]\ttrue"},
+		{"unknown entity method", "sector:alpha", "return require('engine').get_scene():create_entity().add_component_nope", "nil"},
+		{"component class by name", "sector:alpha", "local e = require('engine') return e.ComponentLabel.new('x').label, e.ComponentRigidBody.new().mass, tostring(e.ComponentRigidBody.new().linear_velocity)", "x\t0\t[0, 0, 0]"},
+		{"schema fields of lazy classes", "sector:alpha", "local e = require('engine') local d = e.get_sector_data() return tostring(d.pos), getmetatable(d.pos) == getmetatable(e.Vector2.new()), tostring(e.Vector2.new(1, 2) + e.Vector2.new(1, 1))", "[0, 0]\ttrue\t[2, 3]"},
+		{"every class listed", "server", "local e = require('engine') local n = 0 for _, c in ipairs({'Vector4', 'Color4', 'Matrix4', 'PlayerData', 'ComponentGrid', 'Entity', 'Scene'}) do if type(e[c]) == 'table' then n = n + 1 end end return n", "7"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -239,7 +245,7 @@ func TestEngineAPI(t *testing.T) {
 		t.Fatalf("logger levels %v", levels)
 	}
 	// The inspector lists the live sectors' templates with where they were added.
-	reg := s.Do(engine.Command{Op: "registries", Args: []any{"server"}}).Data.(engine.Registries)
+	reg := s.Do(engine.Command{Op: "registries", Args: []any{"server"}}).Registries
 	var tmpl []string
 	for _, row := range reg.Model["templates"] {
 		tmpl = append(tmpl, fmt.Sprint(row["context"], " ", row["template"], " ", row["where"]))
@@ -279,7 +285,7 @@ func TestGeneratorCallbacks(t *testing.T) {
 			t.Fatalf("%s: %+v, want %q", line, r, want)
 		}
 	}
-	reg := s.Do(engine.Command{Op: "registries", Args: []any{"server"}}).Data.(engine.Registries)
+	reg := s.Do(engine.Command{Op: "registries", Args: []any{"server"}}).Registries
 	var names []string
 	for _, row := range reg.Model["callbacks"] {
 		names = append(names, fmt.Sprint(row["callback"]))
@@ -368,5 +374,33 @@ removed = b:remove_handler("x", f1)`)
 	}
 	if !slices.Equal(rec, []string{"server 0 from engine; no context handles it"}) {
 		t.Fatalf("unhandled event records %q", rec)
+	}
+}
+
+// A bus event reaching many contexts is recorded per context for the
+// first few only; the rest is one record (the records grow with the
+// events, not with events times live sectors).
+func TestDeliveriesPastTheFirstFewAreOneRecord(t *testing.T) {
+	s := open(t, "testdata/game", engine.Options{Mode: engine.ModeStrict})
+	for i := 1; i <= 9; i++ {
+		mustDo(t, s, fmt.Sprintf("join p%d s%d", i, i))
+	}
+	var recs []string
+	for _, m := range s.Report().Messages {
+		if m.Name == "sector_player_added" && strings.Contains(m.Args[0], `"sector_id":"s9"`) {
+			recs = append(recs, fmt.Sprintf("%s %d %s", m.Context, m.Handlers, m.Target))
+		}
+	}
+	want := []string{
+		"sector:s1 1 from sector:s9", "sector:s2 1 from sector:s9", "sector:s3 1 from sector:s9",
+		"sector:s4 1 from sector:s9", "sector:s5 1 from sector:s9", "sector:s6 1 from sector:s9",
+		"* 3 from sector:s9; delivered to 3 more contexts (sector:s7 … sector:s9)",
+	}
+	if !slices.Equal(recs, want) {
+		t.Fatalf("records of the last arrival:\n%s", strings.Join(recs, "\n"))
+	}
+	// Every sector still got it.
+	if got := eval(t, s, "sector:s7", "return log[#log]"); got != "added:p9@s9" {
+		t.Fatalf("s7 last saw %q", got)
 	}
 }

@@ -15,8 +15,8 @@ func TestConflictsOfSectorMods(t *testing.T) {
 	s := open(t, filepath.Join("..", "testdata", "conflicts", "sectors"), engine.Options{})
 	mustDo(t, s, "join p1 alpha") // loads sector:alpha (tweaks wraps greet there)
 	r := s.Do(engine.Command{Op: "conflicts", Args: []any{"", "all"}})
-	rep, ok := r.Data.(engine.ConflictReport)
-	if !r.OK || !ok {
+	rep := r.Conflicts
+	if !r.OK || rep == nil {
 		t.Fatalf("conflicts: %+v", r)
 	}
 	got := map[string]string{}
@@ -59,8 +59,8 @@ func TestConflictsFollowTheModOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := open(t, dir, engine.Options{})
-	rep, ok := s.Do(engine.Command{Op: "conflicts"}).Data.(engine.ConflictReport)
-	if !ok || len(rep.Conflicts) != 2 {
+	rep := s.Do(engine.Command{Op: "conflicts"}).Conflicts
+	if rep == nil || len(rep.Conflicts) != 2 {
 		t.Fatalf("conflicts: %+v", rep)
 	}
 	for _, c := range rep.Conflicts {

@@ -71,7 +71,7 @@ func New(h *engine.Host) (engine.Model, error) {
 
 // discover reads the mod folders and their order.
 func (m *Model) discover() {
-	m.mods, m.warnings = orderMods(ModFolders(m.g.Dir), settingsOf(m.g).Mods)
+	m.mods, m.warnings = orderMods(ModFolders(m.g.FS()), settingsOf(m.g).Mods)
 	if len(m.mods) == 0 {
 		m.warnings = append(m.warnings, "no mod folder (<mod>/ or assets/<mod>/ with manifest.xml and server.lua or sector.lua) was found: nothing to run")
 	}

@@ -1,8 +1,8 @@
 package sectors
 
 import (
-	"os"
-	"path/filepath"
+	"io/fs"
+	"path"
 	"sort"
 	"strings"
 
@@ -25,22 +25,22 @@ type ModFolder struct {
 	Dir  string // path relative to the game folder, slash separated
 }
 
-// ModFolders lists the folders (DIR/<mod> or DIR/assets/<mod>) that hold
-// manifest.xml and server.lua or sector.lua, sorted by name.
-func ModFolders(dir string) []ModFolder {
+// ModFolders lists the folders (<mod> or assets/<mod> of the game folder
+// fsys) that hold manifest.xml and server.lua or sector.lua, sorted by
+// name.
+func ModFolders(fsys fs.FS) []ModFolder {
 	var mods []ModFolder
-	for _, base := range []string{"", "assets"} {
-		entries, err := os.ReadDir(filepath.Join(dir, base))
+	for _, base := range []string{".", "assets"} {
+		entries, err := fs.ReadDir(fsys, base)
 		if err != nil {
 			continue
 		}
 		for _, e := range entries {
-			rel := filepath.ToSlash(filepath.Join(base, e.Name()))
-			full := filepath.Join(dir, rel)
-			if !isDir(full) || !isFile(filepath.Join(full, "manifest.xml")) {
+			rel := path.Join(base, e.Name())
+			if !isDir(fsys, rel) || !isFile(fsys, path.Join(rel, "manifest.xml")) {
 				continue
 			}
-			if isFile(filepath.Join(full, "server.lua")) || isFile(filepath.Join(full, "sector.lua")) {
+			if isFile(fsys, path.Join(rel, "server.lua")) || isFile(fsys, path.Join(rel, "sector.lua")) {
 				mods = append(mods, ModFolder{Name: e.Name(), Dir: rel})
 			}
 		}
@@ -49,19 +49,19 @@ func ModFolders(dir string) []ModFolder {
 	return mods
 }
 
-func isDir(p string) bool {
-	st, err := os.Stat(p)
+func isDir(fsys fs.FS, p string) bool {
+	st, err := fs.Stat(fsys, p)
 	return err == nil && st.IsDir()
 }
 
-func isFile(p string) bool {
-	st, err := os.Stat(p)
+func isFile(fsys fs.FS, p string) bool {
+	st, err := fs.Stat(fsys, p)
 	return err == nil && st.Mode().IsRegular()
 }
 
 // detect is the sectors marker: at least one mod folder.
-func detect(dir string) (string, bool) {
-	mods := ModFolders(dir)
+func detect(fsys fs.FS) (string, bool) {
+	mods := ModFolders(fsys)
 	names := make([]string, len(mods))
 	for i, m := range mods {
 		names[i] = m.Name
@@ -80,6 +80,19 @@ func init() {
 		Settings:       func() any { return new(Settings) },
 		SettingsRows: func(sec any) [][2]string {
 			return [][2]string{{"mods", strings.Join(sec.(*Settings).Mods, ", ")}}
+		},
+		Window: engine.WindowSpec{
+			Title:         "sectors — server and sectors",
+			Send:          engine.SendEvent,
+			SendLabel:     "Event — onto the one bus (every context's handlers get it); TARGET is who enqueues it",
+			NameHint:      "event, e.g. player_logged_in",
+			ArgsHint:      `fields: {"player_id":"p1"}`,
+			Targets:       []string{"server"}, // the server context is a target before it is live
+			PlayerActions: true,
+			LifecycleRows: true,
+			ModsSection:   engine.ModelSectors,
+			ModsFirst:     []string{"base"}, // listed mods load first: base (the game) stays first
+			OpenFirst:     []string{"base/server.lua", "assets/base/server.lua", "*/server.lua"},
 		},
 		// event, callback and advance are the core's verbs.
 		Verbs: []engine.Verb{

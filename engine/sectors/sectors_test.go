@@ -237,6 +237,8 @@ func TestIsolation(t *testing.T) {
 	mustDo(t, s, "join p2 beta")
 	mustDo(t, s, "eval sector:alpha only_alpha = 'a'; function alpha_fn() return 1 end; string.alpha_patch = true")
 	mustDo(t, s, "eval server shared_attempt = {1, 2}")
+	// engine classes are built on first use, in each context for itself
+	mustDo(t, s, "eval sector:alpha local e = require('engine') e.Vector3.patched = true; getmetatable(e.Vector3.new()).__index.extra = 1; getmetatable(e).__index = nil")
 	cases := []struct {
 		name, ctx, code, want string
 	}{
@@ -249,6 +251,7 @@ func TestIsolation(t *testing.T) {
 		{"host table not shared", "sector:beta", "return shared_attempt", "nil"},
 		{"same file, own values", "sector:beta", "return table.concat(log, ',')", "base/sector.lua,my_mod/sector.lua,added:p2@beta"},
 		{"engine module per context", "sector:alpha", "return require('engine').get_event_bus() == require('engine').get_event_bus()", "true"},
+		{"patched engine class absent elsewhere", "sector:beta", "local e = require('engine') return e.Vector3.patched, e.Vector3.new().extra, e.Vector2.new(1, 2).x", "nil\tnil\t1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -515,7 +518,7 @@ func TestReloadRestartsTheServerAndBringsPlayersBack(t *testing.T) {
 		t.Fatalf("alpha after reload %q", got)
 	}
 	r := s.Do(engine.Command{Op: "registries", Args: []any{"server"}})
-	rows := r.Data.(engine.Registries).Model
+	rows := r.Registries.Model
 	var players []string
 	for _, p := range rows["players"] {
 		players = append(players, fmt.Sprint(p["player"], "@", p["sector"]))
@@ -531,7 +534,7 @@ func TestRegistries(t *testing.T) {
 	mustDo(t, s, "join p2 beta")
 	mustDo(t, s, "join p3 alpha")
 	r := s.Do(engine.Command{Op: "registries", Args: []any{"sector:alpha"}})
-	rows := r.Data.(engine.Registries).Model
+	rows := r.Registries.Model
 	var got []string
 	for _, p := range rows["players"] {
 		got = append(got, fmt.Sprint(p["player"], "@", p["sector"]))

@@ -3,6 +3,7 @@ package sectors
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,34 +28,28 @@ type classes struct {
 	L     *lua.LState
 	defs  map[string]*class
 	metas map[string]*lua.LTable
-	// lazy maps an engine field (a class or a function) to the builder of
-	// its group: most contexts use a few groups, and building all of them
-	// would cost every sector context ~250 KB.
-	lazy map[string]func()
+	// Most of the engine module is built on first use (engineGroups):
+	// build builds group g, built marks the groups built. A sector context
+	// uses a few classes; building them all would cost it ~250 KB.
+	build func(g int)
+	built []bool
 }
 
-func newClasses(L *lua.LState) *classes {
-	return &classes{L: L, defs: map[string]*class{}, metas: map[string]*lua.LTable{}, lazy: map[string]func(){}}
+func newClasses(L *lua.LState, build func(g int)) *classes {
+	return &classes{L: L, defs: map[string]*class{}, metas: map[string]*lua.LTable{}, build: build, built: make([]bool, len(engineGroups))}
 }
 
-// group registers build as the builder of the engine fields names; the
-// first use of any of them builds them all.
-func (cs *classes) group(names []string, build func()) {
-	run := func() {
-		for _, n := range names {
-			delete(cs.lazy, n)
-		}
-		build()
-	}
-	for _, n := range names {
-		cs.lazy[n] = run
-	}
+// lazy reports whether the engine field name is still to be built.
+func (cs *classes) lazy(name string) bool {
+	g, ok := groupOf[name]
+	return ok && !cs.built[g]
 }
 
 // need builds the group of an engine field, if it is not built yet.
 func (cs *classes) need(name string) {
-	if b, ok := cs.lazy[name]; ok {
-		b()
+	if g, ok := groupOf[name]; ok && !cs.built[g] {
+		cs.built[g] = true
+		cs.build(g)
 	}
 }
 
@@ -71,17 +66,13 @@ func (cs *classes) define(cl *class) *lua.LTable {
 	for _, n := range names {
 		methods.RawSetString(n, L.NewFunction(cl.methods[n]))
 	}
-	declared := map[string]bool{}
-	for _, p := range cl.props {
-		declared[p] = true
-	}
 	meta := L.CreateTable(0, 4)
 	meta.RawSetString("__name", lua.LString(cl.name))
 	meta.RawSetString("__index", methods)
 	clName := cl.name
 	meta.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
 		k := L.Get(2)
-		if ks, ok := k.(lua.LString); ok && declared[string(ks)] {
+		if ks, ok := k.(lua.LString); ok && slices.Contains(cl.props, string(ks)) {
 			L.CheckTable(1).RawSet(k, L.Get(3))
 			return 0
 		}
@@ -149,144 +140,143 @@ func num(v lua.LValue) float64 {
 	return 0
 }
 
-// defineVectors adds Vector2/3/4, Color4 and Quaternion with the
-// arithmetic the bindings give them (LuaMath.cpp, Bindings.hpp metaArithemtic).
-func (cs *classes) defineVectors(mod *lua.LTable) {
+// vectorNames are the vector-like classes (defineVector).
+var vectorNames = []string{"Vector2", "Vector3", "Vector4", "Color4", "Quaternion"}
+
+// defineVector adds Vector2/3/4, Color4 or Quaternion with the arithmetic
+// the bindings give them (LuaMath.cpp, Bindings.hpp metaArithemtic).
+func (cs *classes) defineVector(mod *lua.LTable, name string) {
 	L := cs.L
-	for _, name := range []string{"Vector2", "Vector3", "Vector4", "Color4", "Quaternion"} {
-		name := name
-		fields := vecFields[name]
-		cl := &class{name: name, props: fields, methods: map[string]lua.LGFunction{}}
-		cl.init = func(L *lua.LState, obj *lua.LTable, args []lua.LValue) {
-			if len(args) != 0 && len(args) != len(fields) {
-				L.RaiseError("%s.new: expected no arguments or %d numbers, got %d arguments", name, len(fields), len(args))
-			}
-			for i, f := range fields {
-				v := 0.0
-				if name == "Quaternion" && f == "w" && len(args) == 0 {
-					v = 1
-				}
-				if i < len(args) {
-					n, ok := args[i].(lua.LNumber)
-					if !ok {
-						L.RaiseError("%s.new: argument %d must be a number, not a %s", name, i+1, args[i].Type())
-					}
-					v = float64(n)
-				}
-				obj.RawSetString(f, lua.LNumber(v))
-			}
+	fields := vecFields[name]
+	cl := &class{name: name, props: fields, methods: map[string]lua.LGFunction{}}
+	cl.init = func(L *lua.LState, obj *lua.LTable, args []lua.LValue) {
+		if len(args) != 0 && len(args) != len(fields) {
+			L.RaiseError("%s.new: expected no arguments or %d numbers, got %d arguments", name, len(fields), len(args))
 		}
-		if name != "Quaternion" {
-			cl.methods["distance"] = func(L *lua.LState) int {
-				a, b := L.CheckTable(1), L.CheckTable(2)
-				s := 0.0
-				for _, f := range fields {
-					d := num(a.RawGetString(f)) - num(b.RawGetString(f))
-					s += d * d
+		for i, f := range fields {
+			v := 0.0
+			if name == "Quaternion" && f == "w" && len(args) == 0 {
+				v = 1
+			}
+			if i < len(args) {
+				n, ok := args[i].(lua.LNumber)
+				if !ok {
+					L.RaiseError("%s.new: argument %d must be a number, not a %s", name, i+1, args[i].Type())
 				}
-				L.Push(lua.LNumber(math.Sqrt(s)))
-				return 1
+				v = float64(n)
 			}
+			obj.RawSetString(f, lua.LNumber(v))
 		}
-		if name == "Vector2" {
-			cl.methods["rotate"] = func(L *lua.LState) int {
-				a := L.CheckTable(1)
-				ang := float64(L.CheckNumber(2))
-				x, y := num(a.RawGetString("x")), num(a.RawGetString("y"))
-				L.Push(cs.vec("Vector2", x*math.Cos(ang)-y*math.Sin(ang), x*math.Sin(ang)+y*math.Cos(ang)))
-				return 1
+	}
+	if name != "Quaternion" {
+		cl.methods["distance"] = func(L *lua.LState) int {
+			a, b := L.CheckTable(1), L.CheckTable(2)
+			s := 0.0
+			for _, f := range fields {
+				d := num(a.RawGetString(f)) - num(b.RawGetString(f))
+				s += d * d
 			}
+			L.Push(lua.LNumber(math.Sqrt(s)))
+			return 1
 		}
-		mod.RawSetString(name, cs.define(cl))
-		meta := cs.metas[name]
-		get := func(v lua.LValue) ([]float64, bool) {
-			if n, ok := v.(lua.LNumber); ok {
-				out := make([]float64, len(fields))
-				for i := range out {
-					out[i] = float64(n)
-				}
-				return out, true
-			}
-			if !cs.isA(v, name) {
-				return nil, false
-			}
-			t := v.(*lua.LTable)
+	}
+	if name == "Vector2" {
+		cl.methods["rotate"] = func(L *lua.LState) int {
+			a := L.CheckTable(1)
+			ang := float64(L.CheckNumber(2))
+			x, y := num(a.RawGetString("x")), num(a.RawGetString("y"))
+			L.Push(cs.vec("Vector2", x*math.Cos(ang)-y*math.Sin(ang), x*math.Sin(ang)+y*math.Cos(ang)))
+			return 1
+		}
+	}
+	mod.RawSetString(name, cs.define(cl))
+	meta := cs.metas[name]
+	get := func(v lua.LValue) ([]float64, bool) {
+		if n, ok := v.(lua.LNumber); ok {
 			out := make([]float64, len(fields))
-			for i, f := range fields {
-				out[i] = num(t.RawGetString(f))
+			for i := range out {
+				out[i] = float64(n)
 			}
 			return out, true
 		}
-		arith := func(op string, f func(a, b float64) float64) {
-			meta.RawSetString(op, L.NewFunction(func(L *lua.LState) int {
-				a, ok1 := get(L.Get(1))
-				b, ok2 := get(L.Get(2))
-				if !ok1 || !ok2 {
-					L.RaiseError("%s: %s with a %s and a %s", name, op, L.Get(1).Type(), L.Get(2).Type())
-				}
-				out := make([]float64, len(fields))
-				for i := range out {
-					out[i] = f(a[i], b[i])
-				}
-				L.Push(cs.vec(name, out...))
-				return 1
-			}))
+		if !cs.isA(v, name) {
+			return nil, false
 		}
-		if name == "Quaternion" {
-			meta.RawSetString("__mul", L.NewFunction(func(L *lua.LState) int {
-				a, ok1 := get(L.Get(1))
-				b, ok2 := get(L.Get(2))
-				if !ok1 || !ok2 {
-					L.RaiseError("Quaternion: multiplication needs two quaternions")
-				}
-				// Hamilton product; fields are x, y, z, w.
-				ax, ay, az, aw := a[0], a[1], a[2], a[3]
-				bx, by, bz, bw := b[0], b[1], b[2], b[3]
-				L.Push(cs.vec(name,
-					aw*bx+ax*bw+ay*bz-az*by,
-					aw*by-ax*bz+ay*bw+az*bx,
-					aw*bz+ax*by-ay*bx+az*bw,
-					aw*bw-ax*bx-ay*by-az*bz))
-				return 1
-			}))
-		} else {
-			arith("__add", func(a, b float64) float64 { return a + b })
-			arith("__sub", func(a, b float64) float64 { return a - b })
-			arith("__mul", func(a, b float64) float64 { return a * b })
-			arith("__div", func(a, b float64) float64 { return a / b })
-			meta.RawSetString("__unm", L.NewFunction(func(L *lua.LState) int {
-				a, _ := get(L.Get(1))
-				out := make([]float64, len(fields))
-				for i := range out {
-					out[i] = -a[i]
-				}
-				L.Push(cs.vec(name, out...))
-				return 1
-			}))
+		t := v.(*lua.LTable)
+		out := make([]float64, len(fields))
+		for i, f := range fields {
+			out[i] = num(t.RawGetString(f))
 		}
-		meta.RawSetString("__eq", L.NewFunction(func(L *lua.LState) int {
+		return out, true
+	}
+	arith := func(op string, f func(a, b float64) float64) {
+		meta.RawSetString(op, L.NewFunction(func(L *lua.LState) int {
 			a, ok1 := get(L.Get(1))
 			b, ok2 := get(L.Get(2))
-			eq := ok1 && ok2
-			for i := range a {
-				if eq && a[i] != b[i] {
-					eq = false
-				}
+			if !ok1 || !ok2 {
+				L.RaiseError("%s: %s with a %s and a %s", name, op, L.Get(1).Type(), L.Get(2).Type())
 			}
-			L.Push(lua.LBool(eq))
-			return 1
-		}))
-		meta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-			a, _ := get(L.Get(1))
-			parts := make([]string, len(a))
-			for i, v := range a {
-				parts[i] = lua.LNumber(v).String()
+			out := make([]float64, len(fields))
+			for i := range out {
+				out[i] = f(a[i], b[i])
 			}
-			L.Push(lua.LString("[" + strings.Join(parts, ", ") + "]"))
+			L.Push(cs.vec(name, out...))
 			return 1
 		}))
 	}
-	mod.RawSetString("Matrix4", cs.define(&class{name: "Matrix4"}))
+	if name == "Quaternion" {
+		meta.RawSetString("__mul", L.NewFunction(func(L *lua.LState) int {
+			a, ok1 := get(L.Get(1))
+			b, ok2 := get(L.Get(2))
+			if !ok1 || !ok2 {
+				L.RaiseError("Quaternion: multiplication needs two quaternions")
+			}
+			// Hamilton product; fields are x, y, z, w.
+			ax, ay, az, aw := a[0], a[1], a[2], a[3]
+			bx, by, bz, bw := b[0], b[1], b[2], b[3]
+			L.Push(cs.vec(name,
+				aw*bx+ax*bw+ay*bz-az*by,
+				aw*by-ax*bz+ay*bw+az*bx,
+				aw*bz+ax*by-ay*bx+az*bw,
+				aw*bw-ax*bx-ay*by-az*bz))
+			return 1
+		}))
+	} else {
+		arith("__add", func(a, b float64) float64 { return a + b })
+		arith("__sub", func(a, b float64) float64 { return a - b })
+		arith("__mul", func(a, b float64) float64 { return a * b })
+		arith("__div", func(a, b float64) float64 { return a / b })
+		meta.RawSetString("__unm", L.NewFunction(func(L *lua.LState) int {
+			a, _ := get(L.Get(1))
+			out := make([]float64, len(fields))
+			for i := range out {
+				out[i] = -a[i]
+			}
+			L.Push(cs.vec(name, out...))
+			return 1
+		}))
+	}
+	meta.RawSetString("__eq", L.NewFunction(func(L *lua.LState) int {
+		a, ok1 := get(L.Get(1))
+		b, ok2 := get(L.Get(2))
+		eq := ok1 && ok2
+		for i := range a {
+			if eq && a[i] != b[i] {
+				eq = false
+			}
+		}
+		L.Push(lua.LBool(eq))
+		return 1
+	}))
+	meta.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		a, _ := get(L.Get(1))
+		parts := make([]string, len(a))
+		for i, v := range a {
+			parts[i] = lua.LNumber(v).String()
+		}
+		L.Push(lua.LString("[" + strings.Join(parts, ", ") + "]"))
+		return 1
+	}))
 }
 
 // vec makes a vector-like instance from its components.
@@ -328,16 +318,14 @@ func schemaNames() []string {
 	return out
 }
 
-func (cs *classes) defineSchemas(mod *lua.LTable) {
-	for _, name := range schemaNames() {
-		name := name
-		props := schemaProps[name]
-		mod.RawSetString(name, cs.define(&class{name: name, props: props, init: func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
-			for _, p := range props {
-				obj.RawSetString(p, schemaDefault(L, cs, p))
-			}
-		}}))
-	}
+// defineSchema adds the schema class name (engine.GalaxyData, ...).
+func (cs *classes) defineSchema(mod *lua.LTable, name string) {
+	props := schemaProps[name]
+	mod.RawSetString(name, cs.define(&class{name: name, props: props, init: func(L *lua.LState, obj *lua.LTable, _ []lua.LValue) {
+		for _, p := range props {
+			obj.RawSetString(p, schemaDefault(L, cs, p))
+		}
+	}}))
 }
 
 // schemaDefault is a new schema field's value: "" for ids and names, 0 for
@@ -420,8 +408,11 @@ func (cs *classes) fromPlainObject(v any) lua.LValue {
 			}
 			t.RawSetString(k, val)
 		}
-		if name, ok := x["__class"].(string); ok && cs.metas[name] != nil {
-			t.Metatable = cs.metas[name]
+		if name, ok := x["__class"].(string); ok {
+			cs.need(name) // a class this state has not used yet
+			if cs.metas[name] != nil {
+				t.Metatable = cs.metas[name]
+			}
 		}
 		return t
 	}

@@ -25,6 +25,10 @@ func (c *fileCtx) code() {
 	if f.kind == kModCode {
 		c.modPreamble()
 	}
+	if f.tiny {
+		c.tinyCode()
+		return
+	}
 	if r.chance(40) {
 		w.l("local max_%s = %d", strings.ToLower(pick(r, nouns)), r.between(1, 500))
 		w.l("local default_%s = %s", strings.ToLower(pick(r, nouns)), luaStr(pick(r, adjectives)))
@@ -39,29 +43,70 @@ func (c *fileCtx) code() {
 	for range r.between(0, 1) + btoi(r.chance(25)) {
 		c.firstLoad()
 	}
-	for range r.between(0, 2) {
+	// The file's functions: budget in all (the preset's distribution), of
+	// which the few a load runs (helpers, functions, handlers, the methods
+	// the ClassesBuilt handlers call) and the rest cold.
+	budget := r.quant(c.plan.p.CodeFuncs)
+	if f.kind == kModCode {
+		budget = r.quant(c.plan.p.ModFuncs)
+	}
+	lo, hi := c.plan.p.Funcs[0], c.plan.p.Funcs[1]
+	switch f.kind {
+	case kClasses, kUI:
+		lo, hi = 0, 1
+	case kModCode:
+		lo, hi = 0, 2
+	}
+	nHelpers, nFuncs, nHandlers := btoi(r.chance(40)), r.between(lo, hi), c.handlerCount()
+	runnable := nHelpers + nFuncs + nHandlers
+	for _, cl := range f.classes {
+		runnable += len(cl.methods) + btoi(cl.init)
+	}
+	budget = max(0, budget-runnable)
+	coldFuncs := budget
+	if len(f.classes) > 0 {
+		// Most of a class file's functions are its classes' methods.
+		methods := budget * c.plan.p.MethodShare / 100
+		coldFuncs -= methods
+		for i := range methods {
+			cl := f.classes[i%len(f.classes)]
+			name := method(r)
+			for n := 2; contains(cl.methods, name) || contains(cl.cold, name); n++ {
+				name = fmt.Sprintf("%s%d", method(r), n)
+			}
+			cl.cold = append(cl.cold, name)
+		}
+	}
+	for _, cl := range f.classes {
+		if cl.hub {
+			for range r.between(8, 30) {
+				name := method(r)
+				for n := 2; contains(cl.methods, name) || contains(cl.cold, name); n++ {
+					name = fmt.Sprintf("%s%d", method(r), n)
+				}
+				cl.cold = append(cl.cold, name)
+			}
+		}
+	}
+	for range nHelpers {
 		c.helper()
 	}
-	if r.chance(20) || (f.kind == kCommon && r.chance(40)) {
+	if r.chance(6) || (f.kind == kCommon && r.chance(15)) {
 		c.constTable()
 	}
 	for _, cl := range f.classes {
 		c.class(cl)
 	}
+	for range coldFuncs {
+		c.coldFunction()
+	}
 	if f.kind == kModCode && r.chance(25) {
 		c.patch()
 	}
-	lo, hi := c.plan.p.Funcs[0], c.plan.p.Funcs[1]
-	switch f.kind {
-	case kClasses, kUI:
-		lo, hi = 0, 2
-	case kModCode:
-		lo, hi = 1, 4
-	}
-	for range r.between(lo, hi) {
+	for range nFuncs {
 		c.function()
 	}
-	for range c.handlerCount() {
+	for range nHandlers {
 		msg := pick(r, messages)
 		if r.chance(45) {
 			msg = pick(r, sentMessages)
@@ -82,6 +127,27 @@ func (c *fileCtx) code() {
 	}
 	if f.fail {
 		w.blank()
+		f.failLine, f.failMsg = c.failure()
+	}
+}
+
+// tinyCode writes the rest of a tiny code file: a function or two, or a
+// small table of settings, and the planted failure if it has one.
+func (c *fileCtx) tinyCode() {
+	r, w, f := c.r, c.w, c.spec
+	if r.chance(30) {
+		name := c.plan.names.unique(pick(r, adjectives) + pick(r, nouns) + pick(r, suffixes))
+		w.open("%s = {", name)
+		for range r.between(2, 8) {
+			w.l("%s = %d,", field(r), r.between(0, 1000))
+		}
+		w.close("}")
+		w.blank()
+	}
+	for range r.between(0, 2) {
+		c.coldFunction()
+	}
+	if f.fail {
 		f.failLine, f.failMsg = c.failure()
 	}
 }
@@ -184,20 +250,241 @@ var (
 	effectKind = []string{"Effect_ModifyLabel", "Effect_GrantTech", "Effect_UnlockBuilding", "Effect_AddTrait", "Effect_Notification", "Effect_SpawnUnits"}
 )
 
-// data writes a data file: hundreds of PlaceObj presets of one class.
+// data writes a data file as the games' editors save them: either one
+// preset with nested objects (a story bit, its replies and outcomes), or a
+// list of presets of one class, most in the flat 'key', value form.
 func (c *fileCtx) data() {
 	r, w, f := c.r, c.w, c.spec
 	w.l("-- ========== THIS IS AN AUTOMATICALLY GENERATED FILE! ==========")
 	w.blank()
-	lo, hi := 10, 60
-	if strings.HasPrefix(f.path, "Data/") {
-		lo, hi = c.plan.p.PerData[0], c.plan.p.PerData[1]
+	if strings.HasPrefix(f.path, "Data/") && r.chance(c.plan.p.Stories) {
+		c.storyPreset()
+		f.presets = 1
+		return
 	}
-	n := r.between(lo, hi)
+	n := r.quant(c.plan.p.DataPresets)
 	for range n {
-		c.preset(f.preset)
+		if r.chance(25) {
+			c.preset(f.preset)
+		} else {
+			c.flatPreset(f.preset)
+		}
 	}
 	f.presets = n
+}
+
+// tcomment is a T call with the editor's comment, as data files have them.
+func (c *fileCtx) tcomment(class, id, prop, text string) string {
+	r := c.r
+	if !r.chance(c.plan.p.UniqueText) {
+		text = pick(r, textSnippets)
+	}
+	return fmt.Sprintf("T(%d, --[[%s %s %s]] %s)", tid(r), class, id, prop, luaStr(text))
+}
+
+// flatPreset writes PlaceObj('Class', { 'key', value, ... }).
+func (c *fileCtx) flatPreset(class string) {
+	r, w := c.r, c.w
+	id := c.plan.names.unique(pick(r, adjectives) + pick(r, nouns))
+	w.open("PlaceObj('%s', {", class)
+	w.l("'group', %s,", luaStr(pick(r, groups)))
+	w.l("'id', %s,", luaStr(id))
+	for _, res := range resources {
+		if r.chance(12) {
+			w.l("'construction_cost_%s', %d,", res, r.between(1, 40)*1000)
+		}
+	}
+	w.l("'build_points', %d,", r.between(1, 200)*100)
+	if r.chance(50) {
+		w.l("'display_name', %s,", c.tcomment(class, id, "display_name", sentence(r)))
+	} else {
+		w.l("'display_name', %s,", luaStr(id))
+	}
+	if r.chance(45) {
+		w.l("'description', %s,", c.tcomment(class, id, "description", sentence(r)+" "+sentence(r)))
+	}
+	if r.chance(30) {
+		w.l("'tags', { %s, %s },", luaStr(pick(r, groups)), luaStr(pick(r, resources)))
+	}
+	if r.chance(20) {
+		w.l("'pos', point(%d, %d),", r.between(0, 5000), r.between(0, 5000))
+	}
+	for range r.between(0, 4) {
+		switch r.intn(6) {
+		case 0:
+			w.l("'%s', %s,", field(r), luaStr("UI/Icons/"+pick(r, folderWords)+"/"+strings.ToLower(pick(r, nouns))+fmt.Sprint(r.between(1, 99))+".tga"))
+		case 1:
+			w.l("'%s', %v,", field(r), r.chance(50))
+		case 2:
+			w.l("'%s', %s,", field(r), luaStr(pick(r, adjectives)+pick(r, nouns)))
+		case 3:
+			w.l("'%s', %d,", field(r), r.between(0, 100000))
+		case 4:
+			w.l("'%s', %s,", field(r), luaStr(pick(r, groups)))
+		default:
+			w.l("'%s', %d,", field(r), r.between(1, 30))
+		}
+	}
+	if r.chance(c.plan.p.DataFuncs) {
+		params := pick(r, []string{"self, obj", "self, context", "self"})
+		w.open("'%s', function (%s)", pick(r, []string{"Execute", "Evaluate", "GetText", "OnApply", "Condition"}), params)
+		c.coldBody(params, true)
+		w.close("end,")
+	}
+	if r.chance(25) {
+		w.open("'effects', {")
+		for range r.between(1, 3) {
+			w.open("PlaceObj('%s', {", pick(r, effectKind))
+			w.l("'Amount', %d,", r.between(1, 50))
+			w.l("'Label', %s,", luaStr(pick(r, nouns)))
+			w.close("}),")
+		}
+		w.close("},")
+	}
+	w.close("})")
+	w.blank()
+}
+
+var (
+	storyConds   = []string{"IsBuildingClass", "CheckObjectCount", "AreDomesOpen", "PickFromLabel", "IsSolInRange", "CheckResource", "HasTrait"}
+	storyEffects = []string{"ModifyObject", "RewardFunding", "KillColonist", "AddTrait", "SpawnDrones", "PauseExpedition", "RewardTech", "ResetBuildingExtraCost"}
+)
+
+// storyPreset writes one StoryBit-like preset: named keys, nested lists of
+// condition and effect objects, replies and outcomes as its array part.
+func (c *fileCtx) storyPreset() {
+	r, w := c.r, c.w
+	class := "StoryBit"
+	id := c.plan.names.unique(pick(r, adjectives) + pick(r, nouns) + pick(r, suffixes))
+	objList := func(key string, kinds []string, n int) {
+		if n == 0 {
+			w.l("%s = {},", key)
+			return
+		}
+		w.open("%s = {", key)
+		for range n {
+			w.open("PlaceObj('%s', {", pick(r, kinds))
+			for range r.between(1, 3) {
+				if r.chance(50) {
+					w.l("'%s', %s,", pick(r, []string{"Label", "Prop", "Trait", "Resource"}), luaStr(pick(r, nouns)))
+				} else {
+					w.l("'%s', %d,", pick(r, []string{"Amount", "Percent", "Count", "Sols"}), r.between(-50, 300))
+				}
+			}
+			w.close("}),")
+		}
+		w.close("},")
+	}
+	w.open("PlaceObj('%s', {", class)
+	objList("ActivationEffects", storyEffects, r.between(0, 1))
+	w.l("Category = %s,", luaStr(pick(r, messages)))
+	objList("Effects", storyEffects, r.between(0, 2))
+	w.l("Enabled = true,")
+	if r.chance(40) {
+		w.open("Enables = {")
+		for range r.between(1, 3) {
+			w.l("%s,", luaStr(pick(r, adjectives)+pick(r, nouns)+pick(r, suffixes)))
+		}
+		w.close("},")
+	}
+	w.l("Image = %s,", luaStr("UI/Messages/Events/"+strings.ToLower(pick(r, nouns))+fmt.Sprint(r.between(1, 40))+".tga"))
+	objList("Prerequisites", storyConds, r.between(0, 3))
+	w.l("Text = %s,", c.tcomment(class, id, "Text", sentence(r)+" "+sentence(r)+" "+sentence(r)))
+	w.l("Title = %s,", c.tcomment(class, id, "Title", sentence(r)))
+	w.l("Trigger = %s,", luaStr(pick(r, messages)))
+	w.l("group = %s,", luaStr(pick(r, groups)))
+	w.l("id = %s,", luaStr(id))
+	for range r.between(1, 4) {
+		w.open("PlaceObj('StoryBitReply', {")
+		w.l("'Text', %s,", c.tcomment(class, id, "Text", sentence(r)))
+		if r.chance(50) {
+			w.l("'OutcomeText', \"custom\",")
+			w.l("'CustomOutcomeText', %s,", c.tcomment(class, id, "CustomOutcomeText", sentence(r)))
+		}
+		w.close("}),")
+		w.open("PlaceObj('StoryBitOutcome', {")
+		w.l("'Prerequisites', {},")
+		w.open("'Effects', {")
+		for range r.between(1, 3) {
+			w.open("PlaceObj('%s', {", pick(r, storyEffects))
+			w.l("'Amount', %d,", r.between(1, 500))
+			w.close("}),")
+		}
+		w.close("},")
+		w.close("}),")
+	}
+	w.close("})")
+	w.blank()
+}
+
+var (
+	xClasses   = []string{"XText", "XImage", "XTextButton", "XContextWindow", "XFrame", "XList", "XScrollArea", "XLabel", "XToggleButton"}
+	xProps     = []string{"HAlign", "VAlign", "LayoutMethod", "TextStyle", "Dock", "Image", "Background", "FoldWhenHidden", "MinWidth", "MaxWidth", "IdNode", "RolloverTemplate"}
+	xFuncProps = []string{"OnPress", "OnContextUpdate", "OnMouseButtonDown", "OnSetRollover", "run_after", "condition", "array", "OnLayoutComplete"}
+)
+
+// xtemplate writes a UI template: one PlaceObj('XTemplate') tree of
+// windows with properties, some of them functions (which a load compiles
+// but never calls), and engine calls such as box() that stubs stand in for.
+func (c *fileCtx) xtemplate() {
+	r, w := c.r, c.w
+	id := c.plan.names.unique(pick(r, nouns) + pick(r, suffixes))
+	w.l("-- ========== THIS IS AN AUTOMATICALLY GENERATED FILE! ==========")
+	w.blank()
+	w.open("PlaceObj('XTemplate', {")
+	w.l("__is_kind_of = %s,", luaStr(pick(r, xClasses)))
+	w.l("group = %s,", luaStr(pick(r, folderWords)))
+	w.l("id = %s,", luaStr(id))
+	budget := r.quant(c.plan.p.XNodes)
+	for budget > 0 {
+		budget = c.xnode(id, 1, budget)
+	}
+	w.close("})")
+	w.blank()
+}
+
+// xnode writes one window and, budget allowing, its children; it returns
+// the budget left.
+func (c *fileCtx) xnode(id string, depth, budget int) int {
+	r, w := c.r, c.w
+	budget--
+	w.open("PlaceObj('%s', {", pick(r, []string{"XTemplateWindow", "XTemplateWindow", "XTemplateTemplate", "XTemplateForEach", "XTemplateAction"}))
+	w.l("'__class', %s,", luaStr(pick(r, xClasses)))
+	if r.chance(50) {
+		w.l("'Id', %s,", luaStr("id"+pick(r, nouns)))
+	}
+	if r.chance(35) {
+		w.l("'Margins', box(%d, %d, %d, 0),", r.between(0, 40), r.between(0, 20), r.between(0, 40))
+	}
+	for range r.between(1, 6) {
+		switch r.intn(3) {
+		case 0:
+			w.l("'%s', %s,", pick(r, xProps), luaStr(pick(r, []string{"left", "center", "right", "top", "bottom", "box", "VList", "HList"})))
+		case 1:
+			w.l("'%s', %d,", pick(r, xProps), r.between(0, 600))
+		default:
+			w.l("'%s', %v,", pick(r, xProps), r.chance(50))
+		}
+	}
+	if r.chance(25) {
+		w.l("'Text', %s,", c.tcomment("XTemplate", id, "Text", sentence(r)))
+	}
+	if r.chance(35) {
+		params := pick(r, []string{"self, context", "self, gamepad", "parent, context", "child, context, item, i, n"})
+		w.open("'%s', function (%s)", pick(r, xFuncProps), params)
+		c.coldBody(params, true)
+		w.close("end,")
+	}
+	if budget > 0 && depth < 8 && r.chance(60) {
+		w.mid("}, {")
+		take := r.between(1, budget)
+		budget -= take
+		for take > 0 {
+			take = c.xnode(id, depth+1, take)
+		}
+	}
+	w.close("}),")
+	return budget
 }
 
 func (c *fileCtx) preset(class string) {

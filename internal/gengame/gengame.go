@@ -26,42 +26,83 @@ type Preset struct {
 	UI         int            // CommonLua/UI/**
 	Platforms  map[string]int // CommonLua/Platforms/<p>/** (pc and desktop load by default)
 	CommonData int            // CommonLua/Data/**
-	Lua        int            // Lua/**
+	Lua        int            // Lua/** code files
+	XTemplates int            // Lua/XTemplates/**: UI templates, PlaceObj trees with functions in them
 	LuaFolders int            // top folders under Lua/
 	DLCs       int
 	DLCCode    int    // per DLC
 	DLCPresets int    // per DLC
 	Data       int    // Data/**
-	PerData    [2]int // presets in one Data/** file (min, max)
 	Mods       int    // mods besides the library mod (0: no Mods folder)
 	ModFiles   [2]int // code files of one mod (min, max)
 	LibFiles   int    // code files of the library mod
-	Funcs      [2]int // global functions in one game code file (min, max)
+	Funcs      [2]int // functions of a game code file that a load runs (min, max)
 	Failures   int    // files that fail with a runtime error
+	// Shape (issue 22): quantiles (min, median, p90, p99, max) measured on
+	// real Haemimont trees (stats.go, BENCHMARKS.md). CodeFuncs is the
+	// functions of one game code file (methods, global and local functions,
+	// most never run by a load), ModFuncs the same for a mod's code file,
+	// DataPresets the presets of one Data/** file written as a list
+	// (the other data files hold one nested preset each, as StoryBits do),
+	// XNodes the windows of one UI template.
+	CodeFuncs   quant
+	ModFuncs    quant
+	DataPresets quant
+	XNodes      quant
+	Tiny        int // percent of game code files that are tiny: a function or two, no classes, no handlers
+	Stories     int // percent of Data/** files that hold one nested preset
+	MethodShare int // percent of a class file's functions that are its classes' methods
+	UniqueText  int // percent of data texts written fresh (the rest come from a shared pool)
+	DataFuncs   int // percent of list presets with a function property (compiled, never called)
+	HubChildren int // percent of game classes deriving from one of the big base classes
 	// Contested is how many game class methods the mods overwrite among
 	// themselves: each mod but the library gets Code/Overrides.lua, which
 	// wraps or replaces a few of them and a game constant (conflicts.go).
 	Contested int
 }
 
+// Shapes measured on the real trees: Surviving Mars's shipped Lua for
+// shipped and mods (1,126 files), Jagged Alliance 3's CommonLua, Lua and
+// Data for huge (4,032 files); ChoGGi's published mods for mod code.
+var (
+	smCodeFuncs   = quant{0, 1, 74, 220, 420}
+	ja3CodeFuncs  = quant{0, 4, 66, 300, 700}
+	modCodeFuncs  = quant{0, 1, 13, 40, 80}
+	smDataPresets = quant{1, 3, 22, 150, 900}
+	smXNodes      = quant{1, 7, 50, 140, 260}
+)
+
 // Presets are the named sizes: shipped is about a real shipped game without
-// mods, mods adds a modding scene, huge is a second, larger game.
+// mods, mods adds a modding scene, huge is a second, larger game. The mix of
+// code and data files follows the real trees: about two files in three are
+// data (presets, UI templates), and code files range from a few lines to
+// thousands.
 var Presets = map[string]Preset{
 	"small": {Name: "small", CommonTop: 4, Classes: 6, UI: 3, Platforms: map[string]int{"pc": 1, "desktop": 1, "xbox": 1},
-		CommonData: 2, Lua: 18, LuaFolders: 3, DLCs: 1, DLCCode: 3, DLCPresets: 1, Data: 3, PerData: [2]int{20, 40},
-		Mods: 2, ModFiles: [2]int{2, 3}, LibFiles: 3, Funcs: [2]int{2, 4}, Failures: 1},
-	"shipped": {Name: "shipped", CommonTop: 60, Classes: 150, UI: 80, Platforms: map[string]int{"pc": 8, "desktop": 5, "xbox": 4},
-		CommonData: 20, Lua: 655, LuaFolders: 18, DLCs: 3, DLCCode: 30, DLCPresets: 8, Data: 40, PerData: [2]int{80, 170},
-		Funcs: [2]int{2, 5}, Failures: 5},
-	"mods": {Name: "mods", CommonTop: 60, Classes: 150, UI: 80, Platforms: map[string]int{"pc": 8, "desktop": 5, "xbox": 4},
-		CommonData: 20, Lua: 655, LuaFolders: 18, DLCs: 3, DLCCode: 30, DLCPresets: 8, Data: 40, PerData: [2]int{80, 170},
-		Mods: 110, ModFiles: [2]int{6, 16}, LibFiles: 40, Funcs: [2]int{2, 5}, Failures: 10},
-	"huge": {Name: "huge", CommonTop: 150, Classes: 500, UI: 300, Platforms: map[string]int{"pc": 25, "desktop": 15, "xbox": 10},
-		CommonData: 60, Lua: 2350, LuaFolders: 30, DLCs: 6, DLCCode: 60, DLCPresets: 15, Data: 150, PerData: [2]int{90, 200},
-		Funcs: [2]int{3, 6}, Failures: 20},
-	"conflicts": {Name: "conflicts", CommonTop: 60, Classes: 150, UI: 80, Platforms: map[string]int{"pc": 8, "desktop": 5, "xbox": 4},
-		CommonData: 20, Lua: 655, LuaFolders: 18, DLCs: 3, DLCCode: 30, DLCPresets: 8, Data: 40, PerData: [2]int{80, 170},
-		Mods: 110, ModFiles: [2]int{6, 16}, LibFiles: 40, Funcs: [2]int{2, 5}, Failures: 10, Contested: 30},
+		CommonData: 2, Lua: 18, XTemplates: 3, LuaFolders: 3, DLCs: 1, DLCCode: 3, DLCPresets: 1, Data: 3,
+		Mods: 2, ModFiles: [2]int{2, 3}, LibFiles: 3, Funcs: [2]int{2, 4}, Failures: 1,
+		CodeFuncs: smCodeFuncs, ModFuncs: modCodeFuncs, DataPresets: quant{1, 3, 20, 40, 40}, XNodes: smXNodes,
+		Stories: 55, MethodShare: 65, UniqueText: 100, DataFuncs: 2, HubChildren: 25, Tiny: 20},
+	"shipped": {Name: "shipped", CommonTop: 40, Classes: 80, UI: 40, Platforms: map[string]int{"pc": 8, "desktop": 5, "xbox": 4},
+		CommonData: 40, Lua: 200, XTemplates: 260, LuaFolders: 18, DLCs: 3, DLCCode: 10, DLCPresets: 10, Data: 400,
+		Funcs: [2]int{0, 2}, Failures: 5,
+		CodeFuncs: smCodeFuncs, ModFuncs: modCodeFuncs, DataPresets: smDataPresets, XNodes: smXNodes,
+		Stories: 55, MethodShare: 65, UniqueText: 100, DataFuncs: 2, HubChildren: 25, Tiny: 20},
+	"mods": {Name: "mods", CommonTop: 40, Classes: 80, UI: 40, Platforms: map[string]int{"pc": 8, "desktop": 5, "xbox": 4},
+		CommonData: 40, Lua: 200, XTemplates: 260, LuaFolders: 18, DLCs: 3, DLCCode: 10, DLCPresets: 10, Data: 400,
+		Mods: 110, ModFiles: [2]int{6, 16}, LibFiles: 40, Funcs: [2]int{0, 2}, Failures: 10,
+		CodeFuncs: smCodeFuncs, ModFuncs: modCodeFuncs, DataPresets: smDataPresets, XNodes: smXNodes,
+		Stories: 55, MethodShare: 65, UniqueText: 100, DataFuncs: 2, HubChildren: 25, Tiny: 20},
+	"huge": {Name: "huge", CommonTop: 150, Classes: 200, UI: 150, Platforms: map[string]int{"pc": 25, "desktop": 15, "xbox": 10},
+		CommonData: 200, Lua: 1050, XTemplates: 500, LuaFolders: 30, DLCs: 6, DLCCode: 15, DLCPresets: 60, Data: 1260,
+		Funcs: [2]int{0, 2}, Failures: 20,
+		CodeFuncs: ja3CodeFuncs, ModFuncs: modCodeFuncs, DataPresets: quant{1, 2, 66, 250, 1200}, XNodes: smXNodes,
+		Tiny: 70, Stories: 30, MethodShare: 40, UniqueText: 40, DataFuncs: 12, HubChildren: 55},
+	"conflicts": {Name: "conflicts", CommonTop: 40, Classes: 80, UI: 40, Platforms: map[string]int{"pc": 8, "desktop": 5, "xbox": 4},
+		CommonData: 40, Lua: 200, XTemplates: 260, LuaFolders: 18, DLCs: 3, DLCCode: 10, DLCPresets: 10, Data: 400,
+		Mods: 110, ModFiles: [2]int{6, 16}, LibFiles: 40, Funcs: [2]int{0, 2}, Failures: 10, Contested: 30,
+		CodeFuncs: smCodeFuncs, ModFuncs: modCodeFuncs, DataPresets: smDataPresets, XNodes: smXNodes,
+		Stories: 55, MethodShare: 65, UniqueText: 100, DataFuncs: 2, HubChildren: 25, Tiny: 20},
 }
 
 // Failure is a file that fails on purpose, with the line and the message
@@ -198,16 +239,20 @@ const (
 	kModMeta
 	kModLoc
 	kModOverride // Code/Overrides.lua of the conflicts preset
+	kXTemplate   // Lua/XTemplates/**: one PlaceObj('XTemplate') tree
+	kXLoad       // Lua/XTemplates/__load.lua: keeps the folder walk out
 )
 
 type classSpec struct {
 	name     string
 	parents  []string
 	fields   []string
-	methods  []string
+	methods  []string // methods a load may call (the ClassesBuilt handlers, mods' wrappers)
+	cold     []string // methods a load never calls: defined, compiled, not run
 	callForm bool
 	init     bool
 	root     bool
+	hub      bool     // a big base class many classes derive from
 	mod      *modSpec // nil for the game's own classes
 }
 
@@ -222,6 +267,7 @@ type fileSpec struct {
 	failMsg  string
 	handlers int
 	presets  int
+	tiny     bool     // a tiny code file (Preset.Tiny)
 	consts   []string // const names this file defines
 	preset   string   // preset class of a data file
 }
@@ -314,6 +360,17 @@ func (pl *plan) layout() {
 	}
 	pl.spread("CommonLua/Data", p.CommonData, 0, kData, true)
 	pl.spread("Lua", p.Lua, p.LuaFolders*2, kGame, true)
+	for _, f := range pl.files {
+		if f.kind == kGame && p.Tiny > 0 {
+			f.tiny = r.chance(p.Tiny)
+		}
+	}
+	if p.XTemplates > 0 {
+		// As in the real games, the folder walk runs only the empty
+		// __load.lua; the templates load at ClassesBuilt (LoadXTemplates).
+		pl.add(&fileSpec{path: "Lua/XTemplates/__load.lua", kind: kXLoad, run: true})
+		pl.spread("Lua/XTemplates", p.XTemplates, 0, kXTemplate, true)
+	}
 	for i := range p.DLCs {
 		d := "DLC/" + dlcNames[i%len(dlcNames)]
 		pl.spread(d+"/Code", p.DLCCode, p.DLCCode/10, kDLC, true)
@@ -420,24 +477,24 @@ func (pl *plan) assignClasses() {
 	r := pl.r
 	var classFiles, gameFiles []*fileSpec
 	for _, f := range pl.files {
-		if !f.run {
+		if !f.run || f.tiny {
 			continue
 		}
 		n := 0
 		switch f.kind {
 		case kClasses:
-			n = r.between(2, 4)
+			n = r.between(3, 7)
 			classFiles = append(classFiles, f)
 		case kUI:
-			n = r.between(1, 2)
+			n = r.between(1, 3)
 		case kGame, kDLC:
-			n = r.between(0, 2)
+			n = r.between(0, 4)
 		case kCommon:
-			n = r.between(0, 1)
+			n = r.between(0, 2)
 		case kModCode:
 			n = r.between(0, 1)
 		}
-		if f.kind != kModCode && f.kind != kData && f.kind != kModOptions && f.kind != kModOverride {
+		if f.kind != kModCode && f.kind != kData && f.kind != kModOptions && f.kind != kModOverride && f.kind != kXTemplate && f.kind != kXLoad {
 			gameFiles = append(gameFiles, f)
 		}
 		for range n {
@@ -486,13 +543,37 @@ func (pl *plan) assignClasses() {
 	}
 	shuffle(r, game)
 	roots := []string{"CObject", "PropertyObject", "InitDone", "Object"}
+	// Hubs: the first few classes are the big base classes real games
+	// have (Building, Unit, XWindow...): many members, chained on each
+	// other, and many classes derive from them, so a class system copying
+	// inherited members does as much work as on a real tree.
+	hubs := min(max(1, len(game)*4/100), 24)
+	deep := map[*classSpec]bool{} // hubs and their descendants
+	for i, cl := range game[:min(hubs, len(game))] {
+		cl.hub = true
+		deep[cl] = true
+		if i > 0 {
+			cl.parents = append(cl.parents, game[i-1-r.intn(min(i, 2))].name)
+		} else {
+			cl.parents = append(cl.parents, pick(r, roots))
+		}
+		for range r.between(5, 15) {
+			if fl := field(r); !contains(cl.fields, fl) {
+				cl.fields = append(cl.fields, fl)
+			}
+		}
+	}
 	for i, cl := range game {
-		for range r.between(0, 2) {
-			if i > 0 {
-				p := game[r.intn(i)].name
-				if !contains(cl.parents, p) {
-					cl.parents = append(cl.parents, p)
-				}
+		if cl.hub {
+			continue
+		}
+		if r.chance(pl.p.HubChildren) {
+			cl.parents = append(cl.parents, game[hubs/2+r.intn(hubs-hubs/2)].name)
+			deep[cl] = true
+		} else if i > 0 && r.chance(30) {
+			// or another class of the game, itself not under a hub
+			if p := game[r.intn(i)]; !deep[p] {
+				cl.parents = append(cl.parents, p.name)
 			}
 		}
 		if len(cl.parents) == 0 || r.chance(35) {
@@ -521,7 +602,7 @@ func (pl *plan) assignClasses() {
 	}
 	for _, f := range pl.files {
 		for _, cl := range f.classes {
-			cl.callForm = !cl.root && r.chance(15)
+			cl.callForm = !cl.root && !cl.hub && r.chance(15)
 			cl.init = !cl.root && !cl.callForm && r.chance(15)
 			if !cl.root {
 				for range r.between(0, 4) {
@@ -529,7 +610,7 @@ func (pl *plan) assignClasses() {
 						cl.fields = append(cl.fields, fl)
 					}
 				}
-				for range r.between(1, 4) {
+				for range r.between(0, 1) + btoi(r.chance(20)) {
 					if m := method(r); !contains(cl.methods, m) {
 						cl.methods = append(cl.methods, m)
 					}
@@ -592,6 +673,10 @@ func (pl *plan) emitAll() []outFile {
 		switch f.kind {
 		case kData:
 			c.data()
+		case kXTemplate:
+			c.xtemplate()
+		case kXLoad:
+			c.w.l("-- UI templates: loaded by LoadXTemplates when the classes are built")
 		case kModMeta:
 			c.metadata()
 		case kModOptions:

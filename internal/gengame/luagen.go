@@ -14,6 +14,8 @@ type fileCtx struct {
 	funcs  []string // global functions this file defined so far
 	locals []string // local helper functions this file defined so far
 	tables []string // g_ tables this file created at top level
+	// coldLocals counts the local functions no code calls.
+	coldLocals int
 }
 
 // Engine calls that only the game binary has: undefined globals that stub
@@ -46,7 +48,11 @@ var engineCalls = []string{
 // declares only locals, so it is safe whatever Loading says.
 func (c *fileCtx) stmt(allowEngine bool) {
 	r, w := c.r, c.w
-	switch k := r.intn(16); {
+	k := r.intn(24)
+	if k >= 16 { // the cheap kinds again: real bodies are mostly calls, fields and branches
+		k = pick(r, []int{7, 8, 12, 15, 15})
+	}
+	switch {
 	case k == 0:
 		w.l("local total = 0")
 		w.open("for i = 1, %d do", r.between(4, 40))
@@ -114,13 +120,7 @@ func (c *fileCtx) stmt(allowEngine bool) {
 		w.l("local quality = \"Medium\"")
 		w.close("end")
 	case k == 9 && allowEngine:
-		line := pick(r, engineCalls)
-		n := strings.Count(line, "%d")
-		args := make([]any, n)
-		for i := range args {
-			args[i] = r.between(1, 2000)
-		}
-		w.l(line, args...)
+		c.engineCall()
 	case k == 10:
 		w.l("local entries = { { id = %s, value = %d }, { id = %s, value = %d }, { id = %s, value = %d } }",
 			luaStr("a"), r.between(1, 99), luaStr("b"), r.between(1, 99), luaStr("c"), r.between(1, 99))
@@ -160,6 +160,17 @@ func (c *fileCtx) stmt(allowEngine bool) {
 	}
 }
 
+// engineCall writes one of engineCalls with numbers filled in.
+func (c *fileCtx) engineCall() {
+	r := c.r
+	line := pick(r, engineCalls)
+	args := make([]any, strings.Count(line, "%d"))
+	for i := range args {
+		args[i] = r.between(1, 2000)
+	}
+	c.w.l(line, args...)
+}
+
 // body writes n statement groups.
 func (c *fileCtx) body(n int, allowEngine bool) {
 	for range n {
@@ -172,7 +183,7 @@ func (c *fileCtx) function() {
 	r, w := c.r, c.w
 	name := c.plan.names.function(r)
 	w.open("function %s(a, b)", name)
-	c.body(r.between(2, 5), true)
+	c.body(r.between(1, 3), true)
 	w.l("return (a or 0) + %d", r.between(0, 99))
 	w.close("end")
 	w.blank()
@@ -233,8 +244,12 @@ func (c *fileCtx) class(cl *classSpec) {
 		if len(cl.fields) > 0 {
 			w.open("properties = {")
 			for _, f := range cl.fields {
-				w.l("{ id = %s, name = T(%d, %s), editor = \"number\", default = %d, category = %s },",
-					luaStr(f), tid(r), luaStr(strings.ReplaceAll(f, "_", " ")), r.between(0, 100), luaStr(pick(r, folderWords)))
+				name := luaStr(strings.ReplaceAll(f, "_", " "))
+				if r.chance(30) {
+					name = fmt.Sprintf("T(%d, %s)", tid(r), name)
+				}
+				w.l("{ id = %s, name = %s, editor = \"number\", default = %d, category = %s },",
+					luaStr(f), name, r.between(0, 100), luaStr(pick(r, folderWords)))
 			}
 			w.close("},")
 		}
@@ -260,7 +275,7 @@ func (c *fileCtx) class(cl *classSpec) {
 	}
 	for _, m := range cl.methods {
 		w.open("function %s:%s(a, b)", cl.name, m)
-		c.body(r.between(1, 4), true)
+		c.body(r.between(1, 2), true)
 		f := "value"
 		if len(cl.fields) > 0 {
 			f = cl.fields[r.intn(len(cl.fields))]
@@ -268,6 +283,9 @@ func (c *fileCtx) class(cl *classSpec) {
 		w.l("return (self.%s or 0) + (a or 0)", f)
 		w.close("end")
 		w.blank()
+	}
+	for _, m := range cl.cold {
+		c.coldMethod(cl, m)
 	}
 }
 
@@ -368,4 +386,153 @@ func (c *fileCtx) failure() (int, string) {
 		w.l("local total = amount + 1")
 		return line, "attempt to perform arithmetic on local 'amount' (a nil value)"
 	}
+}
+
+// Cold code (issue 22): what most of a real game's code is, functions and
+// methods that a load defines and compiles but never calls. Their bodies
+// may use anything (methods on self, globals that exist only in the game),
+// since they never run; they are short, call-heavy and build few tables,
+// as real method bodies are.
+
+// coldParams are parameter lists of cold functions.
+var coldParams = []string{"", "obj", "obj, value", "self_obj, ...", "pos, radius", "unit, target, amount", "list", "id"}
+
+// coldArg is an expression a cold body can pass along.
+func (c *fileCtx) coldArg(self, params string) string {
+	r := c.r
+	names := strings.Split(strings.ReplaceAll(params, " ", ""), ",")
+	switch k := r.intn(6); {
+	case k < 2 && params != "" && names[0] != "...":
+		return names[r.intn(len(names))]
+	case k == 2:
+		return fmt.Sprint(r.between(0, 1000))
+	case k == 3:
+		return luaStr(field(r))
+	case k == 4:
+		return self + "." + field(r)
+	default:
+		return "const." + pick(r, c.plan.consts)
+	}
+}
+
+// coldStmt writes one statement of a body that never runs.
+func (c *fileCtx) coldStmt(params string, method, last bool) {
+	r, w := c.r, c.w
+	self := "self"
+	if !method {
+		self = "obj"
+		if !strings.HasPrefix(params, "obj") {
+			w.l("local obj = %s(%s)", pick(r, engineFuncs), c.coldArg(self, params))
+		}
+	}
+	switch k := r.intn(40); {
+	case k < 3 || k >= 20 && k < 27:
+		w.l("%s:%s(%s)", self, method1(r), c.coldArg(self, params))
+	case k >= 27 && k < 33:
+		w.l("local %s = %s.%s", strings.ToLower(pick(r, nouns)), self, field(r))
+	case k < 5:
+		w.open("if not IsValid(%s) or %s.%s then", self, self, field(r))
+		w.l("return")
+		w.close("end")
+	case k < 7:
+		w.l("local %s = %s.%s or %d", strings.ToLower(pick(r, nouns)), self, field(r), r.between(0, 100))
+	case k == 7:
+		w.l("%s.%s = Clamp((%s.%s or 0) + %s, 0, %d)", self, field(r), self, field(r), c.coldArg(self, params), r.between(100, 100000))
+	case k == 8:
+		w.open("for _, item in ipairs(%s.%s or empty_table) do", self, field(r))
+		w.l("item:%s(%s)", method1(r), c.coldArg(self, params))
+		w.close("end")
+	case k == 9:
+		w.l("Msg(%s, %s)", luaStr(pick(r, messages)), self)
+	case k == 10:
+		w.open("if %s.%s == %s then", self, field(r), luaStr(pick(r, states)))
+		w.l("%s:%s()", self, method1(r))
+		w.mid("elseif %s.%s then", self, field(r))
+		w.l("%s:%s(%s)", self, method1(r), luaStr(pick(r, states)))
+		w.close("end")
+	case k == 11:
+		w.l("%s%s(%s, %s)", ret(last), pick(r, engineFuncs), self, c.coldArg(self, params))
+	case k == 12:
+		w.l("local list = { %s, %s }", c.coldArg(self, params), c.coldArg(self, params))
+		if r.chance(20) {
+			w.l("table.sort(list, function(a, b) return a.%s < b.%s end)", field(r), field(r))
+		}
+	case k == 13 && r.chance(40):
+		w.open("%s(function()", pick(r, []string{"CreateGameTimeThread", "CreateRealTimeThread", "DelayedCall"}))
+		w.l("Sleep(%d)", r.between(10, 5000))
+		w.l("%s:%s()", self, method1(r))
+		w.close("end)")
+	case k == 14:
+		w.l("ObjModified(%s)", self)
+	case k == 15 && r.chance(30):
+		w.l("local text = T(%d, %s)", tid(r), luaStr(sentence(r)))
+	case k == 16:
+		w.l("%s.%s = %s.%s + %s.%s * %d", self, field(r), self, field(r), self, field(r), r.between(2, 100))
+	case k == 18 || k == 19:
+		c.engineCall()
+	case k == 17:
+		w.l("local dist = %s:GetDist2D(%s)", self, c.coldArg(self, params))
+		w.open("if dist < %d then", r.between(10, 100)*guim)
+		w.l("return false")
+		w.close("end")
+	default:
+		w.l("%s%s:%s(%s, %s)", ret(last), self, method1(r), c.coldArg(self, params), c.coldArg(self, params))
+	}
+}
+
+const guim = 100 // the games' meter, in their units
+
+var (
+	engineFuncs = []string{"GetCurrentPlayer", "GetPassablePointNearby", "MapGetFirst", "GetTopmostParent", "ResolveHandle",
+		"GetRandomPassableAround", "FindNearestObject", "GetDomeAtPoint", "GetObjectHexGrid", "GetTerrainCursor",
+		"UICity", "SelectObj", "GetInGameInterface", "OpenDialog", "CloseDialog", "GetGameTime", "RecalcBuildableGrid"}
+	states = []string{"idle", "working", "broken", "upgrading", "moving", "waiting", "done", "charging"}
+)
+
+// method1 is a method name a cold body calls (anything: it never runs).
+func method1(r *rng) string { return pick(r, verbs) + pick(r, suffixes) }
+
+// ret starts a statement that may end a block with return.
+func ret(last bool) string {
+	if last {
+		return "return "
+	}
+	return ""
+}
+
+// coldBody writes the statements of a cold function.
+func (c *fileCtx) coldBody(params string, method bool) {
+	n := c.r.quant(quant{1, 3, 7, 14, 30})
+	for i := range n {
+		c.coldStmt(params, method, i == n-1)
+	}
+}
+
+// coldMethod writes a method of class cl that a load never calls.
+func (c *fileCtx) coldMethod(cl *classSpec, name string) {
+	r, w := c.r, c.w
+	params := pick(r, coldParams)
+	if r.chance(30) {
+		w.l("-- %s", sentence(r))
+	}
+	w.open("function %s:%s(%s)", cl.name, name, params)
+	c.coldBody(params, true)
+	w.close("end")
+	w.blank()
+}
+
+// coldFunction writes a global or local function that a load never calls.
+func (c *fileCtx) coldFunction() {
+	r, w := c.r, c.w
+	params := pick(r, coldParams)
+	if r.chance(25) {
+		c.coldLocals++
+		name := strings.ToLower(pick(r, verbs)) + pick(r, nouns) + fmt.Sprint(c.coldLocals)
+		w.open("local function %s(%s)", name, params)
+	} else {
+		w.open("function %s(%s)", c.plan.names.function(r), params)
+	}
+	c.coldBody(params, false)
+	w.close("end")
+	w.blank()
 }

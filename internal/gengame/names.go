@@ -86,4 +86,27 @@ func field(r *rng) string {
 
 func text(r *rng) string { return pick(r, textSnippets) }
 
+// words make up sentences: texts in data files are mostly unique, as the
+// real ones (descriptions, story texts) are.
+var words = strings.Fields(`the a of to and in for with on colony dome drones colonists power water oxygen
+	research sponsor rocket supply storm dust meteor anomaly sector base crew commander mission
+	will can must should may not never always soon now later each every all some many few
+	build repair scan explore produce consume store deliver upgrade reduce increase unlock
+	fast slow old new cold warm dark bright broken stable rare common strange ancient hidden
+	power grid cable pipe tower lab farm factory extractor battery shuttle rover cargo signal
+	it they we you our their its this that these those when while after before until since
+	sols hours days years percent amount cost output capacity morale health comfort sanity
+	<count> <name> <amount> <resource> <sol> <DisplayName> <em> </em> <newline>`)
+
+// sentence is a text of 4 to 16 words.
+func sentence(r *rng) string {
+	n := r.quant(quant{3, 8, 16, 30, 40})
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = pick(r, words)
+	}
+	s := strings.Join(parts, " ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
 func tid(r *rng) int { return 100000 + r.intn(900000) }

@@ -52,3 +52,22 @@ func shuffle[T any](r *rng, list []T) {
 		list[i], list[j] = list[j], list[i]
 	}
 }
+
+// quant is a distribution given by its quantiles: minimum, median, 90th and
+// 99th percentile, maximum. It lets a preset say "most files are small, a
+// few are huge", as in real game trees.
+type quant [5]int
+
+// quant draws from q, linearly between the quantiles (integer arithmetic
+// only, so the same seed gives the same tree everywhere).
+func (r *rng) quant(q quant) int {
+	u := r.intn(1000)
+	at := [5]int{0, 500, 900, 990, 1000}
+	for i := 1; i < len(at); i++ {
+		if u < at[i] {
+			lo, hi := q[i-1], q[i]
+			return lo + (hi-lo)*(u-at[i-1])/(at[i]-at[i-1])
+		}
+	}
+	return q[4]
+}

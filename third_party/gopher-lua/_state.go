@@ -539,10 +539,12 @@ func (rg *registry) IsFull() bool {
 func newGlobal() *Global {
 	return &Global{
 		MainThread: nil,
-		Registry:   newLTable(0, 32),
-		Global:     newLTable(0, 64),
+		// modscope: no size hints (a 64-key hint made a 128-slot map
+		// for the ~50 globals of a sandboxed state); both grow on demand.
+		Registry:   newLTable(0, 0),
+		Global:     newLTable(0, 0),
 		builtinMts: make(map[int]LValue),
-		tempFiles:  make([]*os.File, 0, 10),
+		tempFiles:  nil,
 	}
 }
 
@@ -1564,7 +1566,7 @@ func (ls *LState) GetInfo(what string, dbg *Debug, fn LValue) (LValue, error) {
 		case 'l':
 			if !f.IsG && dbg.frame != nil {
 				if dbg.frame.Pc > 0 {
-					dbg.CurrentLine = f.Proto.DbgSourcePositions[dbg.frame.Pc-1]
+					dbg.CurrentLine = int(f.Proto.DbgSourcePositions[dbg.frame.Pc-1])
 				}
 			} else {
 				dbg.CurrentLine = -1

@@ -459,9 +459,24 @@ func baseToString(L *LState) int {
 }
 
 func baseType(L *LState) int {
+	// modscope: the type names boxed once (LString(...) as an LValue
+	// allocated on every call of type(), which game code calls constantly).
+	if t := int(L.CheckAny(1).Type()); t >= 0 && t < len(lValueNameValues) {
+		L.Push(lValueNameValues[t])
+		return 1
+	}
 	L.Push(LString(L.CheckAny(1).Type().String()))
 	return 1
 }
+
+// modscope: lValueNameValues are lValueNames as LValues (baseType).
+var lValueNameValues = func() []LValue {
+	out := make([]LValue, len(lValueNames))
+	for i, n := range lValueNames {
+		out[i] = LString(n)
+	}
+	return out
+}()
 
 func baseUnpack(L *LState) int {
 	tb := L.CheckTable(1)

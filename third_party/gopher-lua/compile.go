@@ -173,17 +173,17 @@ func (e *CompileError) Error() string {
 
 type codeStore struct { // {{{
 	codes []uint32
-	lines []int
+	lines []int32 // modscope: was []int (DbgSourcePositions, below)
 	pc    int
 }
 
 func (cd *codeStore) Add(inst uint32, line int) {
 	if l := len(cd.codes); l <= 0 || cd.pc == l {
 		cd.codes = append(cd.codes, inst)
-		cd.lines = append(cd.lines, line)
+		cd.lines = append(cd.lines, int32(line))
 	} else {
 		cd.codes[cd.pc] = inst
-		cd.lines[cd.pc] = line
+		cd.lines[cd.pc] = int32(line)
 	}
 	cd.pc++
 }
@@ -277,7 +277,7 @@ func (cd *codeStore) List() []uint32 {
 	return cd.codes[:cd.pc]
 }
 
-func (cd *codeStore) PosList() []int {
+func (cd *codeStore) PosList() []int32 {
 	return cd.lines[:cd.pc]
 }
 
@@ -420,7 +420,7 @@ type funcContext struct {
 func newFuncContext(sourcename string, parent *funcContext) *funcContext {
 	fc := &funcContext{
 		Proto:           newFunctionProto(sourcename),
-		Code:            &codeStore{make([]uint32, 0, 32), make([]int, 0, 32), 0}, // modscope: was 1024 each (12 KB per function)
+		Code:            &codeStore{make([]uint32, 0, 32), make([]int32, 0, 32), 0}, // modscope: was 1024 each (12 KB per function)
 		Parent:          parent,
 		Upvalues:        newVarNamePool(0),
 		Block:           newCodeBlock(newVarNamePool(0), labelNoJump, nil, nil, 0),

@@ -34,7 +34,9 @@ type FunctionProto struct {
 	Constants          []LValue
 	FunctionPrototypes []*FunctionProto
 
-	DbgSourcePositions []int
+	// modscope: int32, not int: one line number per instruction was 8
+	// bytes, twice the instruction itself (MODSCOPE-PATCH.md).
+	DbgSourcePositions []int32
 	DbgLocals          []*DbgLocalInfo
 	DbgCalls           []DbgCall
 	DbgUpvalues        []string

@@ -71,7 +71,7 @@ func (h *storeHook) store(L *LState, obj, key, value LValue) {
 		p := cf.Fn.Proto
 		site.Source = p.SourceName
 		if pc := cf.Pc - 1; pc >= 0 && pc < len(p.DbgSourcePositions) {
-			site.Line = p.DbgSourcePositions[pc]
+			site.Line = int(p.DbgSourcePositions[pc])
 		}
 	}
 	h.fn(L, tb, name, key, value, site)

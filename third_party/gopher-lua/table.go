@@ -3,6 +3,14 @@ package lua
 const defaultArrayCap = 4 // modscope: was 32
 const defaultHashCap = 4  // modscope: was 32 (a table with one string key held a 32-slot map)
 
+// modscope: a table with no other keys than up to smallTableKeys strings
+// keeps them in keys and their values in vals (same index; a deleted
+// key's value is LNil) instead of strdict: a Go map of one to eight
+// entries costs ~340 bytes, the slices a quarter of that, and most tables
+// of a state (library, class and instance tables) are that small. The
+// 9th string key or any other key moves them to strdict for good.
+const smallTableKeys = 8
+
 type lValueArraySorter struct {
 	L      *LState
 	Fn     *LFunction
@@ -40,10 +48,63 @@ func newLTable(acap int, hcap int) *LTable {
 	if acap != 0 {
 		tb.array = make([]LValue, 0, acap)
 	}
-	if hcap != 0 {
+	if hcap > smallTableKeys {
 		tb.strdict = make(map[string]LValue, hcap)
+	} else if hcap != 0 {
+		tb.keys = make([]LValue, 0, hcap)
+		tb.vals = make([]LValue, 0, hcap)
 	}
 	return tb
+}
+
+// modscope: small reports whether the string keys are in keys and vals.
+func (tb *LTable) small() bool { return tb.strdict == nil && tb.dict == nil }
+
+// modscope: smallIndex is the position of a string key in a small table, or -1.
+func (tb *LTable) smallIndex(key string) int {
+	for i, k := range tb.keys {
+		if s, ok := k.(LString); ok && string(s) == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// modscope: smallGet is the value of a string key when strdict is nil.
+func (tb *LTable) smallGet(key string) LValue {
+	if tb.dict == nil {
+		if i := tb.smallIndex(key); i >= 0 {
+			return tb.vals[i]
+		}
+	}
+	return LNil
+}
+
+// modscope: toMap moves a small table's string keys to strdict.
+func (tb *LTable) toMap() {
+	tb.strdict = make(map[string]LValue, 2*len(tb.keys))
+	for i, k := range tb.keys {
+		tb.strdict[string(k.(LString))] = tb.vals[i]
+		if tb.vals[i] == LNil {
+			tb.strdead++
+		}
+	}
+	tb.vals = nil
+}
+
+// HashLen returns the number of keys with a value outside the array part,
+// without iterating over a big table (modscope: the inspector's counts).
+func (tb *LTable) HashLen() int {
+	if tb.small() {
+		n := 0
+		for _, v := range tb.vals {
+			if v != LNil {
+				n++
+			}
+		}
+		return n
+	}
+	return len(tb.strdict) - tb.strdead + len(tb.dict)
 }
 
 // Len returns length of this LTable without using __len.
@@ -201,24 +262,42 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 // RawSetString sets a given LValue to a given string index without the __newindex metamethod.
 func (tb *LTable) RawSetString(key string, value LValue) {
 	if tb.strdict == nil {
-		tb.strdict = make(map[string]LValue, defaultHashCap)
-	}
-	if tb.keys == nil {
-		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
-	}
-
-	if value == LNil {
-		// TODO tb.keys and tb.k2i should also be removed
-		delete(tb.strdict, key)
-	} else {
-		tb.strdict[key] = value
-		lkey := LString(key)
-		if _, ok := tb.k2i[lkey]; !ok {
-			tb.k2i[lkey] = len(tb.keys)
-			tb.keys = append(tb.keys, lkey)
+		if tb.dict == nil { // modscope: a small table (smallTableKeys)
+			if i := tb.smallIndex(key); i >= 0 {
+				tb.vals[i] = value
+				return
+			}
+			if value == LNil {
+				return
+			}
+			if len(tb.keys) < smallTableKeys {
+				tb.addKey(LString(key))
+				tb.vals = append(tb.vals, value)
+				return
+			}
+			tb.toMap()
+		} else {
+			tb.strdict = make(map[string]LValue, defaultHashCap)
 		}
 	}
+	// modscope: keys holds every key ever set, in order (as upstream); a
+	// deleted string key stays in strdict as LNil, so that a string key is
+	// in keys if and only if it is in strdict, and k2i is built only when
+	// Next needs it (keyIndex). Every reader takes LNil for an absent key.
+	v, ok := tb.strdict[key]
+	if value == LNil {
+		if ok && v != LNil {
+			tb.strdict[key] = LNil
+			tb.strdead++
+		}
+		return
+	}
+	if !ok {
+		tb.addKey(LString(key))
+	} else if v == LNil {
+		tb.strdead--
+	}
+	tb.strdict[key] = value
 }
 
 // RawSetH sets a given LValue to a given index without the __newindex metamethod.
@@ -228,23 +307,59 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		return
 	}
 	if tb.dict == nil {
+		if tb.strdict == nil && len(tb.keys) > 0 {
+			tb.toMap() // modscope: keys of a small table are strings only
+		}
+		tb.vals = nil
 		tb.dict = make(map[LValue]LValue, len(tb.strdict))
 	}
-	if tb.keys == nil {
-		tb.keys = []LValue{}
-		tb.k2i = map[LValue]int{}
-	}
-
+	// modscope: a deleted key of dict is deleted (as upstream) and stays
+	// in keys; k2i, built before, tells a new set that it is there.
 	if value == LNil {
-		// TODO tb.keys and tb.k2i should also be removed
-		delete(tb.dict, key)
-	} else {
-		tb.dict[key] = value
-		if _, ok := tb.k2i[key]; !ok {
-			tb.k2i[key] = len(tb.keys)
-			tb.keys = append(tb.keys, key)
+		if _, ok := tb.dict[key]; ok {
+			tb.indexKeys()
+			delete(tb.dict, key)
 		}
+		return
 	}
+	if _, ok := tb.dict[key]; !ok {
+		tb.addKey(key)
+	}
+	tb.dict[key] = value
+}
+
+// modscope: addKey appends a key that is not in strdict or dict to keys,
+// unless it is there already (a deleted key of dict: k2i exists then).
+func (tb *LTable) addKey(key LValue) {
+	if tb.k2i != nil {
+		if _, ok := tb.k2i[key]; ok {
+			return
+		}
+		tb.k2i[key] = len(tb.keys)
+	}
+	tb.keys = append(tb.keys, key)
+}
+
+// modscope: indexKeys builds k2i, the position of each key in keys.
+func (tb *LTable) indexKeys() {
+	if tb.k2i != nil {
+		return
+	}
+	tb.k2i = make(map[LValue]int, len(tb.keys))
+	for i, k := range tb.keys {
+		tb.k2i[k] = i
+	}
+}
+
+// modscope: keyIndex is the position of key in keys (0 when it is not
+// there, as upstream's k2i look-up gave). A pairs loop asks for the key
+// Next returned last, found at nexti without k2i.
+func (tb *LTable) keyIndex(key LValue) int {
+	if tb.nexti < len(tb.keys) && tb.keys[tb.nexti] == key {
+		return tb.nexti
+	}
+	tb.indexKeys()
+	return tb.k2i[key]
 }
 
 // RawGet returns an LValue associated with a given key without __index metamethod.
@@ -263,7 +378,7 @@ func (tb *LTable) RawGet(key LValue) LValue {
 		}
 	case LString:
 		if tb.strdict == nil {
-			return LNil
+			return tb.smallGet(string(v))
 		}
 		if ret, ok := tb.strdict[string(v)]; ok {
 			return ret
@@ -295,7 +410,7 @@ func (tb *LTable) RawGetInt(key int) LValue {
 func (tb *LTable) RawGetH(key LValue) LValue {
 	if s, sok := key.(LString); sok {
 		if tb.strdict == nil {
-			return LNil
+			return tb.smallGet(string(s))
 		}
 		if v, vok := tb.strdict[string(s)]; vok {
 			return v
@@ -314,7 +429,7 @@ func (tb *LTable) RawGetH(key LValue) LValue {
 // RawGetString returns an LValue associated with a given key without __index metamethod.
 func (tb *LTable) RawGetString(key string) LValue {
 	if tb.strdict == nil {
-		return LNil
+		return tb.smallGet(key)
 	}
 	if v, vok := tb.strdict[string(key)]; vok {
 		return v
@@ -335,6 +450,12 @@ func (tb *LTable) ForEach(cb func(LValue, LValue)) {
 		for k, v := range tb.strdict {
 			if v != LNil {
 				cb(LString(k), v)
+			}
+		}
+	} else if tb.dict == nil {
+		for i, k := range tb.keys { // modscope: a small table
+			if v := tb.vals[i]; v != LNil {
+				cb(k, v)
 			}
 		}
 	}
@@ -366,20 +487,27 @@ func (tb *LTable) Next(key LValue) (LValue, LValue) {
 				}
 			}
 			if tb.array == nil || index == len(tb.array) {
-				if (tb.dict == nil || len(tb.dict) == 0) && (tb.strdict == nil || len(tb.strdict) == 0) {
-					return LNil, LNil
-				}
-				key = tb.keys[0]
-				if v := tb.RawGetH(key); v != LNil {
-					return key, v
-				}
+				return tb.nextKey(0)
 			}
 		}
 	}
+	return tb.nextKey(tb.keyIndex(key) + 1)
+}
 
-	for i := tb.k2i[key] + 1; i < len(tb.keys); i++ {
+// modscope: nextKey returns the first key from position i of keys that
+// has a value (Next of the hash part).
+func (tb *LTable) nextKey(i int) (LValue, LValue) {
+	small := tb.small()
+	for ; i < len(tb.keys); i++ {
 		key := tb.keys[i]
-		if v := tb.RawGetH(key); v != LNil {
+		var v LValue
+		if small {
+			v = tb.vals[i]
+		} else {
+			v = tb.RawGetH(key)
+		}
+		if v != LNil {
+			tb.nexti = i
 			return key, v
 		}
 	}

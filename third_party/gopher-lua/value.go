@@ -160,7 +160,14 @@ type LTable struct {
 	dict    map[LValue]LValue
 	strdict map[string]LValue
 	keys    []LValue
-	k2i     map[LValue]int
+	// modscope: k2i (a key's position in keys) is built only when Next is
+	// given a key other than the one it returned last (nexti), or a key of
+	// dict is deleted (table.go).
+	k2i   map[LValue]int
+	nexti int
+	vals  []LValue // modscope: a small table's values (table.go smallTableKeys)
+	// modscope: strdead counts the deleted keys strdict keeps (as LNil).
+	strdead int
 }
 
 func (tb *LTable) String() string   { return fmt.Sprintf("table: %p", tb) }
@@ -209,6 +216,7 @@ type LState struct {
 	mainLoop     func(*LState, *callFrame)
 	ctx          context.Context
 	ctxCancelFn  context.CancelFunc
+	ctxAsk       bool // modscope: a Go function ran; mainLoopWithContext looks at ctx next
 }
 
 func (ls *LState) String() string   { return fmt.Sprintf("thread: %p", ls) }

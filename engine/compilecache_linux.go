@@ -1,4 +1,4 @@
-package compilecache
+package engine
 
 import (
 	"io/fs"

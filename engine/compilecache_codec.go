@@ -1,4 +1,4 @@
-package compilecache
+package engine
 
 import (
 	"crypto/sha256"
@@ -10,12 +10,10 @@ import (
 	"reflect"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
 )
 
 // The on-disk form of a compiled chunk. gopher-lua has no serializer for
@@ -24,14 +22,15 @@ import (
 // compiler derives from Constants. We write the exported fields in a compact
 // binary form (varints, fixed 32-bit instructions) and, on reading, rebuild
 // stringConstants exactly as compile.go does, setting the unexported field
-// through reflect. A self-test at first use (CodecOK) compiles a probe
+// through reflect. A self-test at first use (protoCodecOK) compiles a probe
 // chunk, round-trips it and compares every field, unexported ones included;
 // if gopher-lua's struct ever changes shape, the disk cache turns itself off
 // and everything is compiled as before.
 
 // protoFormat is bumped whenever the encoding changes (3: the Lua 5.3
-// dialect, whose new opcodes, escapes and hex numerals change compiled code).
-const protoFormat = 3
+// dialect, whose new opcodes, escapes and hex numerals change compiled code;
+// 4: the chunk's totals before its protos, for the decoder's arenas).
+const protoFormat = 4
 
 var (
 	errShort = errors.New("truncated")
@@ -42,9 +41,11 @@ var (
 // corrupt length cannot make the decoder allocate gigabytes.
 const maxDecodeItems = 1 << 24
 
-// Encode appends chunk p to b: a string table (every distinct string
-// once, decoded as one Go string that the others slice), then the protos.
-func Encode(b []byte, p *lua.FunctionProto) ([]byte, error) {
+// encodeProto appends chunk p to b: a string table (every distinct string
+// once, decoded as one Go string that the others slice), the chunk's
+// totals (protoTotals, so that the decoder allocates each kind of slice
+// once per chunk), then the protos.
+func encodeProto(b []byte, p *lua.FunctionProto) ([]byte, error) {
 	e := &encoder{index: map[string]int{}}
 	if err := e.proto(p); err != nil {
 		return nil, err
@@ -56,8 +57,139 @@ func Encode(b []byte, p *lua.FunctionProto) ([]byte, error) {
 	for _, s := range e.strs {
 		b = append(b, s...)
 	}
+	var t protoTotals
+	t.add(p)
+	for _, n := range t {
+		b = binary.AppendUvarint(b, uint64(n))
+	}
 	return append(b, e.b...), nil
 }
+
+// protoTotals counts what a chunk's protos hold, over all of them: the
+// sizes of the arenas its slices live in (protoArena).
+type protoTotals [nTotals]int
+
+const (
+	tProtos = iota // FunctionProto structs
+	tCode          // instructions (and line numbers)
+	tConsts        // constants (and string constants)
+	tNums          // number constants
+	tSubs          // FunctionPrototypes entries
+	tLocals        // DbgLocals
+	tCalls         // DbgCalls
+	tUpvals        // DbgUpvalues
+	nTotals
+)
+
+func (t *protoTotals) add(p *lua.FunctionProto) {
+	t[tProtos]++
+	t[tCode] += len(p.Code)
+	t[tConsts] += len(p.Constants)
+	for _, k := range p.Constants {
+		if _, ok := k.(lua.LNumber); ok {
+			t[tNums]++
+		}
+	}
+	t[tSubs] += len(p.FunctionPrototypes)
+	t[tLocals] += len(p.DbgLocals)
+	t[tCalls] += len(p.DbgCalls)
+	t[tUpvals] += len(p.DbgUpvalues)
+	for _, sub := range p.FunctionPrototypes {
+		t.add(sub)
+	}
+}
+
+// protoArena holds every slice of one chunk's protos, each kind in one
+// allocation that the protos take exact-capacity pieces of: a chunk of n
+// functions costs about ten allocations instead of ten per function, and
+// nothing is rounded up to a size class. Constants point into the arena
+// too (boxString, boxNumber): a constant costs no allocation of its own.
+// All of a chunk's protos live and die together (the main proto holds the
+// others), so sharing the arrays keeps nothing alive longer.
+type protoArena struct {
+	protos []lua.FunctionProto
+	code   []uint32
+	pos    []int32
+	consts []lua.LValue
+	strs   []string
+	nums   []lua.LNumber
+	subs   []*lua.FunctionProto
+	locals []*lua.DbgLocalInfo
+	infos  []lua.DbgLocalInfo
+	calls  []lua.DbgCall
+	upvals []string
+}
+
+func newProtoArena(t *protoTotals) *protoArena {
+	return &protoArena{
+		protos: make([]lua.FunctionProto, t[tProtos]),
+		code:   make([]uint32, t[tCode]),
+		pos:    make([]int32, t[tCode]),
+		consts: make([]lua.LValue, t[tConsts]),
+		strs:   make([]string, t[tConsts]),
+		nums:   make([]lua.LNumber, t[tNums]),
+		subs:   make([]*lua.FunctionProto, t[tSubs]),
+		locals: make([]*lua.DbgLocalInfo, t[tLocals]),
+		infos:  make([]lua.DbgLocalInfo, t[tLocals]),
+		calls:  make([]lua.DbgCall, t[tCalls]),
+		upvals: make([]string, t[tUpvals]),
+	}
+}
+
+// take cuts the next n items off *a (ok false when fewer are left: a
+// corrupt count). The piece's capacity is n, so an append never writes
+// into the next proto's piece.
+func take[T any](a *[]T, n int) (s []T, ok bool) {
+	if n < 0 || n > len(*a) {
+		return nil, false
+	}
+	s = (*a)[:n:n]
+	*a = (*a)[n:]
+	return s, true
+}
+
+// iface is the layout of a non-empty interface value.
+type iface struct {
+	tab, data unsafe.Pointer
+}
+
+func itabOf(v lua.LValue) unsafe.Pointer { return (*iface)(unsafe.Pointer(&v)).tab }
+
+var (
+	lstringTab = itabOf(lua.LString(""))
+	lnumberTab = itabOf(lua.LNumber(0))
+)
+
+// boxString is lua.LString(*p) as an LValue whose data word points at *p
+// instead of at a new 16-byte copy of the string header (what converting a
+// string to an interface allocates). *p must never change again; the
+// arena's strs (the proto's stringConstants) never do.
+func boxString(p *string) lua.LValue {
+	var v lua.LValue
+	i := (*iface)(unsafe.Pointer(&v))
+	i.tab, i.data = lstringTab, unsafe.Pointer(p)
+	return v
+}
+
+// boxNumber is boxString for a number constant in the arena.
+func boxNumber(p *lua.LNumber) lua.LValue {
+	var v lua.LValue
+	i := (*iface)(unsafe.Pointer(&v))
+	i.tab, i.data = lnumberTab, unsafe.Pointer(p)
+	return v
+}
+
+// boxingOK checks boxString and boxNumber against the compiler's own
+// conversions (part of the probe: if Go ever lays interfaces out
+// differently, the codec and compaction turn themselves off).
+var boxingOK = sync.OnceValue(func() bool {
+	s, n := "probe", lua.LNumber(1.5)
+	bs, bn := boxString(&s), boxNumber(&n)
+	ls, ok1 := bs.(lua.LString)
+	ln, ok2 := bn.(lua.LNumber)
+	return ok1 && ok2 && string(ls) == "probe" && ln == 1.5 && bs == lua.LValue(lua.LString("probe")) &&
+		bn.Type() == lua.LTNumber && bs.Type() == lua.LTString
+})
 
 type encoder struct {
 	b     []byte
@@ -108,8 +240,8 @@ func (e *encoder) proto(p *lua.FunctionProto) error {
 	e.b = binary.AppendUvarint(e.b, uint64(len(p.DbgSourcePositions)))
 	prev := 0
 	for _, pos := range p.DbgSourcePositions {
-		e.b = binary.AppendVarint(e.b, int64(pos-prev))
-		prev = pos
+		e.b = binary.AppendVarint(e.b, int64(int(pos)-prev))
+		prev = int(pos)
 	}
 	e.b = binary.AppendUvarint(e.b, uint64(len(p.DbgLocals)))
 	for _, l := range p.DbgLocals {
@@ -134,12 +266,13 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// decoder reads what Encode wrote; every read is bounds checked and
+// decoder reads what encodeProto wrote; every read is bounds checked and
 // the first error sticks.
 type decoder struct {
-	b    []byte
-	err  error
-	strs []string // a chunk's string table
+	b     []byte
+	err   error
+	strs  []string    // a chunk's string table
+	arena *protoArena // where the chunk's protos go
 }
 
 func (d *decoder) fail(err error) {
@@ -234,64 +367,126 @@ func (d *decoder) byte1() byte {
 	return c
 }
 
+// totals reads a chunk's totals and allocates its arena; each total is
+// bounded by what the rest of the blob could hold.
+func (d *decoder) totals() {
+	var t protoTotals
+	for i := range t {
+		t[i] = d.count(0)
+	}
+	if d.err != nil {
+		return
+	}
+	// minimum encoded bytes per item: a proto at least 12, an
+	// instruction 4 (its line delta 1 more), a constant 2
+	left := len(d.b)
+	if t[tProtos] == 0 || t[tProtos] > left/12 || t[tCode] > left/5 || t[tConsts] > left/2 ||
+		t[tNums] > t[tConsts] || t[tSubs] != t[tProtos]-1 || t[tLocals] > left/3 || t[tCalls] > left/2 || t[tUpvals] > left {
+		d.fail(errBad)
+		return
+	}
+	d.arena = newProtoArena(&t)
+}
+
 func (d *decoder) proto(depth int) *lua.FunctionProto {
 	if depth > 250 {
 		d.fail(errBad)
 		return nil
 	}
-	p := &lua.FunctionProto{SourceName: d.sref(), LineDefined: d.varint(), LastLineDefined: d.varint()}
+	a := d.arena
+	if a == nil || d.err != nil {
+		d.fail(errBad)
+		return nil
+	}
+	ps, ok := take(&a.protos, 1)
+	if !ok {
+		d.fail(errBad)
+		return nil
+	}
+	p := &ps[0]
+	p.SourceName, p.LineDefined, p.LastLineDefined = d.sref(), d.varint(), d.varint()
 	p.NumUpvalues, p.NumParameters, p.IsVarArg, p.NumUsedRegisters = d.byte1(), d.byte1(), d.byte1(), d.byte1()
 	n := d.count(4)
 	raw := d.bytes(4 * n)
 	if d.err != nil {
 		return nil
 	}
-	p.Code = make([]uint32, n)
+	if p.Code, ok = take(&a.code, n); !ok {
+		d.fail(errBad)
+		return nil
+	}
 	for i := range p.Code {
 		p.Code[i] = binary.LittleEndian.Uint32(raw[4*i:])
 	}
 	n = d.count(2)
-	p.Constants = make([]lua.LValue, n)
-	strs := make([]string, n)
+	consts, ok1 := take(&a.consts, n)
+	strs, ok2 := take(&a.strs, n)
+	if !ok1 || !ok2 {
+		d.fail(errBad)
+		return nil
+	}
+	p.Constants = consts
 	for i := 0; i < n && d.err == nil; i++ {
 		switch d.byte1() {
 		case 'n':
 			if raw := d.bytes(8); raw != nil {
-				p.Constants[i] = lua.LNumber(math.Float64frombits(binary.LittleEndian.Uint64(raw)))
+				nums, ok := take(&a.nums, 1)
+				if !ok {
+					d.fail(errBad)
+					break
+				}
+				nums[0] = lua.LNumber(math.Float64frombits(binary.LittleEndian.Uint64(raw)))
+				p.Constants[i] = boxNumber(&nums[0])
 			}
 		case 's':
-			s := d.sref()
-			p.Constants[i], strs[i] = lua.LString(s), s
+			strs[i] = d.sref()
+			p.Constants[i] = boxString(&strs[i])
 		default:
 			d.fail(errBad)
 		}
 	}
 	n = d.count(1)
-	p.FunctionPrototypes = make([]*lua.FunctionProto, 0, n)
+	if p.FunctionPrototypes, ok = take(&a.subs, n); !ok {
+		d.fail(errBad)
+		return nil
+	}
 	for i := 0; i < n && d.err == nil; i++ {
-		p.FunctionPrototypes = append(p.FunctionPrototypes, d.proto(depth+1))
+		p.FunctionPrototypes[i] = d.proto(depth + 1)
 	}
 	n = d.count(1)
-	p.DbgSourcePositions = make([]int, n)
+	if p.DbgSourcePositions, ok = take(&a.pos, n); !ok {
+		d.fail(errBad)
+		return nil
+	}
 	prev := 0
 	for i := 0; i < n && d.err == nil; i++ {
 		prev += d.varint()
-		p.DbgSourcePositions[i] = prev
+		p.DbgSourcePositions[i] = int32(prev)
 	}
 	n = d.count(3)
-	p.DbgLocals = make([]*lua.DbgLocalInfo, n)
-	infos := make([]lua.DbgLocalInfo, n) // one allocation for all of them
+	p.DbgLocals, ok = take(&a.locals, n)
+	infos, ok2 := take(&a.infos, n)
+	if !ok || !ok2 {
+		d.fail(errBad)
+		return nil
+	}
 	for i := 0; i < n && d.err == nil; i++ {
 		infos[i] = lua.DbgLocalInfo{Name: d.sref(), StartPc: d.varint(), EndPc: d.varint()}
 		p.DbgLocals[i] = &infos[i]
 	}
 	n = d.count(2)
-	p.DbgCalls = make([]lua.DbgCall, n)
+	if p.DbgCalls, ok = take(&a.calls, n); !ok {
+		d.fail(errBad)
+		return nil
+	}
 	for i := 0; i < n && d.err == nil; i++ {
 		p.DbgCalls[i] = lua.DbgCall{Name: d.sref(), Pc: d.varint()}
 	}
 	n = d.count(1)
-	p.DbgUpvalues = make([]string, n)
+	if p.DbgUpvalues, ok = take(&a.upvals, n); !ok {
+		d.fail(errBad)
+		return nil
+	}
 	for i := 0; i < n && d.err == nil; i++ {
 		p.DbgUpvalues[i] = d.sref()
 	}
@@ -334,10 +529,11 @@ func checkProto(p *lua.FunctionProto) bool {
 	return true
 }
 
-// Decode decodes one encoded chunk.
-func Decode(b []byte) (p *lua.FunctionProto, err error) {
+// decodeProto decodes one encoded chunk.
+func decodeProto(b []byte) (p *lua.FunctionProto, err error) {
 	d := &decoder{b: b}
 	d.table()
+	d.totals()
 	p = d.proto(0)
 	if d.err == nil && len(d.b) != 0 {
 		d.fail(errBad)
@@ -408,48 +604,43 @@ local o = t while o do o = t[o] and f(o) end
 return f(a, 2, 3), #"abc", -a, 1e300, 0/0 ~= 0/0, (function(...) return ... end)(a, b)`
 
 // probe compiles probeSource and round-trips it: ok says the codec keeps
-// every field (the condition for using the disk cache at all), blob is the
-// encoded chunk, which names the compiler's output.
-var probe = sync.OnceValues(func() (ok bool, blob []byte) {
-	if _, ok := scOffset(); !ok {
-		return false, nil
+// every field (the condition for using the disk cache at all), version
+// names the compiler's output.
+var probe = sync.OnceValues(func() (ok bool, version string) {
+	if _, ok := scOffset(); !ok || !boxingOK() {
+		return false, ""
 	}
-	chunk, err := parse.Parse(strings.NewReader(probeSource), "probe.lua")
+	p, err := compileSource("probe.lua", []byte(probeSource))
 	if err != nil {
-		return false, nil
+		return false, ""
 	}
-	p, err := lua.Compile(chunk, "probe.lua")
+	b, err := encodeProto(nil, p)
 	if err != nil {
-		return false, nil
+		return false, ""
 	}
-	Compact(p) // as the engine's compiler does
-	b, err := Encode(nil, p)
-	if err != nil {
-		return false, nil
+	q, err := decodeProto(b)
+	if err != nil || !protoEqual(p, q) {
+		return false, ""
 	}
-	q, err := Decode(b)
-	if err != nil || !Equal(p, q) {
-		return false, nil
-	}
-	return true, b
+	// The refusal limits are part of it too: a chunk compiled under looser
+	// ones must not skip the checks of a stricter build.
+	h := sha256.New()
+	h.Write(b)
+	fmt.Fprintf(h, "limits %d %d %d", MaxSourceBytes, MaxNesting, MaxSyntaxDepth)
+	return true, gopherLuaVersion() + "+" + hex.EncodeToString(h.Sum(nil)[:8])
 })
 
-// CodecOK reports whether compiled chunks survive a round trip
-// through Encode and Decode with every field equal.
-func CodecOK() bool {
+// protoCodecOK reports whether compiled chunks survive a round trip
+// through encodeProto and decodeProto with every field equal.
+func protoCodecOK() bool {
 	ok, _ := probe()
 	return ok
 }
 
-// version is written into every pack; a pack of another is ignored. The
-// compiler's refusal limits (Config.Salt) are part of it too: a chunk
-// compiled under looser ones must not skip the checks of a stricter build.
-func (cc *Cache) version() string {
-	_, b := probe()
-	h := sha256.New()
-	h.Write(b)
-	h.Write([]byte(cc.cfg.Salt))
-	return gopherLuaVersion() + "+" + hex.EncodeToString(h.Sum(nil)[:8])
+// cacheVersion is written into every pack; a pack of another is ignored.
+func cacheVersion() string {
+	_, v := probe()
+	return v
 }
 
 // sameSlice is reflect.DeepEqual, except that nil and empty slices are
@@ -462,9 +653,9 @@ func sameSlice(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// Equal compares two protos field by field, the unexported string
+// protoEqual compares two protos field by field, the unexported string
 // constants included (NaN constants compare by bits).
-func Equal(p, q *lua.FunctionProto) bool {
+func protoEqual(p, q *lua.FunctionProto) bool {
 	if p.SourceName != q.SourceName || p.LineDefined != q.LineDefined || p.LastLineDefined != q.LastLineDefined ||
 		p.NumUpvalues != q.NumUpvalues || p.NumParameters != q.NumParameters || p.IsVarArg != q.IsVarArg ||
 		p.NumUsedRegisters != q.NumUsedRegisters || !sameSlice(p.Code, q.Code) ||
@@ -488,7 +679,7 @@ func Equal(p, q *lua.FunctionProto) bool {
 		}
 	}
 	for i := range p.FunctionPrototypes {
-		if !Equal(p.FunctionPrototypes[i], q.FunctionPrototypes[i]) {
+		if !protoEqual(p.FunctionPrototypes[i], q.FunctionPrototypes[i]) {
 			return false
 		}
 	}
@@ -509,12 +700,73 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// Compact copies a freshly compiled chunk's slices to their length.
-// gopher-lua's compiler hands out sub-slices of 1024-entry buffers (code,
-// line numbers) and other generous capacities, so every function of a
-// chunk kept about 13 KB alive however small it was: most of the heap of a
-// loaded game. Called once, before the chunk is shared.
-func Compact(p *lua.FunctionProto) {
+// compactProto moves a freshly compiled chunk's slices into one arena
+// (protoArena), each cut to its length. gopher-lua's compiler hands out
+// sub-slices of growing buffers and other generous capacities, boxes every
+// constant separately and allocates each proto's slices on their own; the
+// copy keeps only what the chunk needs, in about ten allocations. Called
+// once, before the chunk is shared.
+func compactProto(p *lua.FunctionProto) {
+	if _, ok := scOffset(); !ok || !boxingOK() {
+		compactEach(p)
+		return
+	}
+	var t protoTotals
+	t.add(p)
+	a := newProtoArena(&t)
+	a.protos = nil // the protos themselves stay where the compiler put them
+	compactInto(a, p)
+}
+
+func compactInto(a *protoArena, p *lua.FunctionProto) {
+	p.Code = fill(&a.code, p.Code)
+	p.DbgSourcePositions = fill(&a.pos, p.DbgSourcePositions)
+	sc := getStringConstants(p)
+	strs, _ := take(&a.strs, len(p.Constants))
+	consts, _ := take(&a.consts, len(p.Constants))
+	for i, k := range p.Constants {
+		switch v := k.(type) {
+		case lua.LString:
+			strs[i] = string(v)
+			consts[i] = boxString(&strs[i])
+		case lua.LNumber:
+			nums, _ := take(&a.nums, 1)
+			nums[0] = v
+			consts[i] = boxNumber(&nums[0])
+		default:
+			consts[i] = k
+			if i < len(sc) {
+				strs[i] = sc[i]
+			}
+		}
+	}
+	p.Constants = consts
+	setStringConstants(p, strs)
+	p.FunctionPrototypes = fill(&a.subs, p.FunctionPrototypes)
+	locals, _ := take(&a.locals, len(p.DbgLocals))
+	infos, _ := take(&a.infos, len(p.DbgLocals))
+	for i, l := range p.DbgLocals {
+		infos[i] = *l
+		locals[i] = &infos[i]
+	}
+	p.DbgLocals = locals
+	p.DbgCalls = fill(&a.calls, p.DbgCalls)
+	p.DbgUpvalues = fill(&a.upvals, p.DbgUpvalues)
+	for _, sub := range p.FunctionPrototypes {
+		compactInto(a, sub)
+	}
+}
+
+// fill copies src into the next len(src) items of *a.
+func fill[T any](a *[]T, src []T) []T {
+	s, _ := take(a, len(src))
+	copy(s, src)
+	return s
+}
+
+// compactEach is compactProto without the arena: each slice copied to its
+// length on its own (when the arena's unsafe parts are unavailable).
+func compactEach(p *lua.FunctionProto) {
 	p.Code = slices.Clone(p.Code)
 	p.DbgSourcePositions = slices.Clone(p.DbgSourcePositions)
 	p.Constants = slices.Clone(p.Constants)
@@ -526,22 +778,6 @@ func Compact(p *lua.FunctionProto) {
 		setStringConstants(p, slices.Clone(getStringConstants(p)))
 	}
 	for _, sub := range p.FunctionPrototypes {
-		Compact(sub)
-	}
-}
-
-// RebuildStringConstants gives a chunk decoded by other means (the gob
-// benchmark) the string constants the compiler derives from Constants, as
-// Decode does.
-func RebuildStringConstants(p *lua.FunctionProto) {
-	strs := make([]string, len(p.Constants))
-	for i, k := range p.Constants {
-		if s, ok := k.(lua.LString); ok {
-			strs[i] = string(s)
-		}
-	}
-	setStringConstants(p, strs)
-	for _, sub := range p.FunctionPrototypes {
-		RebuildStringConstants(sub)
+		compactEach(sub)
 	}
 }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package compilecache
+package engine
 
 import (
 	"os"
@@ -10,23 +10,6 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 )
-
-// dirSource is a folder on disk as a Source, compiling without checks.
-type dirSource struct{ dir string }
-
-func (d dirSource) Clean(rel string) (string, error) {
-	return filepath.ToSlash(filepath.Clean(rel)), nil
-}
-func (d dirSource) Stat(rel string) (os.FileInfo, error) {
-	return os.Stat(filepath.Join(d.dir, filepath.FromSlash(rel)))
-}
-func (d dirSource) ReadFile(rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(d.dir, filepath.FromSlash(rel)))
-}
-func (d dirSource) Exists(rel string) bool { _, err := d.Stat(rel); return err == nil }
-func (d dirSource) Compile(rel string, src []byte) (*lua.FunctionProto, error) {
-	return compile(rel, src)
-}
 
 // TestRetargetedLinkIsRecompiled: the stat memo is keyed by the file's
 // identity too. A link retargeted to another file with the same size,
@@ -43,6 +26,7 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	write("modscope.toml", `model = "autorun"`)
 	write("v/one.lua", "return 1")
 	write("v/two.lua", "return 2")
 	stamp := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -58,11 +42,13 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if err := os.Symlink("../v/one.lua", link); err != nil {
 		t.Skip(err)
 	}
-	g := New(dirSource{dir}, Config{Folder: dir, MaxSourceBytes: 16 << 20})
-	g.SetDir("")
+	g, err := OpenGame(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer g.Close()
 	result := func() string {
-		p, err := g.Get("Lua/a.lua")
+		p, err := g.Compile("Lua/a.lua")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +63,7 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if got := result(); got != "1" {
 		t.Fatalf("first = %s", got)
 	}
-	oneSt, err := os.Stat(filepath.Join(dir, "v", "one.lua"))
+	oneSt, err := g.root.Stat("v/one.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,21 +73,21 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if err := os.Symlink("../v/two.lua", link); err != nil {
 		t.Fatal(err)
 	}
-	twoSt, err := os.Stat(filepath.Join(dir, "v", "two.lua"))
+	twoSt, err := g.root.Stat("v/two.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.mu.Lock()
-	m := g.memo["Lua/a.lua"]
+	g.cc.mu.Lock()
+	m := g.cc.memo["Lua/a.lua"]
 	if m == nil {
-		g.mu.Unlock()
+		g.cc.mu.Unlock()
 		t.Fatal("no memo for Lua/a.lua")
 	}
 	sameTimes := statKeyOf(twoSt)
 	old := statKeyOf(oneSt)
 	sameTimes.ino, sameTimes.dev = old.ino, old.dev
 	m.stat = sameTimes
-	g.mu.Unlock()
+	g.cc.mu.Unlock()
 	if got := result(); got != "2" {
 		t.Errorf("after retargeting the link, Lua/a.lua returns %s: the old code ran", got)
 	}

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package compilecache
+package engine
 
 import "io/fs"
 
