@@ -3,8 +3,6 @@ package engine
 import (
 	"strings"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"modscope/inspector/annotate"
 )
 
@@ -36,11 +34,11 @@ func (s *Session) apiView(cmd Command) Result {
 		}
 	}
 	var api annotate.API
-	err = c.Do(func(*lua.LState) {
-		api = annotate.Collect(c.Name, c.Globals(), annotate.Options{
+	err = c.Do(func(o *Lua) {
+		api = annotate.Collect(o.Name, o.Globals(), annotate.Options{
 			Classes: classes,
 			Origin: func(name string) (string, bool, bool) {
-				p, ok := c.Provenance(name)
+				p, ok := o.Provenance(name)
 				if !ok {
 					return "", false, false
 				}
@@ -50,7 +48,7 @@ func (s *Session) apiView(cmd Command) Result {
 				}
 				return where, strings.HasPrefix(where, "["), true
 			},
-			StandIn: c.stubName,
+			StandIn: o.stubName,
 		})
 	})
 	if err != nil {

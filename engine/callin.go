@@ -17,28 +17,16 @@ import (
 // CallIn calls fn(args...) on L, the Lua thread running the Go function
 // that calls it, and records an error like Call does; the deadline in force
 // applies. Outside any Call it is Call.
-func (c *Context) CallIn(L *lua.LState, fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+func (c *Lua) CallIn(L *lua.LState, fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
 	if c.depth == 0 || L == nil {
 		return c.Call(fn, args, what)
 	}
 	c.depth++
 	defer func() { c.depth-- }()
-	top := L.GetTop()
-	L.Push(fn)
-	for _, a := range args {
-		L.Push(a)
-	}
-	err := L.PCall(len(args), lua.MultRet, nil)
+	res, err := pcall(L, fn, args)
 	if err == nil {
-		n := L.GetTop() - top
-		res := make([]lua.LValue, n)
-		for i := 0; i < n; i++ {
-			res[i] = L.Get(top + 1 + i)
-		}
-		L.SetTop(top)
 		return res, nil
 	}
-	L.SetTop(top)
 	rec := c.errorRecord(err, what, L.Context())
 	if !budgetSpent(L.Context()) {
 		// a spent budget stops every level at once: the top-level call
@@ -62,7 +50,7 @@ func budgetSpent(ctx context.Context) bool {
 // under a deadline of its own, and its caller's clock stops meanwhile (a
 // handler stopped by the watchdog does not stop the code that sent the
 // message; stopping the context still stops both).
-func (c *Context) CallHandler(L *lua.LState, fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+func (c *Lua) CallHandler(L *lua.LState, fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
 	if c.depth == 0 || L == nil || c.watch == nil || L.Context() == nil {
 		return c.CallIn(L, fn, args, what)
 	}
@@ -87,7 +75,7 @@ func (c *Context) CallHandler(L *lua.LState, fn lua.LValue, args []lua.LValue, w
 // died, say) as an error of this context; the "file:line:" prefix of a
 // string value becomes the record's position. L is the thread that caught
 // it (its deadline explains a watchdog stop). It returns the record.
-func (c *Context) RecordLuaError(L *lua.LState, v lua.LValue, what, traceback string) ErrorRecord {
+func (c *Lua) RecordLuaError(L *lua.LState, v lua.LValue, what, traceback string) ErrorRecord {
 	msg := safeString(v)
 	var err error = errors.New(msg)
 	if L == nil {
@@ -104,7 +92,7 @@ func (c *Context) RecordLuaError(L *lua.LState, v lua.LValue, what, traceback st
 // AssignGlobalAt assigns a global on behalf of Lua code running at where
 // (file:line), for provenance: a library function that defines globals for
 // its caller (DefineClass) names the caller's line, not its own.
-func (c *Context) AssignGlobalAt(name string, v lua.LValue, where string) {
+func (c *Lua) AssignGlobalAt(name string, v lua.LValue, where string) {
 	prev := c.globals.store.RawGetString(name)
 	c.globals.store.RawSetString(name, v)
 	switch {
@@ -154,7 +142,7 @@ func WhereIn(L *lua.LState, skip ...string) string {
 // LoadChunk compiles library source (a model's own runtime, embedded in the
 // binary) under name and returns it as a function with the globals as its
 // environment.
-func (c *Context) LoadChunk(name string, src []byte) (*lua.LFunction, error) {
+func (c *Lua) LoadChunk(name string, src []byte) (*lua.LFunction, error) {
 	return c.LoadString(name, string(src), nil)
 }
 

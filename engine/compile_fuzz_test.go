@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	lua "github.com/yuin/gopher-lua"
 )
 
 // deepChains builds source whose syntax tree is n levels deep although its
@@ -61,7 +59,7 @@ func TestDeepCallChainFileFailsAndNextFileRuns(t *testing.T) {
 		t.Fatalf("took %v", el)
 	}
 	var errs []ErrorRecord
-	c.Do(func(*lua.LState) { errs = c.Errors() })
+	c.Do(func(o *Lua) { errs = o.Errors() })
 	if runs[0].OK || len(errs) == 0 || errs[0].File != "Lua/a_deep.lua" || errs[0].Line != 2 || !strings.Contains(errs[0].Message, "deeper than") {
 		t.Fatalf("deep file: %+v %+v", runs[0], errs)
 	}

@@ -134,7 +134,7 @@ type nameRec struct {
 
 // assignRecorder is a context's conflict recorder (owner goroutine only).
 type assignRecorder struct {
-	c       *Context
+	c       *Lua
 	mods    []ModRef
 	bySrc   map[string]string // chunk name -> mod id ("" = the game)
 	names   map[string]*nameRec
@@ -148,7 +148,7 @@ type assignRecorder struct {
 // forgetting an earlier recording (a reload). mods are in load order; a
 // file belongs to the mod whose Folder holds it. With no mods nothing is
 // recorded. Owner goroutine only.
-func (c *Context) RecordAssignments(mods []ModRef) {
+func (c *Lua) RecordAssignments(mods []ModRef) {
 	if !RecordConflicts || len(mods) == 0 {
 		c.assigns = nil
 		c.L.SetStoreHook(nil)
@@ -551,7 +551,7 @@ func tableHolds(t *lua.LTable, old lua.LValue) bool {
 
 // Conflicts builds the conflicts of the recording (owner goroutine); with
 // all, Assigned lists every name a mod assigned too.
-func (c *Context) Conflicts(all bool) ConflictReport {
+func (c *Lua) Conflicts(all bool) ConflictReport {
 	r := c.assigns
 	if r == nil {
 		return ConflictReport{}
@@ -792,7 +792,7 @@ func (s *Session) conflictsView(cmd Command) Result {
 	byID := map[string]int{}
 	for _, c := range ctxs {
 		var r ConflictReport
-		if err := c.Do(func(*lua.LState) { r = c.Conflicts(all) }); err != nil {
+		if err := c.Do(func(o *Lua) { r = o.Conflicts(all) }); err != nil {
 			continue
 		}
 		mergeConflicts(&out, r, byID)

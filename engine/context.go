@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -20,13 +22,21 @@ import (
 // ErrClosed is returned when a command reaches a context that was unloaded.
 var ErrClosed = errors.New("context is unloaded")
 
-// Context is one isolated Lua state. One goroutine owns it: every use of the
-// state goes through Do, which runs a function on that goroutine. The
-// exported fields are fixed at creation.
+// Context is one isolated Lua state, as seen from any goroutine: a handle.
+// One goroutine owns the state; every use of it goes through Do, which runs
+// a function on that goroutine and hands it the owner-only access (Lua).
+// The handle's own methods (Do, Close, State, SetState, Residents,
+// SetResidents, AddResident, Game) are safe from any goroutine; its exported
+// fields are fixed at creation.
 type Context struct {
 	Name  string
 	Model string
 	Key   string
+
+	// Emit, if set, receives records as they happen (mostly on the owner
+	// goroutine). Set it before the context is shared (Host.NewContext does);
+	// it is read-only afterwards.
+	Emit func(Event)
 
 	game *Game
 
@@ -38,16 +48,32 @@ type Context struct {
 	state     string
 	residents []string
 
-	// Owner-goroutine fields: touched only inside Do.
+	owner  *Lua        // handed to the jobs Do runs; touched only by them
+	busy   atomic.Bool // a job of Do is running on the owner goroutine
+	ownerG uint64      // the owner goroutine's id, set before the first job
+}
+
+// Lua is a context's owner-only access: the Lua state and everything
+// recorded about it (globals and their provenance, files, errors, output,
+// handlers, stand-ins). Do hands it to the function it runs on the owner
+// goroutine; only code running there may use it: that function, the Lua
+// callbacks it registers (they capture it) and a model's owner-side state
+// set from there. Never hand it to another goroutine: they use the handle.
+// The handle's fields and goroutine-safe methods are reachable through the
+// embedded Context.
+type Lua struct {
+	*Context
+
 	L           *lua.LState
 	globals     *globalsTable
 	step        string
 	file        string
 	depth       int // host calls in progress (nested ones reuse the deadline)
 	watchdogOff bool
-	cancel      context.CancelCauseFunc
-	watch       *watchdog // the deadline of the innermost call with its own (owner goroutine)
-	resumes     int       // coroutine resumes in progress, nested (MaxResumeNesting)
+	cancel      context.CancelCauseFunc // read by the game's watchdogs under game.runMu
+	watch       *watchdog               // the deadline of the innermost call with its own
+	resumes     int                     // coroutine resumes in progress, nested (MaxResumeNesting)
+	quiet       bool                    // records are not emitted (a watch's evaluation)
 
 	// LockNewGlobals makes creating a global an error while the global
 	// Loading is not true (autorun).
@@ -57,8 +83,6 @@ type Context struct {
 	StrictReads bool
 	// Resolve maps a require name to a file relative to the game folder.
 	Resolve func(name string) (string, error)
-	// Emit, if set, receives records as they happen (on the owner goroutine).
-	Emit func(Event)
 
 	files    []FileRun
 	errs     []ErrorRecord
@@ -87,15 +111,16 @@ type Handler struct {
 func (g *Game) NewContext(name, model, key string) (*Context, error) {
 	c := &Context{
 		Name: name, Model: model, Key: key, game: g,
-		jobs:     make(chan func()),
-		closed:   make(chan struct{}),
-		state:    StateLoading,
-		handlers: map[string][]*Handler{},
-		stubs:    map[string]*StubRecord{},
+		jobs:   make(chan func()),
+		closed: make(chan struct{}),
+		state:  StateLoading,
 	}
+	c.owner = &Lua{Context: c, handlers: map[string][]*Handler{}, stubs: map[string]*StubRecord{}}
 	go c.loop()
 	var err error
-	c.Do(func(L *lua.LState) { err = c.init() })
+	if derr := c.Do(func(o *Lua) { err = o.init() }); derr != nil {
+		err = derr
+	}
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("create context %s: %w", name, err)
@@ -104,11 +129,13 @@ func (g *Game) NewContext(name, model, key string) (*Context, error) {
 }
 
 func (c *Context) loop() {
+	c.ownerG = goroutineID()
+	o := c.owner
 	// A small initial Lua stack (128 slots, 2 KiB: the least NewState
 	// takes; C Lua starts with 40) that grows on demand up to
 	// RegistryMaxSize, so that a thousand loaded sectors stay cheap
 	// (engine/sectors benchmarks, BENCHMARKS.md).
-	c.L = lua.NewState(lua.Options{
+	o.L = lua.NewState(lua.Options{
 		SkipOpenLibs:        true,
 		CallStackSize:       200,
 		RegistrySize:        128,
@@ -117,34 +144,53 @@ func (c *Context) loop() {
 		MinimizeStackMemory: true,
 	})
 	defer func() {
-		c.L.Close()
-		c.L = nil
+		o.L.Close()
+		o.L = nil
 	}()
 	for {
 		select {
 		case job := <-c.jobs:
+			c.busy.Store(true)
 			job()
+			c.busy.Store(false)
 		case <-c.closed:
 			return
 		}
 	}
 }
 
-// Do runs fn on the goroutine that owns the state and waits for it. A Go
-// panic inside fn is recorded as an error of this context, never a crash.
-// It returns ErrClosed when the context is unloaded.
-func (c *Context) Do(fn func(L *lua.LState)) error {
+// Do runs fn on the goroutine that owns the state, with the owner access,
+// and waits for it. A Go panic inside fn is recorded as an error of this
+// context, never a crash. It returns ErrClosed when the context is
+// unloaded.
+//
+// Do is re-entrant: called on the owner goroutine inside a job of the same
+// context (a Lua callback holding the handle), it runs fn at once, in place;
+// a panic then goes on to the enclosing job. Other goroutines wait their
+// turn. (A cycle across contexts, A's job waiting on B's waiting on A,
+// still blocks: contexts do not call each other that way.)
+func (c *Context) Do(fn func(o *Lua)) error {
+	if c.busy.Load() && goroutineID() == c.ownerG {
+		select {
+		case <-c.closed:
+			return ErrClosed
+		default:
+		}
+		fn(c.owner)
+		return nil
+	}
 	done := make(chan struct{})
 	job := func() {
+		o := c.owner
 		defer close(done)
 		defer func() {
 			if r := recover(); r != nil {
-				c.addError(ErrorRecord{Context: c.Name, Step: c.step, File: c.file,
+				o.addError(ErrorRecord{Context: c.Name, Step: o.step, File: o.file,
 					Message: fmt.Sprintf("internal error: %v", r), Traceback: string(debug.Stack())})
 			}
 		}()
-		fn(c.L)
-		c.queueChanges()
+		fn(o)
+		o.queueChanges()
 	}
 	select {
 	case c.jobs <- job:
@@ -153,6 +199,22 @@ func (c *Context) Do(fn func(L *lua.LState)) error {
 	}
 	<-done
 	return nil
+}
+
+// goroutineID is the id of the calling goroutine, read from its stack
+// header ("goroutine 12 [running]:"). Do asks only while a job runs.
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	var id uint64
+	for _, ch := range b {
+		if ch < '0' || ch > '9' {
+			break
+		}
+		id = id*10 + uint64(ch-'0')
+	}
+	return id
 }
 
 // Close unloads the context: its goroutine ends and its state is freed.
@@ -205,26 +267,26 @@ func (c *Context) AddResident(r string) {
 // Game returns the folder this context runs.
 func (c *Context) Game() *Game { return c.game }
 
-// ---- owner-goroutine API (call only inside Do) ----
+// ---- owner-goroutine API (Lua: only inside Do) ----
 
 // SetStep names the step that following records belong to.
-func (c *Context) SetStep(step string) { c.step = step }
+func (c *Lua) SetStep(step string) { c.step = step }
 
 // Step returns the current step name.
-func (c *Context) Step() string { return c.step }
+func (c *Lua) Step() string { return c.step }
 
 // SetWatchdog turns the watchdog on or off (off during ReloadLua; a hard
 // ceiling still applies so that nothing hangs for ever).
-func (c *Context) SetWatchdog(on bool) { c.watchdogOff = !on }
+func (c *Lua) SetWatchdog(on bool) { c.watchdogOff = !on }
 
 // Globals returns the real globals table (not the tracking proxy).
-func (c *Context) Globals() *lua.LTable { return c.globals.store }
+func (c *Lua) Globals() *lua.LTable { return c.globals.store }
 
 // GlobalsProxy returns the table Lua code sees as _G.
-func (c *Context) GlobalsProxy() *lua.LTable { return c.globals.proxy }
+func (c *Lua) GlobalsProxy() *lua.LTable { return c.globals.proxy }
 
 // TakeChanges returns and clears what happened to globals since last asked.
-func (c *Context) TakeChanges() GlobalChanges {
+func (c *Lua) TakeChanges() GlobalChanges {
 	ch := c.changes
 	c.changes = GlobalChanges{}
 	c.queued = false
@@ -233,18 +295,18 @@ func (c *Context) TakeChanges() GlobalChanges {
 
 // queueChanges puts c in the game's list of contexts with changes to
 // collect, so that a step visits those only (owner goroutine).
-func (c *Context) queueChanges() {
+func (c *Lua) queueChanges() {
 	if c.queued || len(c.changes.Added)+len(c.changes.Changed)+len(c.changes.Removed) == 0 {
 		return
 	}
 	c.queued = true
 	c.game.chMu.Lock()
-	c.game.changed = append(c.game.changed, c)
+	c.game.changed = append(c.game.changed, c.Context)
 	c.game.chMu.Unlock()
 }
 
 // Provenance returns where the global name was defined and last assigned.
-func (c *Context) Provenance(name string) (Provenance, bool) {
+func (c *Lua) Provenance(name string) (Provenance, bool) {
 	p, ok := c.globals.prov[name]
 	if !ok {
 		return Provenance{}, false
@@ -253,7 +315,7 @@ func (c *Context) Provenance(name string) (Provenance, bool) {
 }
 
 // AllProvenance returns every recorded global's provenance, sorted by name.
-func (c *Context) AllProvenance() []Provenance {
+func (c *Lua) AllProvenance() []Provenance {
 	out := make([]Provenance, 0, len(c.globals.prov))
 	for _, p := range c.globals.prov {
 		out = append(out, *p)
@@ -263,16 +325,16 @@ func (c *Context) AllProvenance() []Provenance {
 }
 
 // Files returns the file executions so far.
-func (c *Context) Files() []FileRun { return append([]FileRun(nil), c.files...) }
+func (c *Lua) Files() []FileRun { return append([]FileRun(nil), c.files...) }
 
 // Errors returns the errors so far.
-func (c *Context) Errors() []ErrorRecord { return append([]ErrorRecord(nil), c.errs...) }
+func (c *Lua) Errors() []ErrorRecord { return append([]ErrorRecord(nil), c.errs...) }
 
 // Output returns what the context printed.
-func (c *Context) Output() []OutputLine { return append([]OutputLine(nil), c.output...) }
+func (c *Lua) Output() []OutputLine { return append([]OutputLine(nil), c.output...) }
 
 // Stubs returns the stand-ins touched so far, sorted by name.
-func (c *Context) Stubs() []StubRecord {
+func (c *Lua) Stubs() []StubRecord {
 	out := make([]StubRecord, 0, len(c.stubs))
 	for _, s := range c.stubs {
 		out = append(out, *s)
@@ -282,7 +344,7 @@ func (c *Context) Stubs() []StubRecord {
 }
 
 // Info describes the context (owner goroutine: it counts globals).
-func (c *Context) Info() ContextInfo {
+func (c *Lua) Info() ContextInfo {
 	n := 0
 	if c.globals != nil {
 		c.globals.store.ForEach(func(k, v lua.LValue) { n++ })
@@ -291,7 +353,10 @@ func (c *Context) Info() ContextInfo {
 		Globals: n, Residents: c.Residents(), Files: len(c.files), Errors: len(c.errs)}
 }
 
-func (c *Context) addError(e ErrorRecord) {
+// emitting reports whether records are sent to Emit now.
+func (c *Lua) emitting() bool { return c.Emit != nil && !c.quiet }
+
+func (c *Lua) addError(e ErrorRecord) {
 	if e.Context == "" {
 		e.Context = c.Name
 	}
@@ -305,24 +370,24 @@ func (c *Context) addError(e ErrorRecord) {
 	}
 	c.classify(&e) // ID and root cause (rootcause.go)
 	c.errs = append(c.errs, e)
-	if c.Emit != nil {
+	if c.emitting() {
 		c.Emit(Event{Kind: EventError, Context: c.Name, Step: e.Step, Error: &e})
 	}
 }
 
 // AddError records an error found by a model (a bad metadata file, a
 // dependency cycle) as if Lua had raised it.
-func (c *Context) AddError(e ErrorRecord) {
+func (c *Lua) AddError(e ErrorRecord) {
 	if e.Step == "" {
 		e.Step = c.step
 	}
 	c.addError(e)
 }
 
-func (c *Context) addOutput(level, text string) { c.addOutputAt(level, text, c.where(1)) }
+func (c *Lua) addOutput(level, text string) { c.addOutputAt(level, text, c.where(1)) }
 
 // addOutputAt records output printed from where (file:line).
-func (c *Context) addOutputAt(level, text, where string) {
+func (c *Lua) addOutputAt(level, text, where string) {
 	if c.outBytes > MaxOutputBytes { // a print loop must not fill the heap
 		return
 	}
@@ -333,16 +398,16 @@ func (c *Context) addOutputAt(level, text, where string) {
 	}
 	o := OutputLine{Context: c.Name, Where: where, Level: level, Text: text}
 	c.output = append(c.output, o)
-	if c.Emit != nil {
+	if c.emitting() {
 		c.Emit(Event{Kind: EventOutput, Context: c.Name, Step: c.step, Text: text, Where: o.Where, Level: level})
 	}
 }
 
 // Print records a line of output as if the context printed it.
-func (c *Context) Print(level, text string) { c.addOutput(level, text) }
+func (c *Lua) Print(level, text string) { c.addOutput(level, text) }
 
 // where returns "file:line" of the Lua function `level` frames up, or "".
-func (c *Context) where(level int) string {
+func (c *Lua) where(level int) string {
 	L := c.L
 	for lv := level; lv < level+6; lv++ {
 		dbg, ok := L.GetStack(lv)
@@ -360,7 +425,7 @@ func (c *Context) where(level int) string {
 }
 
 // Where returns "file:line" of the innermost Lua code running (owner goroutine).
-func (c *Context) Where() string { return c.where(0) }
+func (c *Lua) Where() string { return c.where(0) }
 
 // ---- running code ----
 
@@ -383,7 +448,7 @@ func (m memoryCause) Error() string {
 // error as a record (already recorded in the context). what names the call
 // for the error (a file or handler). Safe to nest: an inner call inherits the
 // outer deadline.
-func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+func (c *Lua) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
 	L := c.L
 	c.depth++
 	defer func() { c.depth-- }()
@@ -416,25 +481,35 @@ func (c *Context) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LVa
 			cancel(nil)
 		}()
 	}
+	res, err := pcall(L, fn, args)
+	if err == nil {
+		return res, nil
+	}
+	rec := c.errorRecord(err, what, gctx)
+	c.addError(rec)
+	return nil, &rec
+}
+
+// pcall calls fn(args...) on L in protected mode and returns its results,
+// or the error; L's stack is left as it was.
+func pcall(L *lua.LState, fn lua.LValue, args []lua.LValue) ([]lua.LValue, error) {
 	top := L.GetTop()
 	L.Push(fn)
 	for _, a := range args {
 		L.Push(a)
 	}
 	err := L.PCall(len(args), lua.MultRet, nil)
-	if err == nil {
-		n := L.GetTop() - top
-		res := make([]lua.LValue, n)
-		for i := 0; i < n; i++ {
-			res[i] = L.Get(top + 1 + i)
-		}
+	if err != nil {
 		L.SetTop(top)
-		return res, nil
+		return nil, err
+	}
+	n := L.GetTop() - top
+	res := make([]lua.LValue, n)
+	for i := 0; i < n; i++ {
+		res[i] = L.Get(top + 1 + i)
 	}
 	L.SetTop(top)
-	rec := c.errorRecord(err, what, gctx)
-	c.addError(rec)
-	return nil, &rec
+	return res, nil
 }
 
 // CallBudgetFactor bounds a top-level call (a file, an event, a handler a
@@ -453,7 +528,7 @@ type budgetCause struct{ limit, budget time.Duration }
 func (b budgetCause) Error() string { return "call budget: " + b.budget.String() }
 
 // callLimit is the deadline of one file, handler or callback.
-func (c *Context) callLimit() time.Duration {
+func (c *Lua) callLimit() time.Duration {
 	limit := c.game.Timeout
 	if c.watchdogOff {
 		limit = max(12*limit, time.Minute)
@@ -509,13 +584,13 @@ func (w *watchdog) pause() {
 func (w *watchdog) stop() { w.timer.Stop() }
 
 // Interrupt stops whatever the context is running (any goroutine).
-func (c *Context) interrupt(cause error) {
+func (c *Lua) interrupt(cause error) {
 	if f := c.cancel; f != nil {
 		f(cause)
 	}
 }
 
-func (c *Context) errorRecord(err error, what string, gctx context.Context) ErrorRecord {
+func (c *Lua) errorRecord(err error, what string, gctx context.Context) ErrorRecord {
 	rec := ErrorRecord{Context: c.Name, Step: c.step, File: what}
 	// Read the cause first: a deadline that passes while a huge message is
 	// being handled must not turn an ordinary error into an "infinite loop".
@@ -630,12 +705,12 @@ func safeString(v lua.LValue) string {
 
 // ExecFile compiles and runs the game file rel (relative, slash separated)
 // with env as its environment (nil: the globals). It records the run.
-func (c *Context) ExecFile(rel string, env *lua.LTable) (FileRun, []lua.LValue) {
+func (c *Lua) ExecFile(rel string, env *lua.LTable) (FileRun, []lua.LValue) {
 	return c.ExecFileArgs(rel, env, nil)
 }
 
 // ExecFileArgs is ExecFile passing args to the chunk (its `...`).
-func (c *Context) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (FileRun, []lua.LValue) {
+func (c *Lua) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (FileRun, []lua.LValue) {
 	start := time.Now()
 	prevFile := c.file
 	c.file = rel
@@ -647,13 +722,13 @@ func (c *Context) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (
 		c.addError(ErrorRecord{Context: c.Name, Step: c.step, File: rel, Message: why})
 		run.Error = why
 		c.files = append(c.files, run)
-		if c.Emit != nil {
+		if c.emitting() {
 			r := run
 			c.Emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
 		}
 		return run, nil
 	}
-	if c.Emit != nil {
+	if c.emitting() {
 		c.Emit(Event{Kind: EventFileBegin, Context: c.Name, Step: c.step, Text: rel})
 	}
 	fn, err := c.LoadFile(rel, env)
@@ -675,7 +750,7 @@ func (c *Context) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (
 	}
 	run.Ms = msSince(start)
 	c.files = append(c.files, run)
-	if c.Emit != nil {
+	if c.emitting() {
 		r := run
 		c.Emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
 	}
@@ -687,39 +762,39 @@ func msSince(t time.Time) float64 {
 }
 
 // LoadFile compiles a game file into a function with env as environment.
-func (c *Context) LoadFile(rel string, env *lua.LTable) (*lua.LFunction, error) {
+func (c *Lua) LoadFile(rel string, env *lua.LTable) (*lua.LFunction, error) {
 	proto, err := c.game.Compile(rel)
 	if err != nil {
 		return nil, err
 	}
+	return c.function(proto, env), nil
+}
+
+// function makes a compiled chunk a function of this state, with env as
+// its environment (nil: the globals).
+func (c *Lua) function(proto *lua.FunctionProto, env *lua.LTable) *lua.LFunction {
 	fn := c.L.NewFunctionFromProto(proto)
 	if env != nil {
 		fn.Env = env
 	} else {
 		fn.Env = c.globals.proxy
 	}
-	return fn, nil
+	return fn
 }
 
 // LoadString compiles source text under a chunk name.
-func (c *Context) LoadString(name, src string, env *lua.LTable) (*lua.LFunction, error) {
+func (c *Lua) LoadString(name, src string, env *lua.LTable) (*lua.LFunction, error) {
 	c.game.compiles.Add(1)
 	proto, err := compileSource(name, []byte(src))
 	if err != nil {
 		return nil, err
 	}
-	fn := c.L.NewFunctionFromProto(proto)
-	if env != nil {
-		fn.Env = env
-	} else {
-		fn.Env = c.globals.proxy
-	}
-	return fn, nil
+	return c.function(proto, env), nil
 }
 
 // RunString compiles and runs a snippet (an initializer, an eval) and
 // returns its results.
-func (c *Context) RunString(name, src string) ([]lua.LValue, *ErrorRecord) {
+func (c *Lua) RunString(name, src string) ([]lua.LValue, *ErrorRecord) {
 	fn, err := c.LoadString(name, src, nil)
 	if err != nil {
 		rec := compileErrorRecord(c, name, err)
@@ -729,7 +804,7 @@ func (c *Context) RunString(name, src string) ([]lua.LValue, *ErrorRecord) {
 	return c.Call(fn, nil, name)
 }
 
-func compileErrorRecord(c *Context, rel string, err error) ErrorRecord {
+func compileErrorRecord(c *Lua, rel string, err error) ErrorRecord {
 	rec := ErrorRecord{Context: c.Name, Step: c.step, File: rel, Message: err.Error()}
 	var ce *CompileError
 	if errors.As(err, &ce) {
@@ -753,13 +828,13 @@ func HandlerKey(v lua.LValue) string {
 }
 
 // AddHandler registers fn for name; where is the registering file:line.
-func (c *Context) AddHandler(name string, fn *lua.LFunction, where string) {
+func (c *Lua) AddHandler(name string, fn *lua.LFunction, where string) {
 	c.hseq++
 	c.handlers[name] = append(c.handlers[name], &Handler{Name: name, Fn: fn, Where: where, Seq: c.hseq})
 }
 
 // RemoveHandler drops fn from name's handlers; it reports whether it was there.
-func (c *Context) RemoveHandler(name string, fn *lua.LFunction) bool {
+func (c *Lua) RemoveHandler(name string, fn *lua.LFunction) bool {
 	hs := c.handlers[name]
 	for i, h := range hs {
 		if h.Fn == fn {
@@ -771,7 +846,7 @@ func (c *Context) RemoveHandler(name string, fn *lua.LFunction) bool {
 }
 
 // ClearHandlers drops the handlers of name, or every handler when name is "".
-func (c *Context) ClearHandlers(name string) {
+func (c *Lua) ClearHandlers(name string) {
 	if c.assigns != nil {
 		c.assigns.msgClear(name) // conflicts.go
 	}
@@ -783,12 +858,12 @@ func (c *Context) ClearHandlers(name string) {
 }
 
 // HandlersOf returns name's handlers in registration order.
-func (c *Context) HandlersOf(name string) []*Handler {
+func (c *Lua) HandlersOf(name string) []*Handler {
 	return append([]*Handler(nil), c.handlers[name]...)
 }
 
 // HandlerCounts returns how many handlers each name has.
-func (c *Context) HandlerCounts() map[string]int {
+func (c *Lua) HandlerCounts() map[string]int {
 	out := map[string]int{}
 	for n, hs := range c.handlers {
 		if len(hs) > 0 {
@@ -799,7 +874,7 @@ func (c *Context) HandlerCounts() map[string]int {
 }
 
 // HandlerInfos lists every handler, by name then order.
-func (c *Context) HandlerInfos() []HandlerInfo {
+func (c *Lua) HandlerInfos() []HandlerInfo {
 	var out []HandlerInfo
 	for n, hs := range c.handlers {
 		for i, h := range hs {
@@ -817,7 +892,7 @@ func (c *Context) HandlerInfos() []HandlerInfo {
 
 // Dispatch calls every handler of name in order with args. A failing handler
 // is recorded and the next one still runs. It returns how many ran.
-func (c *Context) Dispatch(name string, args []lua.LValue) int {
+func (c *Lua) Dispatch(name string, args []lua.LValue) int {
 	hs := c.HandlersOf(name)
 	for _, h := range hs {
 		c.Call(h.Fn, args, h.Where)

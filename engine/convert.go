@@ -107,7 +107,7 @@ func ArgsToLua(L *lua.LState, args []any) []lua.LValue {
 // rendering, never a tostring the game redefined, and a metamethod runs
 // under the watchdog like any call (one that loops is stopped, and its
 // failure is the rendering, never a recorded error). Owner goroutine only.
-func (c *Context) DisplayString(v lua.LValue) string {
+func (c *Lua) DisplayString(v lua.LValue) string {
 	switch x := v.(type) {
 	case lua.LString:
 		return string(x)
@@ -138,11 +138,11 @@ func (c *Context) DisplayString(v lua.LValue) string {
 }
 
 // callQuiet is Call without recording the error: the caller shows it.
-func (c *Context) callQuiet(fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
+func (c *Lua) callQuiet(fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue, *ErrorRecord) {
 	n, lost := len(c.errs), c.errsLost
-	emit := c.Emit
-	c.Emit = nil
-	defer func() { c.Emit = emit }()
+	quiet := c.quiet
+	c.quiet = true
+	defer func() { c.quiet = quiet }()
 	res, rec := c.Call(fn, args, what)
 	if rec != nil {
 		c.errs, c.errsLost = c.errs[:n], lost

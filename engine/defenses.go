@@ -51,7 +51,7 @@ func init() {
 // and io.write do, but stops once MaxOutputLine bytes are reached: what is
 // recorded is cut there anyway, and a join of every argument first could
 // take more memory than the machine has.
-func (c *Context) joinOutput(L *lua.LState, first int, sep string) string {
+func (c *Lua) joinOutput(L *lua.LState, first int, sep string) string {
 	var b strings.Builder
 	n := L.GetTop()
 	for i := first; i <= n; i++ {
@@ -84,7 +84,7 @@ func checkFormatSize(L *lua.LState, f string) {
 
 // openDefenses installs the bounded replacements (owner goroutine, during
 // init, on the real globals table G).
-func (c *Context) openDefenses(G *lua.LTable) {
+func (c *Lua) openDefenses(G *lua.LTable) {
 	L := c.L
 	if str, ok := G.RawGetString("string").(*lua.LTable); ok {
 		c.openPatterns(str)
@@ -108,7 +108,7 @@ func (c *Context) openDefenses(G *lua.LTable) {
 // the message, as loadstring does.
 // env, when not nil, becomes the function's environment (Lua 5.3's
 // load/loadfile env argument); otherwise the globals are.
-func (c *Context) loadChunk(L *lua.LState, name string, src []byte, env *lua.LTable) int {
+func (c *Lua) loadChunk(L *lua.LState, name string, src []byte, env *lua.LTable) int {
 	c.game.compiles.Add(1)
 	proto, err := compileSource(name, src)
 	if err != nil {
@@ -157,7 +157,7 @@ func loadMode(L *lua.LState, n int) string {
 }
 
 // luaLoadString is loadstring(s [, chunkname]).
-func (c *Context) luaLoadString(L *lua.LState) int {
+func (c *Lua) luaLoadString(L *lua.LState) int {
 	s := L.CheckString(1)
 	return c.loadChunk(L, L.OptString(2, "<string>"), []byte(s), nil)
 }
@@ -165,7 +165,7 @@ func (c *Context) luaLoadString(L *lua.LState) int {
 // luaLoad is Lua 5.3's load(chunk [, chunkname [, mode [, env]]]): chunk is
 // a string or a reader function, called for pieces until it returns nil or
 // "", refusing to collect more than MaxSourceBytes.
-func (c *Context) luaLoad(L *lua.LState) int {
+func (c *Lua) luaLoad(L *lua.LState) int {
 	env := loadEnv(L, 4)
 	if msg := loadMode(L, 3); msg != "" {
 		L.Push(lua.LNil)

@@ -48,9 +48,9 @@ func newTestContext(t *testing.T, g *Game) *Context {
 func run(t *testing.T, c *Context, files ...string) []FileRun {
 	t.Helper()
 	var runs []FileRun
-	c.Do(func(L *lua.LState) {
+	c.Do(func(o *Lua) {
 		for _, f := range files {
-			r, _ := c.ExecFile(f, nil)
+			r, _ := o.ExecFile(f, nil)
 			runs = append(runs, r)
 		}
 	})
@@ -77,7 +77,7 @@ func TestWatchdogStopsInfiniteLoopAndNextFileRuns(t *testing.T) {
 	}
 	var errs []ErrorRecord
 	var after lua.LValue
-	c.Do(func(L *lua.LState) { errs = c.Errors(); after = c.GetGlobal("after") })
+	c.Do(func(o *Lua) { errs = o.Errors(); after = o.GetGlobal("after") })
 	if after.String() != "ran" {
 		t.Fatalf("after = %v", after)
 	}
@@ -87,7 +87,7 @@ func TestWatchdogStopsInfiniteLoopAndNextFileRuns(t *testing.T) {
 	// A loop inside a coroutine is stopped too (coroutines inherit the deadline).
 	if len(errs) < 2 && runs[2].OK {
 		var out []OutputLine
-		c.Do(func(*lua.LState) { out = c.Output() })
+		c.Do(func(o *Lua) { out = o.Output() })
 		if len(out) == 0 || !strings.Contains(out[len(out)-1].Text, "false") {
 			t.Fatalf("coroutine loop not stopped: %+v %+v", runs[2], out)
 		}
@@ -136,7 +136,7 @@ func TestSandboxRefusesEscapes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var rec *ErrorRecord
-			c.Do(func(L *lua.LState) { _, rec = c.RunString("test", tc.code) })
+			c.Do(func(o *Lua) { _, rec = o.RunString("test", tc.code) })
 			if rec == nil {
 				t.Fatalf("%s: no error", tc.code)
 			}
@@ -144,7 +144,7 @@ func TestSandboxRefusesEscapes(t *testing.T) {
 				t.Fatalf("marker file was created")
 			}
 			var pwned lua.LValue
-			c.Do(func(*lua.LState) { pwned = c.GetGlobal("pwned") })
+			c.Do(func(o *Lua) { pwned = o.GetGlobal("pwned") })
 			if pwned != lua.LNil {
 				t.Fatalf("code outside the folder ran")
 			}
@@ -153,7 +153,7 @@ func TestSandboxRefusesEscapes(t *testing.T) {
 	// Reading inside the folder works.
 	var rec *ErrorRecord
 	var vals []lua.LValue
-	c.Do(func(L *lua.LState) { vals, rec = c.RunString("test", "return io.open('data.txt'):read('*a')") })
+	c.Do(func(o *Lua) { vals, rec = o.RunString("test", "return io.open('data.txt'):read('*a')") })
 	if rec != nil || vals[0].String() != "inside" {
 		t.Fatalf("inside read: %v %v", vals, rec)
 	}
@@ -180,7 +180,7 @@ func TestProvenanceNamesFileAndLine(t *testing.T) {
 		"Lua/b.lua": "\n\nCounter = Counter + 1\n",
 	}, Options{})
 	c := newTestContext(t, g)
-	c.Do(func(*lua.LState) { c.SetStep("Game Lua") })
+	c.Do(func(o *Lua) { o.SetStep("Game Lua") })
 	run(t, c, "Lua/a.lua", "Lua/b.lua")
 	cases := []struct {
 		name, global, defined, assigned string
@@ -192,7 +192,7 @@ func TestProvenanceNamesFileAndLine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var p Provenance
 			var ok bool
-			c.Do(func(*lua.LState) { p, ok = c.Provenance(tc.global) })
+			c.Do(func(o *Lua) { p, ok = o.Provenance(tc.global) })
 			if !ok || p.DefinedAt != tc.defined || p.AssignedAt != tc.assigned || p.DefinedStep != "Game Lua" {
 				t.Fatalf("%s: %+v", tc.global, p)
 			}
@@ -228,7 +228,7 @@ func TestStubModeRecordsCalls(t *testing.T) {
 			}
 			var stubs []StubRecord
 			var result lua.LValue
-			c.Do(func(*lua.LState) { stubs = c.Stubs(); result = c.GetGlobal("result") })
+			c.Do(func(o *Lua) { stubs = o.Stubs(); result = o.GetGlobal("result") })
 			byName := map[string]StubRecord{}
 			for _, s := range stubs {
 				byName[s.Name] = s
@@ -253,13 +253,13 @@ func TestNewGlobalsNeedLoading(t *testing.T) {
 	g := newTestGame(t, map[string]string{}, Options{})
 	c := newTestContext(t, g)
 	var recs [3]*ErrorRecord
-	c.Do(func(L *lua.LState) {
-		c.LockNewGlobals = true
-		c.SetGlobalRaw("Loading", lua.LTrue)
-		_, recs[0] = c.RunString("a", "Early = 1")
-		c.SetGlobalRaw("Loading", lua.LFalse)
-		_, recs[1] = c.RunString("b", "Early = 2")
-		_, recs[2] = c.RunString("c", "Late = 1")
+	c.Do(func(o *Lua) {
+		o.LockNewGlobals = true
+		o.SetGlobalRaw("Loading", lua.LTrue)
+		_, recs[0] = o.RunString("a", "Early = 1")
+		o.SetGlobalRaw("Loading", lua.LFalse)
+		_, recs[1] = o.RunString("b", "Early = 2")
+		_, recs[2] = o.RunString("c", "Late = 1")
 	})
 	if recs[0] != nil || recs[1] != nil {
 		t.Fatalf("allowed assignments failed: %v %v", recs[0], recs[1])
@@ -274,7 +274,7 @@ func TestSyntaxErrorNamesFileAndLine(t *testing.T) {
 	c := newTestContext(t, g)
 	runs := run(t, c, "Lua/bad.lua")
 	var errs []ErrorRecord
-	c.Do(func(*lua.LState) { errs = c.Errors() })
+	c.Do(func(o *Lua) { errs = o.Errors() })
 	if runs[0].OK || len(errs) != 1 || errs[0].File != "Lua/bad.lua" || errs[0].Line != 3 {
 		t.Fatalf("%+v %+v", runs[0], errs)
 	}

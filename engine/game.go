@@ -101,7 +101,7 @@ type Game struct {
 	cc compileCache // compiled chunks by content, in memory and on disk (compilecache.go)
 
 	runMu    sync.Mutex
-	runSet   map[*Context]bool
+	runSet   map[*Lua]bool // owners running a top-level call
 	listErrs []ErrorRecord // folders that could not be listed (runMu)
 	stopMem  chan struct{}
 	// memHit is set when the heap watchdog stopped a call: the next call
@@ -157,7 +157,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 		root.Close()
 		return nil, err
 	}
-	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Context]bool{}, opt: opt,
+	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Lua]bool{}, opt: opt,
 		Mode: ModeStubs, Timeout: DefaultTimeout, memLimit: DefaultMemoryLimit}
 	if s.Mode != "" {
 		g.Mode = s.Mode
@@ -487,7 +487,7 @@ func syntaxError(name string, err error) error {
 
 // ---- heap watchdog ----
 
-func (g *Game) running(c *Context, on bool) {
+func (g *Game) running(c *Lua, on bool) {
 	g.runMu.Lock()
 	if on {
 		g.runSet[c] = true

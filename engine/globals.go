@@ -9,13 +9,13 @@ import (
 // provenance (defined at / last assigned at), per-step changes, the autorun
 // rule on new globals, strict reads and engine stubs are implemented.
 type globalsTable struct {
-	c     *Context
+	c     *Lua
 	store *lua.LTable
 	proxy *lua.LTable
 	prov  map[string]*Provenance
 }
 
-func newGlobalsTable(c *Context, store *lua.LTable) *globalsTable {
+func newGlobalsTable(c *Lua, store *lua.LTable) *globalsTable {
 	L := c.L
 	g := &globalsTable{c: c, store: store, proxy: L.CreateTable(0, 0), prov: map[string]*Provenance{}}
 	meta := L.CreateTable(0, 3)
@@ -150,7 +150,7 @@ func (g *globalsTable) missing(L *lua.LState) int {
 
 // DefineGlobal sets a global from the host, recording provenance as
 // "[engine]" so that the inspector can tell engine exports apart.
-func (c *Context) DefineGlobal(name string, v lua.LValue) {
+func (c *Lua) DefineGlobal(name string, v lua.LValue) {
 	c.globals.store.RawSetString(name, v)
 	if _, ok := c.globals.prov[name]; !ok {
 		c.globals.prov[name] = &Provenance{Name: name, Context: c.Name, DefinedAt: "[engine]", DefinedStep: c.step, AssignedAt: "[engine]", AssignedStep: c.step}
@@ -158,15 +158,15 @@ func (c *Context) DefineGlobal(name string, v lua.LValue) {
 }
 
 // GetGlobal reads a global without triggering stubs or strict errors.
-func (c *Context) GetGlobal(name string) lua.LValue { return c.globals.store.RawGetString(name) }
+func (c *Lua) GetGlobal(name string) lua.LValue { return c.globals.store.RawGetString(name) }
 
 // SetGlobalRaw assigns a global from the host, recording it like code would.
-func (c *Context) SetGlobalRaw(name string, v lua.LValue) {
+func (c *Lua) SetGlobalRaw(name string, v lua.LValue) {
 	c.globals.assign(c.L, lua.LString(name), v)
 }
 
 // GlobalNames lists the string keys of the globals.
-func (c *Context) GlobalNames() []string {
+func (c *Lua) GlobalNames() []string {
 	var out []string
 	c.globals.store.ForEach(func(k, _ lua.LValue) {
 		if s, ok := k.(lua.LString); ok {
@@ -178,7 +178,7 @@ func (c *Context) GlobalNames() []string {
 
 // ModuleTable makes a module table whose missing fields are stand-ins in
 // stub mode (for example the sectors model's `engine` module).
-func (c *Context) ModuleTable(name string, t *lua.LTable) *lua.LTable {
+func (c *Lua) ModuleTable(name string, t *lua.LTable) *lua.LTable {
 	L := c.L
 	meta := L.CreateTable(0, 3)
 	meta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {

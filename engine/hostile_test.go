@@ -11,7 +11,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// The in-process defenses (defenses.go, strlib.go, lpattern.go,
+// The in-process defenses (defenses.go, strlib.go, engine/lpattern,
 // syntaxdepth.go and the caps in sandbox.go and context.go), each driven by
 // the hostile code it exists for. Every case runs as a file under a 1 s
 // watchdog and is followed by another file that must still run; "ends
@@ -67,7 +67,7 @@ func runHostile(t *testing.T, tc hostileCase, opt Options) {
 	var errs []ErrorRecord
 	var out []OutputLine
 	var nextRan lua.LValue
-	c.Do(func(*lua.LState) { errs = c.Errors(); out = c.Output(); nextRan = c.GetGlobal("next_ran") })
+	c.Do(func(o *Lua) { errs = o.Errors(); out = o.Output(); nextRan = o.GetGlobal("next_ran") })
 	if !runs[1].OK || nextRan.String() != "1" {
 		t.Fatalf("the next file did not run: %+v (next_ran = %v)", runs[1], nextRan)
 	}
@@ -149,7 +149,7 @@ func TestPatternsPassLua51Suite(t *testing.T) {
 	c := newTestContext(t, g)
 	runs := run(t, c, "pm.lua")
 	var out []OutputLine
-	c.Do(func(*lua.LState) { out = c.Output() })
+	c.Do(func(o *Lua) { out = o.Output() })
 	if !runs[0].OK || lastOutput(out) != "OK" {
 		t.Fatalf("pm.lua: %+v, output %+v", runs[0], out)
 	}
@@ -312,7 +312,7 @@ func TestHeapWatchdogStopsRunawayContext(t *testing.T) {
 			}
 			var vals []lua.LValue
 			var rec *ErrorRecord
-			bystander.Do(func(*lua.LState) { vals, rec = bystander.RunString("alive", "return 1 + 1") })
+			bystander.Do(func(o *Lua) { vals, rec = o.RunString("alive", "return 1 + 1") })
 			if rec != nil || vals[0].String() != "2" {
 				t.Fatalf("another context: %v %+v", vals, rec)
 			}
@@ -342,13 +342,13 @@ func TestOutputAndErrorFloodsAreCapped(t *testing.T) {
 	c := newTestContext(t, g)
 	run(t, c, "Lua/h.lua")
 	var errs []ErrorRecord
-	c.Do(func(*lua.LState) {
-		fn := c.GetGlobal("Fail").(*lua.LFunction)
-		c.AddHandler("Tick", fn, "Lua/h.lua:1")
+	c.Do(func(o *Lua) {
+		fn := o.GetGlobal("Fail").(*lua.LFunction)
+		o.AddHandler("Tick", fn, "Lua/h.lua:1")
 		for i := 0; i < MaxErrorRecords+500; i++ {
-			c.Dispatch("Tick", nil)
+			o.Dispatch("Tick", nil)
 		}
-		errs = c.Errors()
+		errs = o.Errors()
 	})
 	if len(errs) != MaxErrorRecords+1 || !strings.Contains(errs[len(errs)-1].Message, fmt.Sprintf("more than %d errors", MaxErrorRecords)) {
 		t.Fatalf("%d errors kept, last %+v", len(errs), errs[len(errs)-1])
@@ -365,10 +365,10 @@ func TestFifoInTheFolderIsNotOpened(t *testing.T) {
 	done := make(chan []FileRun, 1)
 	go func() {
 		var runs []FileRun
-		c.Do(func(*lua.LState) {
-			r, _ := c.ExecFile("Lua/pipe.lua", nil)
+		c.Do(func(o *Lua) {
+			r, _ := o.ExecFile("Lua/pipe.lua", nil)
 			runs = append(runs, r)
-			_, rec := c.RunString("reader", "return io.open('Lua/pipe.lua')")
+			_, rec := o.RunString("reader", "return io.open('Lua/pipe.lua')")
 			runs = append(runs, FileRun{OK: rec == nil})
 		})
 		done <- runs

@@ -55,7 +55,7 @@ func followsFailure(e *ErrorRecord, d failedDef) {
 	e.Message += " (" + d.name + " is defined at " + d.where + ", which failed before it got there)"
 }
 
-func (c *Context) ss() *stubState {
+func (c *Lua) ss() *stubState {
 	if c.stand == nil {
 		c.stand = &stubState{cache: map[string]*lua.LUserData{}, failedDefs: map[string]failedDef{},
 			nilReads: map[string]failedDef{}, classErr: map[string]string{}, seen: map[string]string{}}
@@ -88,7 +88,7 @@ func (g *Game) nextErrorID(ctx string) string {
 
 // classify gives an error record its ID and, unless the recorder already
 // knew it, its cause.
-func (c *Context) classify(e *ErrorRecord) {
+func (c *Lua) classify(e *ErrorRecord) {
 	st := c.ss()
 	if e.ID == "" {
 		e.ID = c.game.nextErrorID(c.Name)
@@ -142,7 +142,7 @@ func (c *Context) classify(e *ErrorRecord) {
 // recorded): the names it defines at its top level and that are still
 // undefined are not engine names; a read of one is nil, and the error that
 // follows names this failure as its cause.
-func (c *Context) noteFailedFile(rel string) {
+func (c *Lua) noteFailedFile(rel string) {
 	if !c.game.Stubs() {
 		return
 	}
@@ -164,7 +164,7 @@ func (c *Context) noteFailedFile(rel string) {
 
 // definedByFailed reports whether name is defined by a file that failed
 // before defining it; the read at the caller's line is remembered.
-func (c *Context) definedByFailed(name string) (failedDef, bool) {
+func (c *Lua) definedByFailed(name string) (failedDef, bool) {
 	if c.stand == nil || len(c.stand.failedDefs) == 0 {
 		return failedDef{}, false
 	}
@@ -239,8 +239,8 @@ var luaKeywords = map[string]bool{"and": true, "break": true, "do": true, "else"
 // it has (true). Otherwise — strict mode, or a parent that a failed file of
 // the folder declares — it is an error (false), caused by that failure.
 // Owner goroutine.
-func (c *Context) MissingParent(name, parent, where string) bool {
-	file, line := splitFileLine(where)
+func (c *Lua) MissingParent(name, parent, where string) bool {
+	file, line := SplitWhere(where)
 	msg := "class " + name + ": parent class " + parent + " is not defined"
 	if !c.game.Stubs() {
 		c.AddError(ErrorRecord{File: file, Line: line, Message: msg})
@@ -273,12 +273,12 @@ func (c *Context) MissingParent(name, parent, where string) bool {
 
 // ClassFailed tells root-cause analysis that class name was not built
 // because of the error just recorded.
-func (c *Context) ClassFailed(name string) { c.ss().classErr[name] = c.ss().lastErr }
+func (c *Lua) ClassFailed(name string) { c.ss().classErr[name] = c.ss().lastErr }
 
 // StubMember answers a read of a member that a class with an engine
 // (stand-in) parent does not have: the parent's member is a stand-in,
 // unless the code only tests it. Owner goroutine.
-func (c *Context) StubMember(L *lua.LState, parent string, key lua.LValue) lua.LValue {
+func (c *Lua) StubMember(L *lua.LState, parent string, key lua.LValue) lua.LValue {
 	if !c.game.Stubs() {
 		return lua.LNil
 	}
@@ -293,7 +293,9 @@ func (c *Context) StubMember(L *lua.LState, parent string, key lua.LValue) lua.L
 	return c.stubFor(L, stubKey(parent, key), StubClass)
 }
 
-func splitFileLine(w string) (string, int) {
+// SplitWhere splits "file:line" (a Where) into the file and the line; a
+// text without a line is all file, line 0.
+func SplitWhere(w string) (string, int) {
 	i := strings.LastIndexByte(w, ':')
 	if i < 0 {
 		return w, 0
@@ -307,7 +309,7 @@ func splitFileLine(w string) (string, int) {
 
 // resolvePath reads a global or a dotted path of plain tables ("A.B.c")
 // without running any metamethod; nil if any step is missing.
-func (c *Context) resolvePath(path string) lua.LValue {
+func (c *Lua) resolvePath(path string) lua.LValue {
 	var v lua.LValue = c.globals.store
 	for _, part := range strings.Split(path, ".") {
 		t, ok := v.(*lua.LTable)
@@ -329,7 +331,7 @@ var luaPath = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*(?:\s*[.:]\s*[A-Za-z_][A
 // causeFromSource looks at the lines an error happened on (its position and
 // the first frames of its traceback): when one of them uses a name or path
 // that a failed file defines, that failure is the error's cause.
-func (c *Context) causeFromSource(e *ErrorRecord) (failedDef, bool) {
+func (c *Lua) causeFromSource(e *ErrorRecord) (failedDef, bool) {
 	st := c.ss()
 	if len(st.failedDefs) == 0 || !c.game.Stubs() {
 		return failedDef{}, false
@@ -367,7 +369,7 @@ func (c *Context) causeFromSource(e *ErrorRecord) (failedDef, bool) {
 }
 
 // sourceLine returns line n of a file of the folder ("" if unreadable).
-func (c *Context) sourceLine(file string, n int) string {
+func (c *Lua) sourceLine(file string, n int) string {
 	st := c.ss()
 	if st.srcFile != file {
 		src, err := c.game.ReadFile(file)

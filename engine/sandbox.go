@@ -11,7 +11,7 @@ import (
 
 // init builds the sandboxed state: an allow-list of libraries, the tracking
 // globals table, captured print, and file access confined to the folder.
-func (c *Context) init() error {
+func (c *Lua) init() error {
 	L := c.L
 	for _, lib := range []struct {
 		name string
@@ -69,7 +69,7 @@ func (c *Context) init() error {
 	return nil
 }
 
-func (c *Context) luaPrint(L *lua.LState) int {
+func (c *Lua) luaPrint(L *lua.LState) int {
 	// bounded while it is built: print(unpack(t)) of 8,000 60 MB strings
 	// must not join half a terabyte first (defenses.go)
 	text := c.joinOutput(L, 1, "\t")
@@ -80,7 +80,7 @@ func (c *Context) luaPrint(L *lua.LState) int {
 
 // tostring calls the global tostring (so __tostring works), falling back to
 // a plain rendering if that fails.
-func (c *Context) tostring(L *lua.LState, v lua.LValue) string {
+func (c *Lua) tostring(L *lua.LState, v lua.LValue) string {
 	switch x := v.(type) {
 	case lua.LString:
 		return string(x)
@@ -108,7 +108,7 @@ func (c *Context) tostring(L *lua.LState, v lua.LValue) string {
 }
 
 // readGameFile reads a path given by Lua code: relative to the folder.
-func (c *Context) readGameFile(L *lua.LState, p string) ([]byte, string) {
+func (c *Lua) readGameFile(L *lua.LState, p string) ([]byte, string) {
 	rel, err := CleanPath(p)
 	if err != nil {
 		L.RaiseError("%s", err.Error())
@@ -117,13 +117,13 @@ func (c *Context) readGameFile(L *lua.LState, p string) ([]byte, string) {
 	if err != nil {
 		L.RaiseError("cannot read %s: %s", p, err.Error())
 	}
-	if c.Emit != nil {
+	if c.emitting() {
 		c.Emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
 	}
 	return data, rel
 }
 
-func (c *Context) luaReadFile(L *lua.LState) int {
+func (c *Lua) luaReadFile(L *lua.LState) int {
 	data, _ := c.readGameFile(L, L.CheckString(1))
 	L.Push(lua.LString(data))
 	return 1
@@ -131,7 +131,7 @@ func (c *Context) luaReadFile(L *lua.LState) int {
 
 // luaLoadfile is Lua 5.3's loadfile(name [, mode [, env]]), confined to
 // the folder; text chunks only (defenses.go: loadMode, loadEnv).
-func (c *Context) luaLoadfile(L *lua.LState) int {
+func (c *Lua) luaLoadfile(L *lua.LState) int {
 	p := L.CheckString(1)
 	env := loadEnv(L, 3)
 	if msg := loadMode(L, 2); msg != "" {
@@ -155,7 +155,7 @@ func (c *Context) luaLoadfile(L *lua.LState) int {
 	return 1
 }
 
-func (c *Context) luaDofile(L *lua.LState) int {
+func (c *Lua) luaDofile(L *lua.LState) int {
 	p := L.CheckString(1)
 	rel, err := CleanPath(p)
 	if err != nil {
@@ -193,7 +193,7 @@ func DefaultResolve(g *Game) func(string) (string, error) {
 
 // openRequire installs package.loaded/preload and a require that only
 // resolves files inside the game folder (through c.Resolve).
-func (c *Context) openRequire(G *lua.LTable) {
+func (c *Lua) openRequire(G *lua.LTable) {
 	L := c.L
 	pkg := L.CreateTable(0, 3)
 	loaded := L.CreateTable(0, 8)
@@ -235,7 +235,7 @@ func (c *Context) openRequire(G *lua.LTable) {
 				L.RaiseError("%s", err.Error())
 			}
 			fn = f
-			if c.Emit != nil {
+			if c.emitting() {
 				c.Emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
 			}
 		}
@@ -260,7 +260,7 @@ func (c *Context) openRequire(G *lua.LTable) {
 }
 
 // openIO installs a read-only io confined to the game folder.
-func (c *Context) openIO(G *lua.LTable) {
+func (c *Lua) openIO(G *lua.LTable) {
 	L := c.L
 	io := L.CreateTable(0, 8)
 	G.RawSetString("io", io)
@@ -312,7 +312,7 @@ func (c *Context) openIO(G *lua.LTable) {
 			var data []byte
 			data, err = c.game.ReadFile(rel)
 			if err == nil {
-				if c.Emit != nil {
+				if c.emitting() {
 					c.Emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
 				}
 				L.Push(newFile(data))
@@ -430,7 +430,7 @@ func (f *roFile) read(format lua.LValue) lua.LValue {
 
 // capStrings replaces the string functions that can build huge strings in
 // one call with bounded versions.
-func (c *Context) capStrings(G *lua.LTable) {
+func (c *Lua) capStrings(G *lua.LTable) {
 	L := c.L
 	str, ok := G.RawGetString("string").(*lua.LTable)
 	if !ok {
@@ -511,7 +511,7 @@ func (c *Context) capStrings(G *lua.LTable) {
 
 // wrapCoroutines makes a resumed coroutine run under the resumer's
 // deadline, so the watchdog sees into coroutines.
-func (c *Context) wrapCoroutines(G *lua.LTable) {
+func (c *Lua) wrapCoroutines(G *lua.LTable) {
 	L := c.L
 	co, ok := G.RawGetString("coroutine").(*lua.LTable)
 	if !ok {

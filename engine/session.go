@@ -267,7 +267,7 @@ func (s *Session) collectChanges() GlobalChanges {
 		}
 		delete(touched, c)
 		var ch GlobalChanges
-		if c.Do(func(*lua.LState) { ch = c.TakeChanges() }) != nil {
+		if c.Do(func(o *Lua) { ch = o.TakeChanges() }) != nil {
 			continue
 		}
 		prefix := ""
@@ -494,17 +494,17 @@ func (s *Session) evalLocked(cmd Command) Result {
 	s.begin(cmd.String(), "eval", cmd.String())
 	var out string
 	var rec *ErrorRecord
-	err = c.Do(func(L *lua.LState) {
+	err = c.Do(func(o *Lua) {
 		// Errors and globals of the eval belong to the eval, not to the
 		// step that ran in this context before.
-		prevStep := c.Step()
-		c.SetStep(cmd.String())
-		defer c.SetStep(prevStep)
+		prevStep := o.Step()
+		o.SetStep(cmd.String())
+		defer o.SetStep(prevStep)
 		var vals []lua.LValue
-		vals, rec = c.runEval(cmd.Code)
+		vals, rec = o.runEval(cmd.Code)
 		parts := make([]string, len(vals))
 		for i, v := range vals {
-			parts[i] = c.DisplayString(v)
+			parts[i] = o.DisplayString(v)
 		}
 		out = strings.Join(parts, "\t")
 	})
@@ -561,7 +561,7 @@ func (s *Session) contextsLocked() []ContextInfo {
 	var out []ContextInfo
 	for _, c := range s.model.Contexts() {
 		var info ContextInfo
-		if c.Do(func(*lua.LState) { info = c.Info() }) == nil {
+		if c.Do(func(o *Lua) { info = o.Info() }) == nil {
 			out = append(out, info)
 		}
 	}
@@ -596,14 +596,14 @@ func (s *Session) Report() Report {
 	}
 	if s.model != nil {
 		for _, c := range s.model.Contexts() {
-			if err := c.Do(func(*lua.LState) {
-				for n, k := range c.HandlerCounts() {
+			if err := c.Do(func(o *Lua) {
+				for n, k := range o.HandlerCounts() {
 					r.Handlers[n] += k
 				}
 				if len(stubs) < 2*MaxReportStubs { // a flood in many contexts: stop merging early
-					mergeStubs(stubs, c.Stubs())
+					mergeStubs(stubs, o.Stubs())
 				} else {
-					r.StubsNotListed += len(c.Stubs())
+					r.StubsNotListed += len(o.Stubs())
 				}
 			}); err != nil {
 				continue // ErrClosed: unloaded since it was listed, its stubs retired
@@ -657,7 +657,7 @@ func mergeStubs(into map[string]*StubRecord, list []StubRecord) {
 // it through Host before closing a context).
 func (h *Host) Retire(c *Context) {
 	var st []StubRecord
-	if c.Do(func(*lua.LState) { st = c.Stubs() }) != nil {
+	if c.Do(func(o *Lua) { st = o.Stubs() }) != nil {
 		return
 	}
 	if h.retire != nil {

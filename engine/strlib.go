@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"modscope/engine/lpattern"
 )
 
 // patSpecials are the characters that make string.find use the matcher.
@@ -16,9 +18,9 @@ const patSpecials = "^$*+?.([%-"
 const maxMultRet = 8000
 
 // openPatterns replaces string.find, match, gmatch, gfind, gsub and byte
-// with Lua 5.1's semantics on the bounded matcher of lpattern.go. The string
+// with Lua 5.1's semantics on the bounded matcher of engine/lpattern. The string
 // metatable's __index is the string table, so s:find(...) sees them too.
-func (c *Context) openPatterns(str *lua.LTable) {
+func (c *Lua) openPatterns(str *lua.LTable) {
 	L := c.L
 	str.RawSetString("find", L.NewFunction(func(L *lua.LState) int { return strFindAux(L, true) }))
 	str.RawSetString("match", L.NewFunction(func(L *lua.LState) int { return strFindAux(L, false) }))
@@ -43,18 +45,18 @@ func raisePattern(L *lua.LState, fn string, err error) {
 }
 
 // pushCaptures pushes capture values and returns how many.
-func pushCaptures(L *lua.LState, caps []captureValue) int {
+func pushCaptures(L *lua.LState, caps []lpattern.Capture) int {
 	for _, cv := range caps {
 		L.Push(captureLValue(cv))
 	}
 	return len(caps)
 }
 
-func captureLValue(cv captureValue) lua.LValue {
-	if cv.isPos {
-		return lua.LNumber(cv.pos)
+func captureLValue(cv lpattern.Capture) lua.LValue {
+	if cv.IsPos {
+		return lua.LNumber(cv.Pos)
 	}
-	return lua.LString(cv.str)
+	return lua.LString(cv.Str)
 }
 
 // strFindAux is string.find (find) and string.match (!find).
@@ -80,19 +82,19 @@ func strFindAux(L *lua.LState, find bool) int {
 		L.Push(lua.LNil)
 		return 1
 	}
-	m := newMatcher(L.Context(), s, p)
+	m := lpattern.New(L.Context(), s, p)
 	pi := 0
 	anchor := len(p) > 0 && p[0] == '^'
 	if anchor {
 		pi = 1
 	}
 	for s1 := init; s1 <= len(s); s1++ {
-		e, err := m.find(s1, pi)
+		e, err := m.Find(s1, pi)
 		if err != nil {
 			raisePattern(L, fname, err)
 		}
 		if e != -1 {
-			caps, err := m.captures(s1, e, !find)
+			caps, err := m.Captures(s1, e, !find)
 			if err != nil {
 				raisePattern(L, fname, err)
 			}
@@ -118,9 +120,9 @@ func strGmatch(L *lua.LState) int {
 	p := L.CheckString(2)
 	pos := 0
 	L.Push(L.NewFunction(func(L *lua.LState) int {
-		m := newMatcher(L.Context(), s, p)
+		m := lpattern.New(L.Context(), s, p)
 		for src := pos; src <= len(s); src++ {
-			e, err := m.find(src, 0)
+			e, err := m.Find(src, 0)
 			if err != nil {
 				raisePattern(L, "string.gmatch", err)
 			}
@@ -131,7 +133,7 @@ func strGmatch(L *lua.LState) int {
 			if e == src {
 				pos++ // empty match: go at least one position
 			}
-			caps, err := m.captures(src, e, true)
+			caps, err := m.Captures(src, e, true)
 			if err != nil {
 				raisePattern(L, "string.gmatch", err)
 			}
@@ -160,7 +162,7 @@ func strGsub(L *lua.LState) int {
 	if anchor {
 		pi = 1
 	}
-	m := newMatcher(L.Context(), src, p)
+	m := lpattern.New(L.Context(), src, p)
 	var b strings.Builder
 	add := func(s string) {
 		if b.Len()+len(s) > MaxStringBytes {
@@ -171,7 +173,7 @@ func strGsub(L *lua.LState) int {
 	n := 0
 	s := 0
 	for n < maxN {
-		e, err := m.find(s, pi)
+		e, err := m.Find(s, pi)
 		if err != nil {
 			raisePattern(L, "string.gsub", err)
 		}
@@ -202,14 +204,14 @@ func strGsub(L *lua.LState) int {
 
 // gsubAddValue appends the replacement for the match src[s:e] (lstrlib.c's
 // add_value).
-func gsubAddValue(L *lua.LState, m *matcher, repl lua.LValue, s, e int, add func(string)) {
+func gsubAddValue(L *lua.LState, m *lpattern.Matcher, repl lua.LValue, s, e int, add func(string)) {
 	var v lua.LValue
 	switch r := repl.(type) {
 	case lua.LString, lua.LNumber:
 		gsubAddString(L, m, lua.LVAsString(r), s, e, add)
 		return
 	case *lua.LFunction:
-		caps, err := m.captures(s, e, true)
+		caps, err := m.Captures(s, e, true)
 		if err != nil {
 			raisePattern(L, "string.gsub", err)
 		}
@@ -219,7 +221,7 @@ func gsubAddValue(L *lua.LState, m *matcher, repl lua.LValue, s, e int, add func
 		v = L.Get(-1)
 		L.Pop(1)
 	case *lua.LTable:
-		cv, err := m.oneCapture(0, s, e)
+		cv, err := m.OneCapture(0, s, e)
 		if err != nil {
 			raisePattern(L, "string.gsub", err)
 		}
@@ -227,10 +229,10 @@ func gsubAddValue(L *lua.LState, m *matcher, repl lua.LValue, s, e int, add func
 	}
 	switch x := v.(type) {
 	case *lua.LNilType:
-		add(m.src[s:e])
+		add(m.Src()[s:e])
 	case lua.LBool:
 		if !bool(x) {
-			add(m.src[s:e])
+			add(m.Src()[s:e])
 			return
 		}
 		L.RaiseError("invalid replacement value (a boolean)")
@@ -245,7 +247,7 @@ func gsubAddValue(L *lua.LState, m *matcher, repl lua.LValue, s, e int, add func
 
 // gsubAddString expands a replacement string: %0 is the whole match, %1-%9
 // the captures, and % before any other character is that character.
-func gsubAddString(L *lua.LState, m *matcher, news string, s, e int, add func(string)) {
+func gsubAddString(L *lua.LState, m *lpattern.Matcher, news string, s, e int, add func(string)) {
 	start := 0
 	for i := 0; i < len(news); i++ {
 		if news[i] != '%' {
@@ -261,16 +263,16 @@ func gsubAddString(L *lua.LState, m *matcher, news string, s, e int, add func(st
 		case d < '0' || d > '9':
 			add(string([]byte{d}))
 		case d == '0':
-			add(m.src[s:e])
+			add(m.Src()[s:e])
 		default:
-			cv, err := m.oneCapture(int(d-'1'), s, e)
+			cv, err := m.OneCapture(int(d-'1'), s, e)
 			if err != nil {
 				raisePattern(L, "string.gsub", err)
 			}
-			if cv.isPos {
-				add(strconv.Itoa(cv.pos))
+			if cv.IsPos {
+				add(strconv.Itoa(cv.Pos))
 			} else {
-				add(cv.str)
+				add(cv.Str)
 			}
 		}
 		start = i + 1

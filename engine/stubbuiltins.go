@@ -11,7 +11,7 @@ import (
 // takes inserts (recorded) and gives nothing back, and an unknown number or
 // string to the math, string and os functions, which then answer with a
 // stand-in. Calls without a stand-in argument go straight to the builtin.
-func (c *Context) stubBuiltins(G *lua.LTable) {
+func (c *Lua) stubBuiltins(G *lua.LTable) {
 	L := c.L
 	empty := L.NewFunction(func(L *lua.LState) int { return 0 })
 	first := func(L *lua.LState) bool { _, ok := stubNameOf(L.Get(1)); return ok }
@@ -170,7 +170,7 @@ func pushZero(L *lua.LState) int { L.Push(lua.LNumber(0)); return 1 }
 func nothing(*lua.LState) int    { return 0 }
 
 // wrapBuiltin replaces the Go function t[name] by one that applies p.
-func (c *Context) wrapBuiltin(t *lua.LTable, name string, p stubPolicy) {
+func (c *Lua) wrapBuiltin(t *lua.LTable, name string, p stubPolicy) {
 	orig, ok := t.RawGetString(name).(*lua.LFunction)
 	if !ok || !orig.IsG {
 		return
@@ -200,7 +200,7 @@ func (c *Context) wrapBuiltin(t *lua.LTable, name string, p stubPolicy) {
 }
 
 // writeInto records an assignment or insert into a stand-in.
-func (c *Context) writeInto(v lua.LValue) {
+func (c *Lua) writeInto(v lua.LValue) {
 	if n, ok := stubNameOf(v); ok {
 		c.stubRecord(n, "").Writes++
 	}
@@ -209,7 +209,7 @@ func (c *Context) writeInto(v lua.LValue) {
 // formatWithStubs runs string.format with each stand-in argument replaced:
 // by 0 where the format wants a number, by "stub:NAME" where it wants a
 // string; a stand-in format string gives a stand-in.
-func (c *Context) formatWithStubs(L *lua.LState) int {
+func (c *Lua) formatWithStubs(L *lua.LState) int {
 	if n, ok := stubNameOf(L.Get(1)); ok {
 		L.Push(c.stubOf(n, ""))
 		return 1

@@ -8,7 +8,7 @@ import lua "github.com/yuin/gopher-lua"
 // library defines) is a recording stand-in named "table.append"; a missing
 // field that is only tested stays nil. It also makes the builtins accept
 // stand-ins (stubbuiltins.go).
-func (c *Context) stubLibraryFields(G *lua.LTable) {
+func (c *Lua) stubLibraryFields(G *lua.LTable) {
 	// os and io are left out: their missing functions (os.exit, io.popen)
 	// were removed by the sandbox and must fail, not record.
 	for _, lib := range []string{"table", "string", "math", "coroutine"} {
@@ -21,7 +21,7 @@ func (c *Context) stubLibraryFields(G *lua.LTable) {
 
 // fieldStandIns gives table t (named prefix) stand-ins of the given kind
 // for its missing fields, in stub mode, unless t already has a metatable.
-func (c *Context) fieldStandIns(t *lua.LTable, prefix, kind string) {
+func (c *Lua) fieldStandIns(t *lua.LTable, prefix, kind string) {
 	if t.Metatable != lua.LNil {
 		return
 	}
@@ -55,7 +55,7 @@ func (c *Context) fieldStandIns(t *lua.LTable, prefix, kind string) {
 // stand-in as its list, it answers with that stand-in — the engine's data
 // is unknown, and so is what a query on it finds — or nil where the answer
 // is only tested. Otherwise the helper runs as written.
-func (c *Context) stubHelper(f *lua.LFunction) *lua.LFunction {
+func (c *Lua) stubHelper(f *lua.LFunction) *lua.LFunction {
 	return c.L.NewFunction(func(L *lua.LState) int {
 		if _, ok := stubNameOf(L.Get(1)); ok && c.game.Stubs() {
 			if readIsTested(L) {
@@ -77,7 +77,7 @@ func (c *Context) stubHelper(f *lua.LFunction) *lua.LFunction {
 
 // EngineTable gives t, a table the engine fills (named name), stand-ins of
 // the given kind for its missing fields in stub mode (owner goroutine).
-func (c *Context) EngineTable(t *lua.LTable, name, kind string) {
+func (c *Lua) EngineTable(t *lua.LTable, name, kind string) {
 	if !c.game.Stubs() {
 		return
 	}
@@ -89,7 +89,7 @@ func (c *Context) EngineTable(t *lua.LTable, name, kind string) {
 
 // stubCompare returns the __lt and __le handlers of stand-ins (a stand-in
 // compares as 0), created once per state.
-func (c *Context) stubCompare() (*lua.LFunction, *lua.LFunction) {
+func (c *Lua) stubCompare() (*lua.LFunction, *lua.LFunction) {
 	L := c.L
 	num := func(L *lua.LState, i int) float64 {
 		switch v := L.Get(i).(type) {

@@ -2,8 +2,6 @@ package engine
 
 import (
 	"testing"
-
-	lua "github.com/yuin/gopher-lua"
 )
 
 func TestStubModeCoversWhatRealGameCodeDoes(t *testing.T) {
@@ -33,7 +31,7 @@ func TestStubModeCoversWhatRealGameCodeDoes(t *testing.T) {
 				t.Fatalf("run: %s", runs[0].Error)
 			}
 			var got string
-			c.Do(func(L *lua.LState) { got = c.tostring(L, c.GetGlobal("result")) })
+			c.Do(func(o *Lua) { L := o.L; got = o.tostring(L, o.GetGlobal("result")) })
 			if got != tc.want {
 				t.Errorf("result = %q, want %q", got, tc.want)
 			}

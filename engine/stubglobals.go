@@ -21,7 +21,7 @@ import (
 // error.
 
 // engineGlobal reports whether name is an engine global by those rules.
-func (c *Context) engineGlobal(L *lua.LState, name string) bool {
+func (c *Lua) engineGlobal(L *lua.LState, name string) bool {
 	if !c.game.Stubs() {
 		return false
 	}
@@ -95,7 +95,7 @@ func freeNames(proto *lua.FunctionProto, read, assigned map[string]bool) {
 
 // gameMainChunk reports whether the innermost Lua function running is the
 // main chunk of a file of the game itself (not of a mod, not modscope's).
-func gameMainChunk(c *Context, L *lua.LState) bool {
+func gameMainChunk(c *Lua, L *lua.LState) bool {
 	for lv := 1; lv < 6; lv++ {
 		dbg, ok := L.GetStack(lv)
 		if !ok {

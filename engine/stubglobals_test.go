@@ -34,8 +34,8 @@ func TestForLoopStandInIsRecorded(t *testing.T) {
 		t.Fatalf("run: %s", fr.Error)
 	}
 	var reads int
-	c.Do(func(*lua.LState) {
-		if r := c.stubs["MaxThings"]; r != nil {
+	c.Do(func(o *Lua) {
+		if r := o.stubs["MaxThings"]; r != nil {
 			reads = r.Reads
 		}
 	})
@@ -76,14 +76,14 @@ func TestEngineGlobalsMayBeAssignedLate(t *testing.T) {
 			g := newTestGame(t, files, Options{Mode: tc.mode})
 			c := newTestContext(t, g)
 			var rec *ErrorRecord
-			c.Do(func(L *lua.LState) {
-				c.LockNewGlobals = true
-				c.SetGlobalRaw("Loading", lua.LFalse)
+			c.Do(func(o *Lua) {
+				o.LockNewGlobals = true
+				o.SetGlobalRaw("Loading", lua.LFalse)
 				if tc.file != "" {
-					rec = runFileRecord(t, c, tc.file)
+					rec = runFileRecord(t, o, tc.file)
 				}
 				if rec == nil && tc.src != "" {
-					_, rec = c.RunString("late", tc.src)
+					_, rec = o.RunString("late", tc.src)
 				}
 			})
 			switch {
@@ -98,7 +98,7 @@ func TestEngineGlobalsMayBeAssignedLate(t *testing.T) {
 
 // runFileRecord runs a file of the folder (owner goroutine) and returns its
 // error as a record, nil if it ran.
-func runFileRecord(t *testing.T, c *Context, rel string) *ErrorRecord {
+func runFileRecord(t *testing.T, c *Lua, rel string) *ErrorRecord {
 	t.Helper()
 	r, _ := c.ExecFile(rel, nil)
 	if r.OK {

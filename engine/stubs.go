@@ -31,11 +31,11 @@ const maxStubNames = 5000
 // Stub returns the recording stand-in for an engine function or value the
 // folder does not define. It is the same value for the same name, so that
 // two reads compare equal and it can be a table key.
-func (c *Context) Stub(name string) *lua.LUserData {
+func (c *Lua) Stub(name string) *lua.LUserData {
 	return c.stubOf(name, "")
 }
 
-func (c *Context) stubOf(name, kind string) *lua.LUserData {
+func (c *Lua) stubOf(name, kind string) *lua.LUserData {
 	if ud, ok := c.ss().cache[name]; ok {
 		return ud
 	}
@@ -54,7 +54,7 @@ func (c *Context) stubOf(name, kind string) *lua.LUserData {
 // stubValue is the Go value inside a stand-in userdata: its name.
 type stubValue string
 
-func (c *Context) stubName(v lua.LValue) (string, bool) {
+func (c *Lua) stubName(v lua.LValue) (string, bool) {
 	return stubNameOf(v)
 }
 
@@ -72,7 +72,7 @@ func IsStub(v lua.LValue) (string, bool) { return stubNameOf(v) }
 
 // stubRecord returns the record of name, creating it (with the kind of its
 // root name and where it was first met).
-func (c *Context) stubRecord(name, kind string) *StubRecord {
+func (c *Lua) stubRecord(name, kind string) *StubRecord {
 	r := c.stubs[name]
 	if r != nil {
 		return r
@@ -94,7 +94,7 @@ func (c *Context) stubRecord(name, kind string) *StubRecord {
 
 // stubKindOf is the kind of the nearest recorded name name derives from
 // ("CObject" for "CObject.SetPos().x"), global if none.
-func (c *Context) stubKindOf(name string) string {
+func (c *Lua) stubKindOf(name string) string {
 	for i := len(name) - 1; i > 0; i-- {
 		switch name[i] {
 		case '.', '[', '(':
@@ -107,7 +107,7 @@ func (c *Context) stubKindOf(name string) string {
 }
 
 // touch counts a read (call false) or a call (call true) of a stand-in.
-func (c *Context) touch(name string, call bool) {
+func (c *Lua) touch(name string, call bool) {
 	r := c.stubRecord(name, "")
 	c.ss().lastStub = name
 	if call {
@@ -150,7 +150,7 @@ const stubMetaKey = "modscope.stubmeta"
 // from Lua.
 const stubSeal = "modscope stand-in"
 
-func (c *Context) stubMeta() *lua.LTable {
+func (c *Lua) stubMeta() *lua.LTable {
 	if c.ss().mt != nil {
 		return c.ss().mt
 	}
@@ -242,9 +242,9 @@ func (c *Context) stubMeta() *lua.LTable {
 const stubCtxKey = "modscope.stubctx"
 
 // stubContextOf is the context that made the stand-ins of L's state.
-func stubContextOf(L *lua.LState) *Context {
+func stubContextOf(L *lua.LState) *Lua {
 	if ud, ok := L.G.Registry.RawGetString(stubCtxKey).(*lua.LUserData); ok {
-		c, _ := ud.Value.(*Context)
+		c, _ := ud.Value.(*Lua)
 		return c
 	}
 	return nil
@@ -280,7 +280,7 @@ func stubForLoop(L *lua.LState, init, limit, step lua.LValue) (lua.LNumber, lua.
 // code reading it only tests it — `if X then`, `X == nil`, `X or default`,
 // `not X` see nil, as they see what the game would for a name nobody
 // defines. kind says where the name was read.
-func (c *Context) stubFor(L *lua.LState, name, kind string) lua.LValue {
+func (c *Lua) stubFor(L *lua.LState, name, kind string) lua.LValue {
 	if readIsTested(L) {
 		return lua.LNil
 	}
@@ -296,12 +296,10 @@ func (c *Context) stubFor(L *lua.LState, name, kind string) lua.LValue {
 // local, an upvalue, a table or a global, passing it, returning it — wants
 // the value, and gets a stand-in.
 func readIsTested(L *lua.LState) bool {
-	fn, pc, ok := callerFrame(L)
-	if !ok || pc <= 0 || pc > len(fn.Proto.Code) {
+	fn, pc, prev, ok := callerInstr(L)
+	if !ok {
 		return false
 	}
-	code := fn.Proto.Code
-	prev := code[pc-1]
 	var reg int
 	switch int(prev >> 26) {
 	case lua.OP_GETGLOBAL, lua.OP_GETTABLE, lua.OP_GETTABLEKS, lua.OP_CALL:
@@ -325,11 +323,7 @@ func regTested(fn *lua.LFunction, pc, reg int) bool {
 	compared := false
 	unused := func() bool { return compared }
 	for i := pc; i < len(code) && i < pc+64; i++ {
-		inst := code[i]
-		op := int(inst >> 26)
-		a := int(inst>>18) & 0xff
-		b := int(inst & 0x1ff)
-		cc := int(inst>>9) & 0x1ff
+		op, a, b, cc := instFields(code[i])
 		switch op {
 		case lua.OP_TEST:
 			if a == reg {
@@ -448,6 +442,23 @@ func callerFrame(L *lua.LState) (*lua.LFunction, int, bool) {
 	return fn, int(pcField.Int()), true
 }
 
+// callerInstr is the instruction the calling Lua frame is executing (the
+// one before its saved pc: the read or call that reached Go), with the
+// frame's function and pc; ok is false when there is none.
+func callerInstr(L *lua.LState) (fn *lua.LFunction, pc int, inst uint32, ok bool) {
+	fn, pc, ok = callerFrame(L)
+	if !ok || pc <= 0 || pc > len(fn.Proto.Code) {
+		return nil, 0, 0, false
+	}
+	return fn, pc, fn.Proto.Code[pc-1], true
+}
+
+// instFields decodes an instruction: its opcode and its A, B and C fields
+// (B and C with their constant bit, 0x100).
+func instFields(inst uint32) (op, a, b, c int) {
+	return int(inst >> 26), int(inst>>18) & 0xff, int(inst & 0x1ff), int(inst>>9) & 0x1ff
+}
+
 // maxStubResults bounds the results a stand-in call gives.
 const maxStubResults = 16
 
@@ -455,12 +466,8 @@ const maxStubResults = 16
 // calling a stand-in: its function, pc, result register and the number of
 // results it takes (1 when it takes all of them, or when unknown).
 func callSite(L *lua.LState) (*lua.LFunction, int, int, int) {
-	fn, pc, ok := callerFrame(L)
-	if !ok || pc <= 0 || pc > len(fn.Proto.Code) {
-		return nil, 0, 0, 1
-	}
-	inst := fn.Proto.Code[pc-1]
-	if int(inst>>26) != lua.OP_CALL {
+	fn, pc, inst, ok := callerInstr(L)
+	if !ok || int(inst>>26) != lua.OP_CALL {
 		return nil, 0, 0, 1
 	}
 	a := int(inst>>18) & 0xff
@@ -475,23 +482,18 @@ func callSite(L *lua.LState) (*lua.LFunction, int, int, int) {
 // (the CALL instruction of the calling Lua frame) is next used in an order
 // comparison (<, <=, >, >=).
 func resultCompared(L *lua.LState) bool {
-	fn, pc, ok := callerFrame(L)
-	if !ok || pc <= 0 || pc > len(fn.Proto.Code) {
+	fn, pc, prev, ok := callerInstr(L)
+	if !ok {
 		return false
 	}
 	code := fn.Proto.Code
-	prev := code[pc-1]
 	if op := int(prev >> 26); op != lua.OP_CALL {
 		return false
 	}
 	reg := int(prev>>18) & 0xff
 	isReg := func(x int) bool { return x&0x100 == 0 && x == reg }
 	for i := pc; i < len(code) && i < pc+32; i++ {
-		inst := code[i]
-		op := int(inst >> 26)
-		a := int(inst>>18) & 0xff
-		b := int(inst & 0x1ff)
-		cc := int(inst>>9) & 0x1ff
+		op, a, b, cc := instFields(code[i])
 		switch op {
 		case lua.OP_LT, lua.OP_LE:
 			return isReg(b) || isReg(cc)

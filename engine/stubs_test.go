@@ -4,8 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	lua "github.com/yuin/gopher-lua"
 )
 
 // runResult runs src as Lua/a.lua in a fresh context of the given mode and
@@ -16,7 +14,7 @@ func runResult(t *testing.T, mode, src string) (string, FileRun, *Context) {
 	c := newTestContext(t, g)
 	runs := run(t, c, "Lua/a.lua")
 	var got string
-	c.Do(func(L *lua.LState) { got = c.tostring(L, c.GetGlobal("result")) })
+	c.Do(func(o *Lua) { L := o.L; got = o.tostring(L, o.GetGlobal("result")) })
 	return got, runs[0], c
 }
 
@@ -116,7 +114,7 @@ func TestNilTestsSeeWhatTheGameWould(t *testing.T) {
 				t.Errorf("result = %q, want %q", got, tc.want)
 			}
 			var stubs []StubRecord
-			c.Do(func(*lua.LState) { stubs = c.Stubs() })
+			c.Do(func(o *Lua) { stubs = o.Stubs() })
 			for _, s := range stubs {
 				if s.Name == "OptionalMod" || s.Name == "MyTable" {
 					t.Errorf("a tested name became a stand-in: %+v", s)
@@ -166,7 +164,7 @@ func TestStrictModeHasNoStandIns(t *testing.T) {
 				t.Errorf("%q ran in strict mode", src)
 			}
 			var stubs []StubRecord
-			c.Do(func(*lua.LState) { stubs = c.Stubs() })
+			c.Do(func(o *Lua) { stubs = o.Stubs() })
 			if len(stubs) != 0 {
 				t.Errorf("strict mode made stand-ins: %+v", stubs)
 			}
@@ -182,7 +180,7 @@ func TestStandInsRecordReadsCallsAndWrites(t *testing.T) {
 		t.Fatalf("run: %s", fr.Error)
 	}
 	var stubs []StubRecord
-	c.Do(func(*lua.LState) { stubs = c.Stubs() })
+	c.Do(func(o *Lua) { stubs = o.Stubs() })
 	by := map[string]StubRecord{}
 	for _, s := range stubs {
 		by[s.Name] = s
@@ -295,7 +293,7 @@ func TestRootCauses(t *testing.T) {
 			run(t, c, tc.order...)
 			var errs []ErrorRecord
 			var stubs []StubRecord
-			c.Do(func(*lua.LState) { errs = c.Errors(); stubs = c.Stubs() })
+			c.Do(func(o *Lua) { errs = o.Errors(); stubs = o.Stubs() })
 			if len(errs) != len(tc.want) {
 				t.Fatalf("%d errors, want %d: %+v", len(errs), len(tc.want), errs)
 			}

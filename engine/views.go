@@ -42,7 +42,7 @@ type ctxSnap struct {
 // (identities compared: the same state before and after).
 func identitySnap(c *Context) (inspector.Snap, bool) {
 	var sn inspector.Snap
-	err := c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{Identity: true}) })
+	err := c.Do(func(o *Lua) { sn = inspector.Snapshot(o.Globals(), inspector.SnapOptions{Identity: true}) })
 	return sn, err == nil
 }
 
@@ -111,15 +111,15 @@ func (s *Session) evalWatch(w watch) WatchResult {
 		r.Error = err.Error()
 		return r
 	}
-	err = c.Do(func(L *lua.LState) {
-		vals, err := c.EvalQuiet("return " + w.expr)
+	err = c.Do(func(o *Lua) {
+		vals, err := o.EvalQuiet("return " + w.expr)
 		if err != nil {
 			r.Error = err.Error()
 			return
 		}
 		parts := make([]string, len(vals))
 		for i, v := range vals {
-			parts[i] = c.DisplayString(v)
+			parts[i] = o.DisplayString(v)
 		}
 		r.Value = strings.Join(parts, "\t")
 	})
@@ -179,8 +179,8 @@ func (s *Session) pageView(cmd Command) Result {
 	}
 	var res inspector.PageResult
 	var perr error
-	if err := c.Do(func(*lua.LState) {
-		root := c.Globals()
+	if err := c.Do(func(o *Lua) {
+		root := o.Globals()
 		var p inspector.Path
 		switch {
 		case cmd.Path == "":
@@ -198,7 +198,7 @@ func (s *Session) pageView(cmd Command) Result {
 			return
 		}
 		for i := range res.Nodes {
-			if pv, ok := c.Provenance(res.Nodes[i].Key); ok {
+			if pv, ok := o.Provenance(res.Nodes[i].Key); ok {
 				res.Nodes[i].Provenance = &inspector.Provenance{DefinedAt: pv.DefinedAt, AssignedAt: pv.AssignedAt,
 					DefinedStep: pv.DefinedStep, AssignedStep: pv.AssignedStep, Context: pv.Context}
 			}
@@ -214,7 +214,7 @@ func (s *Session) pageView(cmd Command) Result {
 
 func (s *Session) snapOf(c *Context) (inspector.Snap, error) {
 	var sn inspector.Snap
-	err := c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{}) })
+	err := c.Do(func(o *Lua) { sn = inspector.Snapshot(o.Globals(), inspector.SnapOptions{}) })
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name, err)
 	}
@@ -272,9 +272,9 @@ func (s *Session) diffView(cmd Command) Result {
 		// A context new in the latest step: compare with its built-ins.
 		prev = inspector.Snap{}
 		var known map[string]bool
-		if err := a.Do(func(*lua.LState) {
+		if err := a.Do(func(o *Lua) {
 			known = map[string]bool{}
-			for n := range a.globals.prov {
+			for n := range o.globals.prov {
 				known[n] = true
 			}
 		}); err != nil {
@@ -300,8 +300,8 @@ func (s *Session) searchView(cmd Command) Result {
 		return Failed("usage: search CONTEXT TEXT")
 	}
 	var res inspector.SearchResult
-	if err := c.Do(func(*lua.LState) {
-		res = inspector.Search(c.Globals(), q, inspector.SearchOptions{Names: true, Values: true, Limit: max(cmd.Limit, 0)})
+	if err := c.Do(func(o *Lua) {
+		res = inspector.Search(o.Globals(), q, inspector.SearchOptions{Names: true, Values: true, Limit: max(cmd.Limit, 0)})
 	}); err != nil {
 		return Failed("search %s: %v", c.Name, err)
 	}
@@ -314,7 +314,7 @@ func (s *Session) registriesView(cmd Command) Result {
 		return Failed("registries: %v", err)
 	}
 	r := Registries{Context: c.Name}
-	if err := c.Do(func(*lua.LState) { r.Handlers = c.HandlerInfos() }); err != nil {
+	if err := c.Do(func(o *Lua) { r.Handlers = o.HandlerInfos() }); err != nil {
 		return Failed("registries %s: %v", c.Name, err)
 	}
 	r.Contexts = s.contextsLocked()
@@ -333,11 +333,11 @@ func (s *Session) provenanceView(cmd Command) Result {
 	var p Provenance
 	var ok bool
 	var all []Provenance
-	if err := c.Do(func(*lua.LState) {
+	if err := c.Do(func(o *Lua) {
 		if name == "" {
-			all = c.AllProvenance()
+			all = o.AllProvenance()
 		} else {
-			p, ok = c.Provenance(name)
+			p, ok = o.Provenance(name)
 		}
 	}); err != nil {
 		return Failed("provenance %s: %v", c.Name, err)
@@ -359,7 +359,7 @@ func (s *Session) provenanceView(cmd Command) Result {
 // interactive console would; only the outcome that counts is recorded (a
 // compile error of the first attempt is never reported). Owner goroutine
 // only.
-func (c *Context) runEval(code string) ([]lua.LValue, *ErrorRecord) {
+func (c *Lua) runEval(code string) ([]lua.LValue, *ErrorRecord) {
 	fn, err := c.LoadString("eval", code, nil)
 	if err != nil && !strings.HasPrefix(strings.TrimSpace(code), "return") {
 		if fn2, err2 := c.LoadString("eval", "return "+code, nil); err2 == nil {
@@ -376,16 +376,16 @@ func (c *Context) runEval(code string) ([]lua.LValue, *ErrorRecord) {
 
 // EvalQuiet runs code in the context without recording errors (watches,
 // tooltips). Owner goroutine only.
-func (c *Context) EvalQuiet(code string) ([]lua.LValue, error) {
+func (c *Lua) EvalQuiet(code string) ([]lua.LValue, error) {
 	fn, err := c.LoadString("watch", code, nil)
 	if err != nil {
 		return nil, err
 	}
 	n := len(c.errs)
-	emit := c.Emit
-	c.Emit = nil // a watch's failure is its own value, never a recorded error
+	quiet := c.quiet
+	c.quiet = true // a watch's failure is its own value, never a recorded error
 	vals, rec := c.Call(fn, nil, "watch")
-	c.Emit = emit
+	c.quiet = quiet
 	if rec != nil {
 		c.errs = c.errs[:n]
 		return nil, fmt.Errorf("%s", FormatError(*rec))

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"modscope/inspector"
 )
 
@@ -38,10 +36,10 @@ func (m *recreateModel) create() error {
 		return err
 	}
 	m.ctx = c
-	c.Do(func(*lua.LState) {
-		c.SetStep("load")
+	c.Do(func(o *Lua) {
+		o.SetStep("load")
 		for _, f := range m.h.Game.ListLua("Lua") {
-			c.ExecFile(f, nil)
+			o.ExecFile(f, nil)
 		}
 	})
 	c.SetState(StateActive)

@@ -38,8 +38,6 @@ import (
 	"strings"
 	"testing"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"modscope/engine"
 	"modscope/engine/models"
 	"modscope/inspector"
@@ -258,7 +256,7 @@ func (p *player) snapshot(ctx string) inspector.Snap {
 		p.t.Fatal(err)
 	}
 	var sn inspector.Snap
-	if err := c.Do(func(*lua.LState) { sn = inspector.Snapshot(c.Globals(), inspector.SnapOptions{}) }); err != nil {
+	if err := c.Do(func(o *engine.Lua) { sn = inspector.Snapshot(o.Globals(), inspector.SnapOptions{}) }); err != nil {
 		p.t.Fatal(err)
 	}
 	return sn

@@ -1,6 +1,7 @@
 package autorun
 
 import (
+	"fmt"
 	"sync"
 
 	lua "github.com/yuin/gopher-lua"
@@ -9,11 +10,28 @@ import (
 )
 
 // mainContext is the one context, main, of both autorun models (modscope's
-// own core and a shipped loader): set on the owner's step goroutine, read
-// by the session's views from others, so every access holds mu.
+// own core and a shipped loader). The handle c is set on the model's step
+// goroutine and read by the session's views from others, so every access
+// holds mu. o is its owner access, for the model's code that runs on the
+// owner goroutine (inside c.Do, and the Lua callbacks installed there):
+// only that code touches it.
 type mainContext struct {
 	mu sync.Mutex
 	c  *engine.Context
+	o  *engine.Lua
+}
+
+// setContext makes c the main context: init runs first on its owner
+// goroutine, where the owner access is kept for the model.
+func (m *mainContext) setContext(c *engine.Context, init func(o *engine.Lua)) error {
+	if err := c.Do(func(o *engine.Lua) { m.o = o; init(o) }); err != nil {
+		c.Close()
+		return fmt.Errorf("set up context %s: %w", c.Name, err)
+	}
+	m.mu.Lock()
+	m.c = c
+	m.mu.Unlock()
+	return nil
 }
 
 // Contexts implements engine.Model.
@@ -37,7 +55,7 @@ func (m *mainContext) context() *engine.Context {
 func (m *mainContext) closeContext() {
 	m.mu.Lock()
 	c := m.c
-	m.c = nil
+	m.c, m.o = nil, nil
 	m.mu.Unlock()
 	if c != nil {
 		c.Close()
@@ -47,7 +65,7 @@ func (m *mainContext) closeContext() {
 // platform is the context's Platform table, or an empty one (owner
 // goroutine).
 func (m *mainContext) platform() *lua.LTable {
-	if t, ok := m.c.GetGlobal("Platform").(*lua.LTable); ok {
+	if t, ok := m.o.GetGlobal("Platform").(*lua.LTable); ok {
 		return t
 	}
 	return &lua.LTable{}

@@ -160,11 +160,12 @@ func (m *Model) RunStep() engine.StepOutcome {
 		return engine.StepOutcome{Error: "there is no Lua state (the first step did not run)", Fatal: true}
 	}
 	var out engine.StepOutcome
-	err := c.Do(func(L *lua.LState) {
-		c.SetStep(name)
+	err := c.Do(func(o *engine.Lua) {
+		L := o.L
+		o.SetStep(name)
 		out = m.runStep(L, name)
 		if m.next >= len(m.steps) {
-			c.SetWatchdog(true)
+			o.SetWatchdog(true)
 			m.runThreads(L, false)
 		}
 		if m.reloadPending {
@@ -185,7 +186,7 @@ func (m *Model) RunStep() engine.StepOutcome {
 
 // runStep runs one step on the owner goroutine.
 func (m *Model) runStep(L *lua.LState, name string) engine.StepOutcome {
-	c := m.c
+	c := m.o
 	switch name {
 	case StepEnv:
 		m.setupEnvironment(L)
@@ -279,7 +280,7 @@ func (m *Model) run(files []loadFile, env *lua.LTable) {
 		if f.Arg != "" {
 			args = []lua.LValue{lua.LString(f.Arg)}
 		}
-		m.c.ExecFileArgs(f.Path, env, args)
+		m.o.ExecFileArgs(f.Path, env, args)
 	}
 }
 
@@ -287,16 +288,16 @@ func (m *Model) run(files []loadFile, env *lua.LTable) {
 func (m *Model) callCore(name string) {
 	f := m.coreFn(name)
 	if f == nil {
-		m.c.AddError(engine.ErrorRecord{File: coreSource + "classes.lua", Message: "core runtime: " + name + " is missing (step \"Core library\" did not run)"})
+		m.o.AddError(engine.ErrorRecord{File: coreSource + "classes.lua", Message: "core runtime: " + name + " is missing (step \"Core library\" did not run)"})
 		return
 	}
-	m.c.Call(f, nil, coreSource+name)
+	m.o.Call(f, nil, coreSource+name)
 }
 
 // sendAndClear is the engine's Msg(name) followed by MsgClear(name).
 func (m *Model) sendAndClear(L *lua.LState, name string) {
 	m.send(L, lua.LString(name))
-	m.c.ClearHandlers(name)
+	m.o.ClearHandlers(name)
 }
 
 // createContext makes main (first load) and reads the mods.
@@ -308,11 +309,12 @@ func (m *Model) createContext() error {
 	if err != nil {
 		return err
 	}
-	c.LockNewGlobals = true
-	c.StrictReads = m.g.Mode == engine.ModeStrict
-	m.mu.Lock()
-	m.c = c
-	m.mu.Unlock()
+	if err := m.setContext(c, func(o *engine.Lua) {
+		o.LockNewGlobals = true
+		o.StrictReads = m.g.Mode == engine.ModeStrict
+	}); err != nil {
+		return err
+	}
 	m.mount()
 	m.precompile(true)
 	return nil
@@ -384,7 +386,7 @@ func (m *Model) mount() {
 // load FirstLoad is true and the revision globals are set as the engine's
 // _LuaRevision.lua sets them (a folder's own _LuaRevision.lua then runs).
 func (m *Model) beginAutorun(L *lua.LState) {
-	c := m.c
+	c := m.o
 	c.AssignGlobalAt("Loading", lua.LTrue, "autorun.lua")
 	if !m.firstLoad {
 		return
@@ -409,7 +411,7 @@ func (m *Model) beginAutorun(L *lua.LState) {
 		c.AssignGlobalAt(g.name, g.v, "_LuaRevision.lua")
 	}
 	if m.g.Exists("_LuaRevision.lua") {
-		m.c.ExecFile("_LuaRevision.lua", nil)
+		m.o.ExecFile("_LuaRevision.lua", nil)
 	}
 }
 
@@ -448,19 +450,19 @@ func (m *Model) setupEnvironment(L *lua.LState) {
 	for _, f := range flags {
 		p.RawSetString(f, lua.LTrue)
 	}
-	m.c.AssignGlobalAt("Platform", p, "[engine]")
+	m.o.AssignGlobalAt("Platform", p, "[engine]")
 }
 
 // runCore runs one chunk of the core runtime with the private tables.
 func (m *Model) runCore(L *lua.LState, name string) {
 	proto, err := coreProto(name)
 	if err != nil {
-		m.c.AddError(engine.ErrorRecord{File: coreSource + name, Message: "core runtime: " + err.Error()})
+		m.o.AddError(engine.ErrorRecord{File: coreSource + name, Message: "core runtime: " + err.Error()})
 		return
 	}
 	fn := L.NewFunctionFromProto(proto)
-	fn.Env = m.c.GlobalsProxy()
-	m.c.Call(fn, []lua.LValue{m.core, m.prim}, coreSource+name)
+	fn.Env = m.o.GlobalsProxy()
+	m.o.Call(fn, []lua.LValue{m.core, m.prim}, coreSource+name)
 }
 
 var (
@@ -491,10 +493,10 @@ func coreProto(name string) (*lua.FunctionProto, error) {
 func (m *Model) send(L *lua.LState, name lua.LValue, args ...lua.LValue) {
 	fn := m.core.RawGetString("Msg")
 	if fn == lua.LNil {
-		m.c.AddError(engine.ErrorRecord{Message: fmt.Sprintf("Msg(%q): the message system is not running yet (step \"Msg\" has not run)", engine.HandlerKey(name))})
+		m.o.AddError(engine.ErrorRecord{Message: fmt.Sprintf("Msg(%q): the message system is not running yet (step \"Msg\" has not run)", engine.HandlerKey(name))})
 		return
 	}
-	m.c.Call(fn, append([]lua.LValue{name}, args...), "Msg")
+	m.o.Call(fn, append([]lua.LValue{name}, args...), "Msg")
 }
 
 // autorunHandlers runs the rest of Msg("Autorun") (the class builder was
@@ -502,7 +504,7 @@ func (m *Model) send(L *lua.LState, name lua.LValue, args ...lua.LValue) {
 // the very last one (autorun.lua's), which clears Autorun, ends Loading
 // and, on the first load, FirstLoad, sends Start and clears it.
 func (m *Model) autorunHandlers(L *lua.LState) engine.StepOutcome {
-	c := m.c
+	c := m.o
 	first := m.firstLoad
 	last := L.NewFunction(func(L *lua.LState) int {
 		c.ClearHandlers("Autorun")
@@ -564,29 +566,29 @@ func (m *Model) loadMods(L *lua.LState) {
 	m.mu.Unlock()
 	for _, p := range probs {
 		if p.Note {
-			m.c.Print("info", p.Msg)
+			m.o.Print("info", p.Msg)
 			continue
 		}
-		m.c.AddError(engine.ErrorRecord{File: p.File, Line: p.Line, Message: p.Msg})
+		m.o.AddError(engine.ErrorRecord{File: p.File, Line: p.Line, Message: p.Msg})
 	}
 	mods := m.modList()
-	m.c.RecordAssignments(modRefs(mods)) // conflicts (conflicts.go)
+	m.o.RecordAssignments(modRefs(mods)) // conflicts (conflicts.go)
 	m.core.RawSetString("want_mod_classes", lua.LBool(len(mods) > 0))
 	for _, d := range mods {
 		env := m.modEnv(L, d)
 		for _, f := range codeOrder(d.Code) {
 			p := path.Join(d.Folder, f)
 			if _, err := engine.CleanPath(p); err != nil || strings.HasPrefix(path.Clean(f), "../") || path.IsAbs(f) {
-				m.c.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
+				m.o.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
 					Message: fmt.Sprintf("mod %s: code file %q is outside the mod's folder; skipped", d.ID, f)})
 				continue
 			}
 			if !m.g.Exists(p) {
-				m.c.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
+				m.o.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
 					Message: fmt.Sprintf("mod %s: code file %s does not exist", d.ID, p)})
 				continue
 			}
-			m.c.ExecFile(p, env)
+			m.o.ExecFile(p, env)
 		}
 		env.RawSetString("FirstLoad", lua.LFalse)
 	}
@@ -601,8 +603,8 @@ func (m *Model) modEnv(L *lua.LState, d *ModDef) *lua.LTable {
 	if env == nil {
 		env = L.CreateTable(0, 8)
 		meta := L.CreateTable(0, 3)
-		meta.RawSetString("__index", m.c.GlobalsProxy())
-		meta.RawSetString("__newindex", m.c.GlobalsProxy())
+		meta.RawSetString("__index", m.o.GlobalsProxy())
+		meta.RawSetString("__newindex", m.o.GlobalsProxy())
 		meta.RawSetString("__name", lua.LString("ModEnv"))
 		L.SetMetatable(env, meta)
 		m.envs[d.ID] = env
@@ -617,9 +619,9 @@ func (m *Model) modEnv(L *lua.LState, d *ModDef) *lua.LTable {
 	props["code"] = d.Code
 	def := engine.ToLua(L, props)
 	if mk, setup := m.coreFn("mod_def"), m.coreFn("mod_env"); mk != nil && setup != nil {
-		res, rec := m.c.Call(mk, []lua.LValue{def, env}, coreSource+"mods.lua")
+		res, rec := m.o.Call(mk, []lua.LValue{def, env}, coreSource+"mods.lua")
 		if rec == nil && len(res) > 0 {
-			m.c.Call(setup, []lua.LValue{res[0], env}, coreSource+"mods.lua")
+			m.o.Call(setup, []lua.LValue{res[0], env}, coreSource+"mods.lua")
 			m.modDefs[d.ID] = res[0]
 			return env
 		}
@@ -643,12 +645,12 @@ func (m *Model) loadModItems(L *lua.LState) {
 		}
 		var items lua.LValue = L.CreateTable(0, 0)
 		if p := path.Join(d.Folder, "items.lua"); m.g.Exists(p) {
-			run, res := m.c.ExecFile(p, env)
+			run, res := m.o.ExecFile(p, env)
 			if run.OK && len(res) > 0 {
 				items = res[0]
 			}
 		}
-		m.c.Call(take, []lua.LValue{mod, items}, coreSource+"mods.lua")
+		m.o.Call(take, []lua.LValue{mod, items}, coreSource+"mods.lua")
 	}
 }
 
@@ -662,7 +664,7 @@ func (m *Model) applyModOptions(L *lua.LState) {
 		}
 		has := false
 		if f, isFn := L.GetField(mod, "HasOptions").(*lua.LFunction); isFn {
-			res, rec := m.c.Call(f, []lua.LValue{mod}, coreSource+"mods.lua")
+			res, rec := m.o.Call(f, []lua.LValue{mod}, coreSource+"mods.lua")
 			has = rec == nil && len(res) > 0 && lua.LVAsBool(res[0])
 		}
 		if has {
@@ -690,11 +692,11 @@ func (m *Model) loadLocTables() {
 		for _, f := range files {
 			p := path.Join(d.Folder, f)
 			if _, err := m.g.ReadFile(p); err != nil {
-				m.c.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
+				m.o.AddError(engine.ErrorRecord{File: path.Join(d.Folder, "metadata.lua"),
 					Message: fmt.Sprintf("mod %s: localization table %s: %v", d.ID, f, err)})
 				continue
 			}
-			m.h.Emit(engine.Event{Kind: engine.EventRead, Context: m.c.Name, Step: m.c.Step(), Text: p})
+			m.h.Emit(engine.Event{Kind: engine.EventRead, Context: m.o.Name, Step: m.o.Step(), Text: p})
 		}
 	}
 }
@@ -713,8 +715,9 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 		return engine.Failed("nothing is loaded yet: step or run first"), true
 	}
 	var res engine.Result
-	err := c.Do(func(L *lua.LState) {
-		c.SetStep(cmd.String())
+	err := c.Do(func(o *engine.Lua) {
+		L := o.L
+		o.SetStep(cmd.String())
 		switch cmd.Op {
 		case "msg":
 			args := engine.ArgsToLua(L, cmd.Args[1:])
@@ -761,7 +764,9 @@ func (m *Model) startReload() engine.Result {
 	m.precompile(false)
 	if c := m.context(); c != nil {
 		c.SetState(engine.StateReloading)
-		c.Do(func(*lua.LState) { c.SetWatchdog(false) })
+		if err := c.Do(func(o *engine.Lua) { o.SetWatchdog(false) }); err != nil {
+			return engine.Failed("reload: context %s: %v", c.Name, err)
+		}
 	}
 	return engine.Result{OK: true}
 }
@@ -772,7 +777,7 @@ func (m *Model) insertReload() {
 	rest := append([]string(nil), m.steps[m.next:]...)
 	m.steps = append(append(append([]string(nil), m.steps[:m.next]...), ReloadSteps...), rest...)
 	m.reloads++
-	m.c.SetWatchdog(false)
+	m.o.SetWatchdog(false)
 }
 
 // MaxLuaReloads bounds the reloads that Lua asks for one after the other
@@ -784,8 +789,8 @@ const MaxLuaReloads = 8
 // goroutine).
 func (m *Model) luaReload() bool {
 	if m.luaReloads >= MaxLuaReloads {
-		file, line := splitWhere(m.reloadWhere)
-		m.c.AddError(engine.ErrorRecord{File: file, Line: line, Message: fmt.Sprintf(
+		file, line := engine.SplitWhere(m.reloadWhere)
+		m.o.AddError(engine.ErrorRecord{File: file, Line: line, Message: fmt.Sprintf(
 			"ReloadLua() was called during each of %d reloads in a row: the reload would never end; not reloaded again", MaxLuaReloads)})
 		m.luaReloads = 0
 		return false
@@ -803,11 +808,13 @@ func (m *Model) TakeReload() bool {
 		return false
 	}
 	pending := false
-	c.Do(func(*lua.LState) {
+	if err := c.Do(func(o *engine.Lua) {
 		if m.reloadPending {
 			m.reloadPending = false
 			pending = m.luaReload()
 		}
-	})
+	}); err != nil {
+		return false // unloaded: there is nothing left to reload
+	}
 	return pending
 }

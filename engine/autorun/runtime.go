@@ -15,7 +15,7 @@ import (
 // the core runtime gets its private primitives (prim), which are never
 // globals. Owner goroutine.
 func (m *Model) exportEngine(L *lua.LState) {
-	c := m.c
+	c := m.o
 	m.core = L.CreateTable(0, 16)
 	m.prim = L.CreateTable(0, 24)
 	fn := func(name string, f lua.LGFunction) { m.prim.RawSetString(name, L.NewFunction(f)) }
@@ -96,7 +96,7 @@ func (m *Model) exportEngine(L *lua.LState) {
 		return 0
 	})
 	fn("class_error", func(L *lua.LState) int {
-		file, line := splitWhere(L.OptString(1, ""))
+		file, line := engine.SplitWhere(L.OptString(1, ""))
 		c.AddError(engine.ErrorRecord{File: file, Line: line, Message: L.CheckString(2)})
 		return 0
 	})
@@ -274,12 +274,12 @@ func (m *Model) luaDofile(L *lua.LState, where func(*lua.LState) string) (engine
 	}
 	if err != nil {
 		if where != nil {
-			file, line := splitWhere(where(L))
-			m.c.AddError(engine.ErrorRecord{File: file, Line: line, Message: "dofile: " + err.Error()})
+			file, line := engine.SplitWhere(where(L))
+			m.o.AddError(engine.ErrorRecord{File: file, Line: line, Message: "dofile: " + err.Error()})
 		}
 		return engine.FileRun{}, nil, false
 	}
-	run, res := m.c.ExecFileArgs(rel, env, args)
+	run, res := m.o.ExecFileArgs(rel, env, args)
 	return run, res, true
 }
 
@@ -303,19 +303,6 @@ func callerEnv(L *lua.LState, skip string) *lua.LTable {
 		return f.Env
 	}
 	return nil
-}
-
-// splitWhere splits "file:line".
-func splitWhere(w string) (string, int) {
-	i := strings.LastIndexByte(w, ':')
-	if i < 0 {
-		return w, 0
-	}
-	var n int
-	if _, err := fmt.Sscanf(w[i+1:], "%d", &n); err != nil {
-		return w, 0
-	}
-	return w[:i], n
 }
 
 // argString renders a message argument for the report.
@@ -355,7 +342,7 @@ func (m *Model) runDue(L *lua.LState, budget int) int {
 	m.pass++
 	n := 0
 	for n < budget {
-		res, rec := m.c.Call(pop, []lua.LValue{lua.LNumber(m.pass), lua.LBool(m.gameRuns())}, "[core] scheduler")
+		res, rec := m.o.Call(pop, []lua.LValue{lua.LNumber(m.pass), lua.LBool(m.gameRuns())}, "[core] scheduler")
 		if rec != nil || len(res) == 0 || res[0] == lua.LNil {
 			break
 		}
@@ -369,7 +356,7 @@ func (m *Model) runDue(L *lua.LState, budget int) int {
 // runs away is stopped on its own (its own watchdog deadline) and its error
 // names the thread's own line.
 func (m *Model) resumeThread(th lua.LValue) {
-	c := m.c
+	c := m.o
 	prep, after := m.coreFn("prepare"), m.coreFn("after")
 	co, _ := c.GetGlobal("coroutine").(*lua.LTable)
 	var resume lua.LValue = lua.LNil
@@ -431,7 +418,7 @@ func (m *Model) nextWake() (int64, bool) {
 	if nw == nil {
 		return 0, false
 	}
-	res, rec := m.c.Call(nw, nil, "[core] scheduler")
+	res, rec := m.o.Call(nw, nil, "[core] scheduler")
 	if rec != nil || len(res) < 2 {
 		return 0, false
 	}
@@ -497,7 +484,7 @@ func (m *Model) advanceNext(L *lua.LState) engine.Result {
 
 func (m *Model) tooManyWakes() engine.Result {
 	msg := fmt.Sprintf("advance: threads were resumed %d times at or before %d ms (a thread that never sleeps, or Sleep(0) in a loop?); the clock stopped there", maxResumes, m.realTime)
-	m.c.AddError(engine.ErrorRecord{File: "[threads]", Message: msg})
+	m.o.AddError(engine.ErrorRecord{File: "[threads]", Message: msg})
 	return engine.Failed("%s", msg)
 }
 
@@ -522,13 +509,13 @@ func (m *Model) Registries() map[string][]map[string]any {
 	if c == nil {
 		return out
 	}
-	c.Do(func(L *lua.LState) {
+	err := c.Do(func(o *engine.Lua) {
 		rows := func(name string) []map[string]any {
 			f := m.coreFn(name)
 			if f == nil {
 				return []map[string]any{}
 			}
-			res, rec := c.Call(f, nil, "[core] registry")
+			res, rec := o.Call(f, nil, "[core] registry")
 			if rec != nil || len(res) == 0 {
 				return []map[string]any{}
 			}
@@ -557,7 +544,7 @@ func (m *Model) Registries() map[string][]map[string]any {
 				var kv []string
 				opts.ForEach(func(k, v lua.LValue) {
 					if ks, isStr := k.(lua.LString); isStr && !strings.HasPrefix(string(ks), "__") && string(ks) != "properties" {
-						kv = append(kv, string(ks)+" = "+c.DisplayString(v))
+						kv = append(kv, string(ks)+" = "+o.DisplayString(v))
 					}
 				})
 				sort.Strings(kv)
@@ -567,6 +554,9 @@ func (m *Model) Registries() map[string][]map[string]any {
 		out["clock"] = []map[string]any{{"real_time": m.realTime, "game_time": m.gameTime,
 			"map_running": m.mapRunning, "paused": m.paused}}
 	})
+	if err != nil { // unloaded meanwhile: the rows say why they are empty
+		out["clock"] = []map[string]any{{"error": fmt.Sprintf("registries: context %s: %v", c.Name, err)}}
+	}
 	return out
 }
 

@@ -150,18 +150,18 @@ func (m *Shipped) RunStep() engine.StepOutcome {
 		}
 		// new globals are locked when the game's own _G metatable says so
 		// (setmetatable(_G, ...) in autorun.lua)
-		c.StrictReads = m.g.Mode == engine.ModeStrict
-		m.mu.Lock()
-		m.c = c
-		m.mu.Unlock()
+		if err := m.setContext(c, func(o *engine.Lua) { o.StrictReads = m.g.Mode == engine.ModeStrict }); err != nil {
+			return engine.StepOutcome{Error: err.Error(), Fatal: true}
+		}
 	}
 	c := m.context()
 	if c == nil {
 		return engine.StepOutcome{Error: "there is no Lua state (the first step did not run)", Fatal: true}
 	}
 	var out engine.StepOutcome
-	err := c.Do(func(L *lua.LState) {
-		c.SetStep(name)
+	err := c.Do(func(o *engine.Lua) {
+		L := o.L
+		o.SetStep(name)
 		if name == StepEnv && m.next == 1 {
 			if err := m.setup(L); err != nil {
 				out = engine.StepOutcome{Error: err.Error(), Fatal: true}
@@ -210,7 +210,7 @@ func (m *Shipped) start(L *lua.LState, body string) {
 	if !ok {
 		return
 	}
-	res, rec := m.c.Call(m.coFn("create"), []lua.LValue{f}, "[engine] loader")
+	res, rec := m.o.Call(m.coFn("create"), []lua.LValue{f}, "[engine] loader")
 	if rec != nil || len(res) == 0 {
 		return
 	}
@@ -226,7 +226,7 @@ func (m *Shipped) start(L *lua.LState, body string) {
 }
 
 func (m *Shipped) coFn(name string) lua.LValue {
-	if co, ok := m.c.GetGlobal("coroutine").(*lua.LTable); ok {
+	if co, ok := m.o.GetGlobal("coroutine").(*lua.LTable); ok {
 		return co.RawGetString(name)
 	}
 	return lua.LNil
@@ -240,7 +240,7 @@ func (m *Shipped) resume(L *lua.LState) {
 	}
 	resume := m.coFn("resume")
 	for i := 0; i < 1000; i++ {
-		res, rec := m.c.Call(resume, []lua.LValue{m.co}, "autorun.lua")
+		res, rec := m.o.Call(resume, []lua.LValue{m.co}, "autorun.lua")
 		if rec != nil || len(res) == 0 {
 			m.co = nil
 			return
@@ -250,14 +250,14 @@ func (m *Shipped) resume(L *lua.LState) {
 			if len(res) > 1 {
 				msg = res[1]
 			}
-			m.c.RecordLuaError(m.co, msg, ShippedLoader, "")
+			m.o.RecordLuaError(m.co, msg, ShippedLoader, "")
 			m.co = nil
 			return
 		}
 		if m.co.Status(m.co) == "dead" || len(res) < 3 || res[1] != m.mark {
 			if m.co.Status(m.co) != "dead" {
 				// a yield outside any thread: the engine would fail; go on
-				m.c.AddError(engine.ErrorRecord{File: ShippedLoader,
+				m.o.AddError(engine.ErrorRecord{File: ShippedLoader,
 					Message: "coroutine.yield outside a thread while loading (the engine's loader is not a coroutine); resumed"})
 				continue
 			}
@@ -273,7 +273,7 @@ func (m *Shipped) resume(L *lua.LState) {
 // countClasses counts g_Classes (the classes the game's classes.lua built).
 func (m *Shipped) countClasses() {
 	n := 0
-	if t, ok := m.c.GetGlobal("g_Classes").(*lua.LTable); ok {
+	if t, ok := m.o.GetGlobal("g_Classes").(*lua.LTable); ok {
 		t.ForEach(func(k, _ lua.LValue) {
 			if _, isStr := k.(lua.LString); isStr {
 				n++
@@ -300,8 +300,9 @@ func (m *Shipped) Do(cmd engine.Command) (engine.Result, bool) {
 		return engine.Failed("nothing is loaded yet: step or run first"), true
 	}
 	var res engine.Result
-	err := c.Do(func(L *lua.LState) {
-		c.SetStep(cmd.String())
+	err := c.Do(func(o *engine.Lua) {
+		L := o.L
+		o.SetStep(cmd.String())
 		args := cmd.Args
 		if cmd.Op == "event" {
 			if ctx := cmd.Arg(0); ctx != "main" && ctx != "all" {
@@ -315,7 +316,7 @@ func (m *Shipped) Do(cmd engine.Command) (engine.Result, bool) {
 			return
 		}
 		vals := append([]lua.LValue{engine.ToLua(L, args[0])}, engine.ArgsToLua(L, args[1:])...)
-		if _, rec := c.Call(m.c.GetGlobal("Msg"), vals, "Msg"); rec != nil {
+		if _, rec := o.Call(m.o.GetGlobal("Msg"), vals, "Msg"); rec != nil {
 			res = engine.Failed("%s: %s", cmd.Op, engine.FormatError(*rec))
 		}
 		if m.co == nil && m.next >= len(m.steps) {
@@ -356,7 +357,7 @@ func (m *Shipped) TakeReload() bool { return false }
 // setup is step "Lua environment": what the engine's C side provides
 // before it runs autorun.lua.
 func (m *Shipped) setup(L *lua.LState) error {
-	c := m.c
+	c := m.o
 	m.e = L.CreateTable(0, 32)
 	m.mark = L.CreateTable(0, 1)
 	m.mark.RawSetString("modscope", lua.LString("step"))
@@ -410,7 +411,7 @@ func isStandInMeta(mt lua.LValue) bool {
 
 // exportPrimitives fills E, the private table of shipped/engine.lua.
 func (m *Shipped) exportPrimitives(L *lua.LState) {
-	c := m.c
+	c := m.o
 	fn := func(name string, f lua.LGFunction) { m.e.RawSetString(name, L.NewFunction(f)) }
 	fn("boundary", func(L *lua.LState) int {
 		kind, arg := L.CheckString(1), L.Get(2)
@@ -590,7 +591,7 @@ func (m *Shipped) syntaxError(L *lua.LState, v lua.LValue) {
 	msg := lua.LVAsString(v)
 	file, line, text := "", 0, msg
 	if i := strings.Index(msg, ": "); i > 0 {
-		file, line = splitWhere(msg[:i])
+		file, line = engine.SplitWhere(msg[:i])
 		if line > 0 {
 			text = msg[i+2:]
 		} else {
@@ -598,20 +599,20 @@ func (m *Shipped) syntaxError(L *lua.LState, v lua.LValue) {
 		}
 	}
 	if file == "" {
-		file, line = splitWhere(engine.WhereIn(L))
+		file, line = engine.SplitWhere(engine.WhereIn(L))
 	}
 	if strings.Contains(text, "no such file") || strings.Contains(text, "does not exist") {
-		m.c.AddError(engine.ErrorRecord{File: file, Line: line, Message: "cannot open: " + text})
+		m.o.AddError(engine.ErrorRecord{File: file, Line: line, Message: "cannot open: " + text})
 		return
 	}
-	m.c.AddError(engine.ErrorRecord{File: file, Line: line, Message: "syntax error: " + text})
+	m.o.AddError(engine.ErrorRecord{File: file, Line: line, Message: "syntax error: " + text})
 }
 
 // wrapGlobals puts the stage wrappers around the loader's functions once
 // the game's Lua has defined them (lib.lua's dofile and dofolder,
 // cthreads.lua's Msg, MsgClear and OnMsg).
 func (m *Shipped) wrapGlobals(L *lua.LState) {
-	c := m.c
+	c := m.o
 	wrap := func(name, maker string, args ...lua.LValue) {
 		f, ok := c.GetGlobal(name).(*lua.LFunction)
 		if !ok || m.wrapped[f] {
@@ -659,7 +660,7 @@ func (m *Shipped) wrapGlobals(L *lua.LState) {
 
 // exportEngine installs the engine's functions that the loader calls.
 func (m *Shipped) exportEngine(L *lua.LState) {
-	c := m.c
+	c := m.o
 	def := func(name string, v lua.LValue) { c.AssignGlobalAt(name, v, "[engine]") }
 	gfn := func(name string, f lua.LGFunction) { def(name, L.NewFunction(f)) }
 
@@ -787,7 +788,7 @@ func (m *Shipped) exportEngine(L *lua.LState) {
 			err = fmt.Errorf("cannot open %s", name)
 		}
 		if err != nil {
-			file, line := splitWhere(engine.WhereIn(L))
+			file, line := engine.SplitWhere(engine.WhereIn(L))
 			c.AddError(engine.ErrorRecord{File: file, Line: line, Message: "dofile: " + err.Error()})
 			return 0
 		}
@@ -843,7 +844,7 @@ func (m *Shipped) exportEngine(L *lua.LState) {
 			c.Print("warn", where+": "+msg)
 			return L.GetTop()
 		}
-		file, line := splitWhere(where)
+		file, line := engine.SplitWhere(where)
 		c.AddError(engine.ErrorRecord{File: file, Line: line, Message: msg})
 		return L.GetTop()
 	})
@@ -1018,7 +1019,7 @@ func (m *Shipped) chainIndex(L *lua.LState, mt *lua.LTable, standIn lua.LValue) 
 // chunk given to procall) under a deadline of its own, as the engine
 // watches each file: the step's clock stops meanwhile.
 func (m *Shipped) execFile(rel string, env *lua.LTable, args []lua.LValue) (engine.FileRun, []lua.LValue) {
-	c := m.c
+	c := m.o
 	var run engine.FileRun
 	var res []lua.LValue
 	ran := false
@@ -1141,8 +1142,8 @@ func (m *Shipped) Registries() map[string][]map[string]any {
 	if c == nil {
 		return out
 	}
-	err := c.Do(func(L *lua.LState) {
-		t, ok := c.GetGlobal("g_Classes").(*lua.LTable)
+	err := c.Do(func(o *engine.Lua) {
+		t, ok := o.GetGlobal("g_Classes").(*lua.LTable)
 		if !ok {
 			return
 		}

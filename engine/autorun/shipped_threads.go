@@ -127,7 +127,7 @@ func (m *Shipped) dropThread(g *gthread) {
 
 // exportThreads installs the engine's thread functions.
 func (m *Shipped) exportThreads(L *lua.LState) {
-	c := m.c
+	c := m.o
 	s := &m.sched
 	s.byCo = map[*lua.LState]*gthread{}
 	def := func(name string, v lua.LValue) { c.AssignGlobalAt(name, v, "[engine]") }
@@ -328,7 +328,7 @@ func (m *Shipped) runThreads() (step string) {
 		}
 	}
 	if s.resumes >= MaxThreadResumes {
-		m.c.Print("warn", fmt.Sprintf("threads: stopped after %d resumes in one run (MaxThreadResumes); the threads wait", MaxThreadResumes))
+		m.o.Print("warn", fmt.Sprintf("threads: stopped after %d resumes in one run (MaxThreadResumes); the threads wait", MaxThreadResumes))
 	}
 	s.running = false
 	m.sayWaiting()
@@ -343,24 +343,24 @@ func (m *Shipped) sayWaiting() {
 	if len(s.threads) == 0 {
 		return
 	}
-	m.c.Print("info", fmt.Sprintf("threads: %d left waiting at virtual time %d ms (real time; game time %d ms: no map runs)", len(s.threads), s.rt, s.gt))
+	m.o.Print("info", fmt.Sprintf("threads: %d left waiting at virtual time %d ms (real time; game time %d ms: no map runs)", len(s.threads), s.rt, s.gt))
 	for i, g := range s.threads {
 		if i == 20 {
-			m.c.Print("info", fmt.Sprintf("threads: … %d more", len(s.threads)-i))
+			m.o.Print("info", fmt.Sprintf("threads: … %d more", len(s.threads)-i))
 			break
 		}
 		kind := "real-time"
 		if !g.real {
 			kind = "game-time"
 		}
-		m.c.Print("info", fmt.Sprintf("threads: %s thread created at %s: %s at %s", kind, g.src, g.what, engine.WhereIn(g.co)))
+		m.o.Print("info", fmt.Sprintf("threads: %s thread created at %s: %s at %s", kind, g.src, g.what, engine.WhereIn(g.co)))
 	}
 }
 
 // resumeThread resumes g once and handles what it yields.
 func (m *Shipped) resumeThread(g *gthread) string {
 	s := &m.sched
-	c := m.c
+	c := m.o
 	args := []lua.LValue{g.co}
 	if g.msg != nil || g.wakeup {
 		// its wait timed out

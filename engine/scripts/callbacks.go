@@ -62,13 +62,13 @@ type callback struct {
 // the registration is keyed by the current attachment; with none current
 // (an eval) it fails as BMS's does.
 func (m *Model) newRegisterFn(x *sctx) *lua.LFunction {
-	return x.c.L.NewFunction(func(L *lua.LState) int {
+	return x.o.L.NewFunction(func(L *lua.LState) int {
 		name := L.CheckString(1)
 		fn := L.CheckFunction(2)
 		if x.cur == nil {
 			L.RaiseError("Cannot register callback, missing script attachment context.")
 		}
-		m.register(x, *x.cur, name, fn, x.c.Where())
+		m.register(x, *x.cur, name, fn, x.o.Where())
 		return 0
 	})
 }
@@ -81,7 +81,7 @@ func (m *Model) register(x *sctx, a Key, name string, fn *lua.LFunction, where s
 	defer m.cbMu.Unlock()
 	if old := m.cbs[k]; old != nil {
 		if old.x == x {
-			x.c.RemoveHandler(name, old.Fn)
+			x.o.RemoveHandler(name, old.Fn)
 		} else {
 			x.cbKeys = append(x.cbKeys, k)
 		}
@@ -91,7 +91,7 @@ func (m *Model) register(x *sctx, a Key, name string, fn *lua.LFunction, where s
 		m.cbOrder = append(m.cbOrder, k)
 		x.cbKeys = append(x.cbKeys, k)
 	}
-	x.c.AddHandler(name, fn, where)
+	x.o.AddHandler(name, fn, where)
 }
 
 // registered finds a's registration of name in x.
@@ -165,7 +165,7 @@ type callResult struct {
 // trip. Every delivery is logged; command callbacks and lifecycle
 // callbacks that ran are also emitted as messages (owner goroutine).
 func (m *Model) call(x *sctx, a Key, name string, args []lua.LValue, lifecycle bool) callResult {
-	c := x.c
+	c := x.o
 	start := time.Now()
 	prev := x.cur
 	x.cur = &a

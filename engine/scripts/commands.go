@@ -230,16 +230,20 @@ func (m *Model) doCallback(cmd engine.Command, step string) engine.Result {
 			}
 			continue
 		}
-		x.c.Do(func(L *lua.LState) {
-			x.c.SetStep(step)
+		if err := x.c.Do(func(o *engine.Lua) {
+			L := o.L
+			o.SetStep(step)
 			r := m.call(x, a, name, engine.ArgsToLua(L, args), false)
 			if r.via != ViaNone {
 				handled++
 			}
 			if r.value != lua.LNil {
-				results = append(results, fmt.Sprintf("%s [%s]: %s", x.c.Name, a.Label(), r.value.String()))
+				results = append(results, fmt.Sprintf("%s [%s]: %s", o.Name, a.Label(), r.value.String()))
 			}
-		})
+		}); err != nil && !skipped[x.c.Name] { // unloaded meanwhile
+			skipped[x.c.Name] = true
+			skippedOrder = append(skippedOrder, x.c.Name+" ("+err.Error()+")")
+		}
 	}
 	r := engine.Result{OK: true, Result: strings.Join(results, "; ")}
 	if handled == 0 && r.Result == "" {
@@ -278,10 +282,12 @@ func (m *Model) reloadEach(atts []Key, step string) (skipped []string) {
 			skipped = append(skipped, fmt.Sprintf("%s (context %s is %s)", a.Label(), x.c.Name, st))
 			continue
 		}
-		x.c.Do(func(*lua.LState) {
-			x.c.SetStep(step)
+		if err := x.c.Do(func(o *engine.Lua) {
+			o.SetStep(step)
 			m.reloadAttachment(x, a)
-		})
+		}); err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s (context %s: %v)", a.Label(), x.c.Name, err))
+		}
 	}
 	return skipped
 }
@@ -317,13 +323,15 @@ func (m *Model) doEdit(file, step string, strict bool) engine.Result {
 	var holders []*sctx
 	for _, x := range m.ordered() {
 		ran := false
-		x.c.Do(func(*lua.LState) {
-			for _, f := range x.c.Files() {
+		if err := x.c.Do(func(o *engine.Lua) {
+			for _, f := range o.Files() {
 				if f.Path == p {
 					ran = true
 				}
 			}
-		})
+		}); err != nil {
+			continue // unloaded meanwhile: nothing of it to reload
+		}
 		if ran {
 			holders = append(holders, x)
 		}
@@ -405,14 +413,16 @@ func (m *Model) doPolicy(cmd engine.Command, step string) engine.Result {
 	for _, x := range torn {
 		loaded := x.c.State() == engine.StateActive
 		x.c.SetState(engine.StateUnloading)
-		x.c.Do(func(L *lua.LState) {
-			x.c.SetStep(step)
+		if err := x.c.Do(func(o *engine.Lua) {
+			o.SetStep(step)
 			if loaded {
 				for _, a := range x.residents {
 					m.lifecycle(x, a, "on_script_unloaded")
 				}
 			}
-		})
+		}); err != nil { // unloaded already: the teardown goes on
+			m.lost(x, step, "policy change: on_script_unloaded", err)
+		}
 		m.mu.Lock()
 		for _, a := range x.residents {
 			delete(m.where, a)

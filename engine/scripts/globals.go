@@ -118,7 +118,7 @@ func newScriptAsset(L *lua.LState, path string) *lua.LUserData {
 
 // contextGlobals is BMS's built-in context initializers (owner goroutine).
 func (m *Model) contextGlobals(x *sctx) {
-	c := x.c
+	c := x.o
 	c.DefineGlobal("world", c.Stub("world"))
 	c.DefineGlobal("register_callback", x.registerFn)
 	c.DefineGlobal("types", c.Stub("types"))
@@ -126,11 +126,11 @@ func (m *Model) contextGlobals(x *sctx) {
 
 // preHandlingGlobals is BMS's built-in pre-handling initializer for a.
 func (m *Model) preHandlingGlobals(x *sctx, a Key) {
-	L := x.c.L
+	L := x.o.L
 	if a.HasEntity {
-		x.c.DefineGlobal("entity", newEntity(L, a.Entity))
+		x.o.DefineGlobal("entity", newEntity(L, a.Entity))
 	}
-	x.c.DefineGlobal("script_asset", newScriptAsset(L, a.Script))
+	x.o.DefineGlobal("script_asset", newScriptAsset(L, a.Script))
 }
 
 // attachmentArg is what the scene's initializer snippets receive as `...`:
@@ -147,13 +147,13 @@ func attachmentArg(L *lua.LState, a Key) *lua.LTable {
 // runSnippet runs an initializer snippet from scene.toml with the
 // attachment as its argument; false when it failed (the error is recorded).
 func (m *Model) runSnippet(x *sctx, chunk, src string, a Key) (bool, string) {
-	fn, err := x.c.LoadString(chunk, src, nil)
+	fn, err := x.o.LoadString(chunk, src, nil)
 	if err != nil {
-		rec := engine.ErrorRecord{Context: x.c.Name, Step: x.c.Step(), File: chunk, Message: err.Error()}
-		x.c.AddError(rec)
+		rec := engine.ErrorRecord{Context: x.c.Name, Step: x.o.Step(), File: chunk, Message: err.Error()}
+		x.o.AddError(rec)
 		return false, err.Error()
 	}
-	if _, rec := x.c.Call(fn, []lua.LValue{attachmentArg(x.c.L, a)}, chunk); rec != nil {
+	if _, rec := x.o.Call(fn, []lua.LValue{attachmentArg(x.o.L, a)}, chunk); rec != nil {
 		return false, rec.Message
 	}
 	return true, ""

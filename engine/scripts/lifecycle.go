@@ -257,7 +257,9 @@ func (m *Model) attach(a Key, step string) (string, error) {
 		if r := x.reason(); r != "" {
 			note += "; " + r
 		}
-		x.c.Do(func(*lua.LState) { x.c.SetStep(step); x.c.Print("warn", note) })
+		if err := x.c.Do(func(o *engine.Lua) { o.SetStep(step); o.Print("warn", note) }); err != nil {
+			return note, fmt.Errorf("attach %s: context %s: %w", a.Label(), x.c.Name, err)
+		}
 		return note, nil
 	}
 	delete(m.unplaced, a)
@@ -271,10 +273,12 @@ func (m *Model) attach(a Key, step string) (string, error) {
 	if joined {
 		x.c.AddResident(a.Label())
 	}
-	x.c.Do(func(*lua.LState) {
-		x.c.SetStep(step)
+	if err := x.c.Do(func(o *engine.Lua) {
+		o.SetStep(step)
 		m.reloadAttachment(x, a)
-	})
+	}); err != nil {
+		return "", fmt.Errorf("attach %s: context %s: %w", a.Label(), x.c.Name, err)
+	}
 	return "", nil
 }
 
@@ -293,11 +297,14 @@ func (m *Model) create(k Key, a Key, step string) error {
 	m.attached = append(m.attached, a)
 	m.where[a] = x
 	m.mu.Unlock()
-	c.Do(func(L *lua.LState) {
-		c.SetStep(step)
+	if err := c.Do(func(o *engine.Lua) {
+		x.o = o
+		o.SetStep(step)
 		x.registerFn = m.newRegisterFn(x)
 		m.load(x, a, true, lua.LNil)
-	})
+	}); err != nil {
+		return fmt.Errorf("attach %s: context %s: %w", a.Label(), c.Name, err)
+	}
 	return nil
 }
 
@@ -315,11 +322,12 @@ func (m *Model) loadUnmatched(a Key, pol Policy, step string) (string, error) {
 	x := &sctx{c: c, key: a, residents: []Key{a}}
 	c.SetResidents(labels(x.residents))
 	note := fmt.Sprintf("policy %s gives %s no context (no rule matches it): BMS loads it, calls on_script_loaded, then drops the context with \"no context policy matched\"; callbacks never reach it", pol, a.Label())
-	c.Do(func(L *lua.LState) {
-		c.SetStep(step)
+	derr := c.Do(func(o *engine.Lua) {
+		x.o = o
+		o.SetStep(step)
 		x.registerFn = m.newRegisterFn(x)
 		m.load(x, a, true, lua.LNil)
-		c.Print("warn", note)
+		o.Print("warn", note)
 	})
 	c.SetState(engine.StateUnloading)
 	m.forgetCallbacks(x)
@@ -328,6 +336,9 @@ func (m *Model) loadUnmatched(a Key, pol Policy, step string) (string, error) {
 	m.mu.Lock()
 	m.unplaced[a] = "no context: no rule of the policy matches it"
 	m.mu.Unlock()
+	if derr != nil {
+		return note, fmt.Errorf("attach %s: context %s: %w", a.Label(), name, derr)
+	}
 	return note, nil
 }
 
@@ -346,7 +357,7 @@ func (m *Model) load(x *sctx, a Key, isNew bool, saved lua.LValue) bool {
 		why = "context initializer: " + why
 	} else if ok, why = m.preHandling(x, a); !ok {
 		why = "pre-handling initializer: " + why
-	} else if fr, _ := x.c.ExecFile(a.Script, nil); !fr.OK {
+	} else if fr, _ := x.o.ExecFile(a.Script, nil); !fr.OK {
 		ok, why = false, fr.Error
 	}
 	x.cur = prev
@@ -356,10 +367,10 @@ func (m *Model) load(x *sctx, a Key, isNew bool, saved lua.LValue) bool {
 			x.logMu.Lock()
 			x.stuck = reason
 			x.logMu.Unlock()
-			x.c.Print("warn", reason)
+			x.o.Print("warn", reason)
 			return false
 		}
-		x.c.Print("warn", fmt.Sprintf("reloading %s failed (%s): BMS marks the context loaded again without calling on_script_loaded or on_script_reloaded", a.Label(), firstLineOf(why)))
+		x.o.Print("warn", fmt.Sprintf("reloading %s failed (%s): BMS marks the context loaded again without calling on_script_loaded or on_script_reloaded", a.Label(), firstLineOf(why)))
 		x.c.SetState(engine.StateActive)
 		return false
 	}
@@ -417,8 +428,8 @@ func (m *Model) detach(a Key, step string) (string, error) {
 	last := len(x.residents) == 1
 	m.mu.Unlock()
 	x.c.SetState(engine.StateUnloading)
-	x.c.Do(func(L *lua.LState) {
-		x.c.SetStep(step)
+	derr := x.c.Do(func(o *engine.Lua) {
+		o.SetStep(step)
 		m.lifecycle(x, a, "on_script_unloaded")
 	})
 	m.mu.Lock()
@@ -436,6 +447,9 @@ func (m *Model) detach(a Key, step string) (string, error) {
 		m.unload(x)
 	} else {
 		x.c.SetState(engine.StateActive)
+	}
+	if derr != nil { // unloaded meanwhile: on_script_unloaded did not run
+		return "", fmt.Errorf("detach %s: context %s: %w", a.Label(), x.c.Name, derr)
 	}
 	return "", nil
 }
@@ -474,4 +488,11 @@ func without(ks []Key, a Key) []Key {
 		}
 	}
 	return out
+}
+
+// lost tells the session that op could not run in x's context (unloaded
+// meanwhile) where no caller takes the error.
+func (m *Model) lost(x *sctx, step, op string, err error) {
+	m.h.Emit(engine.Event{Kind: engine.EventOutput, Context: x.c.Name, Step: step, Level: "warn",
+		Text: fmt.Sprintf("%s: context %s: %v", op, x.c.Name, err)})
 }

@@ -60,6 +60,7 @@ type stepDef struct {
 // sctx is one live context and what the model knows about it.
 type sctx struct {
 	c         *engine.Context
+	o         *engine.Lua // c's owner access, set in the Do that creates c: owner goroutine only
 	key       Key
 	residents []Key // in attach order (guarded by Model.mu)
 

@@ -15,8 +15,9 @@ import (
 // listener of the bus.
 type lctx struct {
 	c       *engine.Context
-	id      string   // sector id; "" for the server
-	players []string // players inside the sector, in arrival order
+	o       *engine.Lua // c's owner access, set by newListener: owner goroutine only
+	id      string      // sector id; "" for the server
+	players []string    // players inside the sector, in arrival order
 	jobs    []func(step string)
 	closed  bool
 
@@ -50,7 +51,7 @@ type callback struct {
 // libraries the engine opens, the globals table, require with the engine's
 // package.path rule, and the engine module (owner goroutine).
 func (m *Model) install(x *lctx) {
-	c, L := x.c, x.c.L
+	c, L := x.o, x.o.L
 	G := c.Globals()
 	// Lua.cpp opens base, package, string, debug, math and table: no io,
 	// no os, no coroutine.
@@ -243,7 +244,7 @@ func pathDir(p string) string {
 // package.path entry <assets>/?.lua does, and every module file runs as a
 // recorded file of the load order, once per context.
 func (m *Model) installRequire(x *lctx, loaded *lua.LTable) {
-	c, L := x.c, x.c.L
+	c, L := x.o, x.o.L
 	if loaded == nil {
 		loaded = L.CreateTable(0, 0)
 	}
@@ -295,7 +296,7 @@ func selfArg(L *lua.LState, obj lua.LValue, cls, method string) {
 // installBus adds engine.get_event_bus: the context's listener of the one
 // bus (Lua.cpp EventHandler).
 func (m *Model) installBus(x *lctx, mod *lua.LTable) {
-	c, L := x.c, x.c.L
+	c, L := x.o, x.o.L
 	bus := L.CreateTable(0, 0)
 	methods := L.CreateTable(0, 3)
 	meta := L.CreateTable(0, 2)
@@ -348,7 +349,7 @@ func (m *Model) installBus(x *lctx, mod *lua.LTable) {
 // installLogger adds engine.create_logger (LuaGlobal.cpp, LuaUtils.cpp):
 // a Logger with info, debug, warn and error, each taking one message.
 func (m *Model) installLogger(x *lctx, mod *lua.LTable) {
-	c, L := x.c, x.c.L
+	c, L := x.o, x.o.L
 	meta := L.CreateTable(0, 2)
 	methods := L.CreateTable(0, 4)
 	meta.RawSetString("__index", methods)
@@ -570,7 +571,7 @@ func entityMethod(cs *classes, name string) lua.LGFunction {
 }
 
 func (m *Model) installScene(x *lctx, mod *lua.LTable) {
-	c, L, cs := x.c, x.c.L, x.cls
+	c, L, cs := x.o, x.o.L, x.cls
 	entMeta := L.CreateTable(0, 3)
 	// Entity's methods are made on first use: the 33 of them would cost
 	// every sector context that has an entity ~8 KB.
@@ -694,7 +695,7 @@ func (m *Model) createFrom(x *lctx, L *lua.LState, newEntity func() *lua.LUserDa
 	if fn == lua.LNil {
 		return nil, fmt.Errorf("Entity failed to create error: entity template '%s' (added at %s) has no function new", name, t.where)
 	}
-	res, rec := x.c.CallIn(L, fn, []lua.LValue{ent, data}, "entity template "+name)
+	res, rec := x.o.CallIn(L, fn, []lua.LValue{ent, data}, "entity template "+name)
 	if rec != nil {
 		return nil, fmt.Errorf("Entity failed to create error: %s", rec.Message)
 	}
@@ -731,7 +732,7 @@ var generatorHooks = map[string][]string{
 }
 
 func (m *Model) installServer(x *lctx, mod *lua.LTable) {
-	c, L, cs := x.c, x.c.L, x.cls
+	c, L, cs := x.o, x.o.L, x.cls
 	server := cs.newObjectOf(&class{name: "Server", methods: map[string]lua.LGFunction{
 		"move_player_to_sector": func(L *lua.LState) int {
 			pid, sid := L.CheckString(2), L.CheckString(3)
@@ -825,7 +826,7 @@ var assetKinds = []struct{ find, all, class string }{
 // find_X(name) returns a stand-in asset with that name (Model radius 1,
 // Turret with a model), find_all_X an empty list.
 func (m *Model) installAssets(x *lctx, mod *lua.LTable) {
-	L, cs := x.c.L, x.cls
+	L, cs := x.o.L, x.cls
 	am := map[string]lua.LGFunction{}
 	for _, k := range assetKinds {
 		k := k

@@ -279,12 +279,13 @@ func (m *Model) deliver(x *lctx, ev busEvent, step string) (n int, ms float64, o
 		return 0, 0, false // nothing runs and nothing is recorded
 	}
 	start := time.Now()
-	if err := x.c.Do(func(L *lua.LState) {
-		x.c.SetStep(step)
-		hs := x.c.HandlersOf(ev.name)
+	if err := x.c.Do(func(o *engine.Lua) {
+		L := o.L
+		o.SetStep(step)
+		hs := o.HandlersOf(ev.name)
 		n = len(hs)
 		for _, h := range hs {
-			x.c.Call(h.Fn, []lua.LValue{eventDataToLua(L, ev.data)}, h.Where)
+			o.Call(h.Fn, []lua.LValue{eventDataToLua(L, ev.data)}, h.Where)
 		}
 	}); err != nil {
 		return 0, 0, false // the context closed meanwhile: nothing was delivered
@@ -305,9 +306,10 @@ func (m *Model) settle(step string) {
 		m.mu.Lock()
 		n := len(m.queue)
 		m.mu.Unlock()
-		m.server.c.Do(func(*lua.LState) {
-			m.server.c.Print("warn", fmt.Sprintf("the event bus is still busy after %d ticks (%d events queued): handlers enqueue events on every tick; they are delivered by the next command or advance", settleTicks, n))
-		})
+		note := fmt.Sprintf("the event bus is still busy after %d ticks (%d events queued): handlers enqueue events on every tick; they are delivered by the next command or advance", settleTicks, n)
+		if err := m.server.c.Do(func(o *engine.Lua) { o.Print("warn", note) }); err != nil {
+			m.h.Emit(engine.Event{Kind: engine.EventOutput, Context: m.server.c.Name, Step: step, Level: "warn", Text: note})
+		}
 	}
 }
 

@@ -53,7 +53,7 @@ func (m *Model) dbKeys(repo, prefix string) []string {
 }
 
 func (m *Model) installDatabase(x *lctx, mod *lua.LTable) {
-	L, cs := x.c.L, x.cls
+	L, cs := x.o.L, x.cls
 	db := L.CreateTable(0, len(repoClass))
 	for _, repo := range sortedKeys(repoClass) {
 		repo, clsName := repo, repoClass[repo]

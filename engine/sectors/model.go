@@ -141,7 +141,10 @@ func (m *Model) newListener(name, key, id string) (*lctx, error) {
 		return nil, err
 	}
 	x := &lctx{c: c, id: id, templates: map[string]*template{}, handled: map[string]int{}}
-	c.Do(func(L *lua.LState) { m.install(x) })
+	if err := c.Do(func(o *engine.Lua) { x.o = o; m.install(x) }); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("set up context %s: %w", name, err)
+	}
 	m.mu.Lock()
 	m.listeners = append(m.listeners, x)
 	m.mu.Unlock()
@@ -162,14 +165,14 @@ func (m *Model) startServer() engine.StepOutcome {
 	m.mu.Unlock()
 	c := x.c
 	files, _ := m.entries("server.lua")
-	if err := c.Do(func(L *lua.LState) {
-		c.SetStep(StepServer)
-		c.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
+	if err := c.Do(func(o *engine.Lua) {
+		o.SetStep(StepServer)
+		o.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
 		for _, w := range m.warnings {
-			c.Print("warn", w)
+			o.Print("warn", w)
 		}
 		for _, f := range files {
-			c.ExecFile(f, nil)
+			o.ExecFile(f, nil)
 		}
 	}); err != nil {
 		return engine.StepOutcome{Error: "server context: " + err.Error(), Fatal: true}
@@ -221,12 +224,13 @@ func (m *Model) loadSector(id, step string) (*lctx, error) {
 	}
 	c := x.c
 	files, modules := m.entries("sector.lua")
-	if err := c.Do(func(L *lua.LState) {
-		c.SetStep(step)
-		c.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
-		loaded := packageLoaded(c)
+	if err := c.Do(func(o *engine.Lua) {
+		L := o.L
+		o.SetStep(step)
+		o.RecordAssignments(modRefs(m.mods)) // conflicts (conflicts.go)
+		loaded := packageLoaded(o)
 		for i, f := range files {
-			run, res := c.ExecFile(f, nil)
+			run, res := o.ExecFile(f, nil)
 			if run.OK && loaded != nil {
 				var v lua.LValue = lua.LTrue
 				if len(res) > 0 && res[0] != lua.LNil {
@@ -242,7 +246,7 @@ func (m *Model) loadSector(id, step string) (*lctx, error) {
 			if ent := lua.LVAsString(sd.RawGetString("entity")); ent != "" {
 				x.cls.need("get_scene")
 				if err := x.spawn(L, ent, L.CreateTable(0, 0)); err != nil {
-					c.AddError(engine.ErrorRecord{Message: fmt.Sprintf("sector %s: creating its entity from the template %q (SectorData.entity): %v", id, ent, err)})
+					o.AddError(engine.ErrorRecord{Message: fmt.Sprintf("sector %s: creating its entity from the template %q (SectorData.entity): %v", id, ent, err)})
 				}
 			}
 		}
@@ -256,7 +260,7 @@ func (m *Model) loadSector(id, step string) (*lctx, error) {
 	return x, nil
 }
 
-func packageLoaded(c *engine.Context) *lua.LTable {
+func packageLoaded(c *engine.Lua) *lua.LTable {
 	if pkg, ok := c.Globals().RawGetString("package").(*lua.LTable); ok {
 		if loaded, ok := pkg.RawGetString("loaded").(*lua.LTable); ok {
 			return loaded

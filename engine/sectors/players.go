@@ -166,21 +166,28 @@ func (m *Model) moveTo(p *player, sector, step string) error {
 
 // addPlayer is the sector's side of a player's arrival (one of its jobs).
 func (m *Model) addPlayer(x *lctx, id, step string) {
-	x.c.Do(func(L *lua.LState) {
-		x.c.SetStep(step)
+	err := x.c.Do(func(o *engine.Lua) {
+		defer func() {
+			if err := m.enqueue("sector_player_added", map[string]any{"player_id": id, "sector_id": x.id}, o.Name); err != nil {
+				o.AddError(engine.ErrorRecord{Message: err.Error()})
+			}
+		}()
+		L := o.L
+		o.SetStep(step)
 		if !m.hasTemplate(x, "player") {
-			x.c.Print("warn", fmt.Sprintf("sector %s has no entity template \"player\" (base/sector.lua adds it in the game): player %s gets no entity", x.id, id))
+			o.Print("warn", fmt.Sprintf("sector %s has no entity template \"player\" (base/sector.lua adds it in the game): player %s gets no entity", x.id, id))
 			return
 		}
 		x.cls.need("get_scene") // templates exist only if the scene was used
 		data := L.CreateTable(0, 1)
 		data.RawSetString("player_id", lua.LString(id))
 		if err := x.spawn(L, "player", data); err != nil {
-			x.c.AddError(engine.ErrorRecord{Message: fmt.Sprintf("spawning player %s from the entity template \"player\": %v", id, err)})
+			o.AddError(engine.ErrorRecord{Message: fmt.Sprintf("spawning player %s from the entity template \"player\": %v", id, err)})
 		}
 	})
-	if err := m.enqueue("sector_player_added", map[string]any{"player_id": id, "sector_id": x.id}, x.c.Name); err != nil {
-		x.c.AddError(engine.ErrorRecord{Message: err.Error()})
+	if err != nil { // unloaded before the player arrived: nothing ran, nothing to tell
+		m.h.Emit(engine.Event{Kind: engine.EventOutput, Context: x.c.Name, Step: step, Level: "warn",
+			Text: fmt.Sprintf("player %s: adding to sector %s: %v", id, x.id, err)})
 	}
 }
 
@@ -404,8 +411,9 @@ func (m *Model) fireCallbacks(name string, args []any, step string) (string, err
 	}
 	var results, errs []string
 	for _, cb := range cbs {
-		cb.x.c.Do(func(L *lua.LState) {
-			cb.x.c.SetStep(step)
+		err := cb.x.c.Do(func(o *engine.Lua) {
+			L := o.L
+			o.SetStep(step)
 			largs := make([]lua.LValue, len(params))
 			for i, p := range params {
 				var a any
@@ -423,7 +431,7 @@ func (m *Model) fireCallbacks(name string, args []any, step string) (string, err
 				}
 				largs[i] = v
 			}
-			res, rec := cb.x.c.Call(cb.fn, largs, cb.where)
+			res, rec := o.Call(cb.fn, largs, cb.where)
 			if rec != nil {
 				errs = append(errs, rec.Message)
 				return
@@ -454,6 +462,9 @@ func (m *Model) fireCallbacks(name string, args []any, step string) (string, err
 				results = append(results, strings.Join(parts, "\t"))
 			}
 		})
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: context %s: %v", name, cb.x.c.Name, err))
+		}
 	}
 	if len(errs) > 0 {
 		return strings.Join(results, "\n"), fmt.Errorf("%s", strings.Join(errs, "; "))
@@ -465,7 +476,7 @@ func (m *Model) fireCallbacks(name string, args []any, step string) (string, err
 // galaxy and a system (named from the arguments, if any), no faction, no
 // sectors yet.
 func (m *Model) heuristics(x *lctx, a any) lua.LValue {
-	cs, L := x.cls, x.c.L
+	cs, L := x.cls, x.o.L
 	h := cs.newObject("SystemHeuristics", nil)
 	g := cs.newObject("GalaxyData", nil)
 	g.RawSetString("id", lua.LString("galaxy"))

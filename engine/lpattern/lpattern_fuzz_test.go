@@ -1,4 +1,4 @@
-package engine
+package lpattern
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// FuzzLuaPattern runs the bounded matcher (lpattern.go) on arbitrary
+// FuzzLuaPattern runs the bounded matcher on arbitrary
 // subjects and patterns: it must never panic (a malformed pattern is an
 // error), every match must lie inside the subject with captures inside the
 // match's reach, and a deadline must stop it.
@@ -22,9 +22,9 @@ func FuzzLuaPattern(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		m := newMatcher(ctx, src, pat)
+		m := New(ctx, src, pat)
 		for s := 0; s <= len(src); s++ {
-			e, err := m.find(s, 0)
+			e, err := m.Find(s, 0)
 			if err != nil {
 				return // malformed, too complex or stopped: all are errors, not panics
 			}
@@ -34,13 +34,13 @@ func FuzzLuaPattern(f *testing.F) {
 			if e < s || e > len(src) {
 				t.Fatalf("match at %d ends at %d, outside [%d, %d]", s, e, s, len(src))
 			}
-			caps, err := m.captures(s, e, true)
+			caps, err := m.Captures(s, e, true)
 			if err != nil {
 				continue
 			}
 			for _, c := range caps {
-				if c.isPos && (c.pos < 1 || c.pos > len(src)+1) {
-					t.Fatalf("position capture %d outside the subject", c.pos)
+				if c.IsPos && (c.Pos < 1 || c.Pos > len(src)+1) {
+					t.Fatalf("position capture %d outside the subject", c.Pos)
 				}
 			}
 		}

@@ -1,11 +1,15 @@
-package engine
+// Package lpattern is Lua 5.1's pattern matcher, bounded for strangers'
+// code: a step budget that honours a context's deadline and a recursion
+// bound. The engine's string library (engine/strlib.go) runs string.find,
+// match, gmatch and gsub on it.
+package lpattern
 
 import (
 	"context"
 	"fmt"
 )
 
-// This file is a port of Lua 5.1's pattern matcher (lstrlib.c) with two
+// This package is a port of Lua 5.1's pattern matcher (lstrlib.c) with two
 // additions the games' interpreter does not need but a host running
 // strangers' code does: a step budget that honours the context deadline (a
 // catastrophic pattern such as ".-.-.-.-b" on a long subject is stopped by
@@ -26,11 +30,11 @@ const (
 	capPosition   = -2
 )
 
-// patError is an error raised inside the matcher (a malformed pattern, a
+// Error is an error raised inside the matcher (a malformed pattern, a
 // budget or deadline overrun); the string functions turn it into a Lua error.
-type patError struct{ msg string }
+type Error struct{ msg string }
 
-func (e *patError) Error() string { return e.msg }
+func (e *Error) Error() string { return e.msg }
 
 // patCapture is one capture: its start and length (or capUnfinished,
 // capPosition).
@@ -38,8 +42,8 @@ type patCapture struct {
 	init, len int
 }
 
-// matcher holds one match attempt's state (Lua's MatchState).
-type matcher struct {
+// Matcher holds one match attempt's state (Lua's MatchState).
+type Matcher struct {
 	src     string
 	pat     string
 	level   int
@@ -49,17 +53,22 @@ type matcher struct {
 	ctx     context.Context
 }
 
-func newMatcher(ctx context.Context, src, pat string) *matcher {
-	return &matcher{src: src, pat: pat, ctx: ctx}
+// New prepares matching pat against src; ctx's end (the watchdog of the
+// Lua call) stops a match, and without a ctx a fixed step budget does.
+func New(ctx context.Context, src, pat string) *Matcher {
+	return &Matcher{src: src, pat: pat, ctx: ctx}
 }
 
-func (m *matcher) fail(format string, args ...any) {
-	panic(&patError{msg: fmt.Sprintf(format, args...)})
+// Src is the subject being matched.
+func (m *Matcher) Src() string { return m.src }
+
+func (m *Matcher) fail(format string, args ...any) {
+	panic(&Error{msg: fmt.Sprintf(format, args...)})
 }
 
 // tick counts one unit of work and stops the match when the context is done
 // or, without a context, when the fixed budget is spent.
-func (m *matcher) tick() {
+func (m *Matcher) tick() {
 	m.steps++
 	if m.steps%patCheckEvery != 0 {
 		return
@@ -76,10 +85,10 @@ func (m *matcher) tick() {
 }
 
 // run calls fn and turns a matcher panic into an error.
-func (m *matcher) run(fn func()) (err error) {
+func (m *Matcher) run(fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			pe, ok := r.(*patError)
+			pe, ok := r.(*Error)
 			if !ok {
 				panic(r)
 			}
@@ -90,9 +99,9 @@ func (m *matcher) run(fn func()) (err error) {
 	return nil
 }
 
-// find tries to match the pattern (from pattern index p) at subject index
+// Find tries to match the pattern (from pattern index p) at subject index
 // s; it returns the end of the match or -1.
-func (m *matcher) find(s, p int) (end int, err error) {
+func (m *Matcher) Find(s, p int) (end int, err error) {
 	m.level = 0
 	m.depth = 0
 	end = -1
@@ -100,14 +109,14 @@ func (m *matcher) find(s, p int) (end int, err error) {
 	return end, err
 }
 
-func (m *matcher) pch(p int) byte {
+func (m *Matcher) pch(p int) byte {
 	if p < len(m.pat) {
 		return m.pat[p]
 	}
 	return 0
 }
 
-func (m *matcher) checkCapture(l int) int {
+func (m *Matcher) checkCapture(l int) int {
 	l -= '1'
 	if l < 0 || l >= m.level || m.capture[l].len == capUnfinished {
 		m.fail("invalid capture index")
@@ -115,7 +124,7 @@ func (m *matcher) checkCapture(l int) int {
 	return l
 }
 
-func (m *matcher) captureToClose() int {
+func (m *Matcher) captureToClose() int {
 	for level := m.level - 1; level >= 0; level-- {
 		if m.capture[level].len == capUnfinished {
 			return level
@@ -125,7 +134,7 @@ func (m *matcher) captureToClose() int {
 	return 0
 }
 
-func (m *matcher) classEnd(p int) int {
+func (m *Matcher) classEnd(p int) int {
 	n := len(m.pat)
 	c := m.pat[p]
 	p++
@@ -199,7 +208,7 @@ func matchClass(c int, cl byte) bool {
 func isAlpha(c int) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
 // matchBracketClass matches c against the set pat[p] == '[' ... pat[ec] == ']'.
-func (m *matcher) matchBracketClass(c, p, ec int) bool {
+func (m *Matcher) matchBracketClass(c, p, ec int) bool {
 	sig := true
 	if m.pch(p+1) == '^' {
 		sig = false
@@ -225,7 +234,7 @@ func (m *matcher) matchBracketClass(c, p, ec int) bool {
 	return !sig
 }
 
-func (m *matcher) singleMatch(s, p, ep int) bool {
+func (m *Matcher) singleMatch(s, p, ep int) bool {
 	if s >= len(m.src) {
 		return false
 	}
@@ -242,7 +251,7 @@ func (m *matcher) singleMatch(s, p, ep int) bool {
 	}
 }
 
-func (m *matcher) matchBalance(s, p int) int {
+func (m *Matcher) matchBalance(s, p int) int {
 	if p+1 >= len(m.pat) {
 		m.fail("unbalanced pattern")
 	}
@@ -266,7 +275,7 @@ func (m *matcher) matchBalance(s, p int) int {
 	return -1
 }
 
-func (m *matcher) maxExpand(s, p, ep int) int {
+func (m *Matcher) maxExpand(s, p, ep int) int {
 	i := 0
 	for m.singleMatch(s+i, p, ep) {
 		m.tick()
@@ -280,7 +289,7 @@ func (m *matcher) maxExpand(s, p, ep int) int {
 	return -1
 }
 
-func (m *matcher) minExpand(s, p, ep int) int {
+func (m *Matcher) minExpand(s, p, ep int) int {
 	for {
 		if res := m.match(s, ep+1); res != -1 {
 			return res
@@ -292,7 +301,7 @@ func (m *matcher) minExpand(s, p, ep int) int {
 	}
 }
 
-func (m *matcher) startCapture(s, p, what int) int {
+func (m *Matcher) startCapture(s, p, what int) int {
 	if m.level >= patMaxCaptures {
 		m.fail("too many captures")
 	}
@@ -305,7 +314,7 @@ func (m *matcher) startCapture(s, p, what int) int {
 	return res
 }
 
-func (m *matcher) endCapture(s, p int) int {
+func (m *Matcher) endCapture(s, p int) int {
 	l := m.captureToClose()
 	m.capture[l].len = s - m.capture[l].init
 	res := m.match(s, p)
@@ -315,7 +324,7 @@ func (m *matcher) endCapture(s, p int) int {
 	return res
 }
 
-func (m *matcher) matchCapture(s int, l int) int {
+func (m *Matcher) matchCapture(s int, l int) int {
 	l = m.checkCapture(l)
 	c := m.capture[l]
 	if c.len < 0 { // a position capture: C Lua compares (size_t)-2 bytes, never a match
@@ -330,7 +339,7 @@ func (m *matcher) matchCapture(s int, l int) int {
 // match is lstrlib.c's match: the end of a match of pat[p:] at src[s:], or
 // -1. It bounds the recursion (a failure unwinds everything, and find
 // resets the depth).
-func (m *matcher) match(s, p int) int {
+func (m *Matcher) match(s, p int) int {
 	m.depth++
 	if m.depth > patMaxDepth {
 		m.fail("pattern too complex (nested deeper than %d levels)", patMaxDepth)
@@ -340,7 +349,7 @@ func (m *matcher) match(s, p int) int {
 	return res
 }
 
-func (m *matcher) doMatch(s, p int) int {
+func (m *Matcher) doMatch(s, p int) int {
 	for {
 		m.tick()
 		if p >= len(m.pat) { // end of pattern
@@ -428,44 +437,44 @@ func (m *matcher) doMatch(s, p int) int {
 	}
 }
 
-// captureValue is one capture of a successful match: a substring, or a
+// Capture is one capture of a successful match: a substring, or a
 // position (1-based) for "()".
-type captureValue struct {
-	str   string
-	pos   int
-	isPos bool
+type Capture struct {
+	Str   string
+	Pos   int
+	IsPos bool
 }
 
-// oneCapture returns capture i of the match src[s:e] (Lua's
+// OneCapture returns capture i of the match src[s:e] (Lua's
 // push_onecapture): the whole match when the pattern has no captures.
-func (m *matcher) oneCapture(i, s, e int) (captureValue, error) {
+func (m *Matcher) OneCapture(i, s, e int) (Capture, error) {
 	if i >= m.level {
 		if i == 0 {
-			return captureValue{str: m.src[s:e]}, nil
+			return Capture{Str: m.src[s:e]}, nil
 		}
-		return captureValue{}, &patError{msg: "invalid capture index"}
+		return Capture{}, &Error{msg: "invalid capture index"}
 	}
 	c := m.capture[i]
 	switch c.len {
 	case capUnfinished:
-		return captureValue{}, &patError{msg: "unfinished capture"}
+		return Capture{}, &Error{msg: "unfinished capture"}
 	case capPosition:
-		return captureValue{pos: c.init + 1, isPos: true}, nil
+		return Capture{Pos: c.init + 1, IsPos: true}, nil
 	}
-	return captureValue{str: m.src[c.init : c.init+c.len]}, nil
+	return Capture{Str: m.src[c.init : c.init+c.len]}, nil
 }
 
-// captures returns every capture of the match src[s:e]; wholeIfNone adds
+// Captures returns every capture of the match src[s:e]; wholeIfNone adds
 // the whole match when the pattern has none (match, gmatch, gsub do; find
 // does not).
-func (m *matcher) captures(s, e int, wholeIfNone bool) ([]captureValue, error) {
+func (m *Matcher) Captures(s, e int, wholeIfNone bool) ([]Capture, error) {
 	n := m.level
 	if n == 0 && wholeIfNone {
 		n = 1
 	}
-	out := make([]captureValue, 0, n)
+	out := make([]Capture, 0, n)
 	for i := 0; i < n; i++ {
-		c, err := m.oneCapture(i, s, e)
+		c, err := m.OneCapture(i, s, e)
 		if err != nil {
 			return nil, err
 		}
