@@ -571,6 +571,39 @@ func (fc *funcContext) ConstIndex(value LValue) int {
 // indexes them in a map.
 const constScanMax = 16
 
+// modscope: ConstIndexString is ConstIndex(LString(s)) without boxing s
+// into an LValue (a 16-byte allocation) unless it is a new constant.
+func (fc *funcContext) ConstIndexString(s string) int {
+	if fc.constIndex == nil && len(fc.Proto.Constants) < constScanMax {
+		for i, lv := range fc.Proto.Constants {
+			if ls, ok := lv.(LString); ok && string(ls) == s {
+				return i
+			}
+		}
+	} else if fc.constIndex != nil {
+		if i, ok := fc.constIndex[LString(s)]; ok {
+			return i
+		}
+	}
+	return fc.ConstIndex(LString(s))
+}
+
+// modscope: ConstIndexNumber is ConstIndexString for a number.
+func (fc *funcContext) ConstIndexNumber(n LNumber) int {
+	if fc.constIndex == nil && len(fc.Proto.Constants) < constScanMax {
+		for i, lv := range fc.Proto.Constants {
+			if ln, ok := lv.(LNumber); ok && ln == n {
+				return i
+			}
+		}
+	} else if fc.constIndex != nil {
+		if i, ok := fc.constIndex[n]; ok {
+			return i
+		}
+	}
+	return fc.ConstIndex(n)
+}
+
 func (fc *funcContext) BlockLocalVarsCount() int {
 	count := 0
 	for block := fc.Block; block != nil; block = block.Parent {
@@ -737,7 +770,7 @@ func compileAssignStmtLeft(context *funcContext, stmt *ast.AssignStmt) (int, []*
 			ec := &expcontext{identtype, regNotDefined, 0}
 			switch identtype {
 			case ecGlobal:
-				context.ConstIndex(LString(st.Value))
+				context.ConstIndexString(st.Value)
 			case ecUpvalue:
 				context.Upvalues.RegisterUnique(st.Value)
 			case ecLocal:
@@ -840,7 +873,7 @@ func compileAssignStmt(context *funcContext, stmt *ast.AssignStmt) { // {{{
 			if name := ex.(*ast.IdentExpr).Value; name == "_ENV" { // modscope: assignment to a free _ENV
 				code.AddABC(OP_SETENV, reg, 0, 0, sline(ex))
 			} else {
-				code.AddABx(OP_SETGLOBAL, reg, context.ConstIndex(LString(name)), sline(ex))
+				code.AddABx(OP_SETGLOBAL, reg, context.ConstIndexString(name), sline(ex))
 			}
 			reg -= 1
 		case ecUpvalue:
@@ -1195,14 +1228,14 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 
 	switch ex := expr.(type) {
 	case *ast.StringExpr:
-		code.AddABx(OP_LOADK, sreg, context.ConstIndex(LString(ex.Value)), sline(ex))
+		code.AddABx(OP_LOADK, sreg, context.ConstIndexString(ex.Value), sline(ex))
 		return sused
 	case *ast.NumberExpr:
 		num, err := parseNumber(ex.Value)
 		if err != nil {
 			num = LNumber(math.NaN())
 		}
-		code.AddABx(OP_LOADK, sreg, context.ConstIndex(num), sline(ex))
+		code.AddABx(OP_LOADK, sreg, context.ConstIndexNumber(num), sline(ex))
 		return sused
 	case *constLValueExpr:
 		code.AddABx(OP_LOADK, sreg, context.ConstIndex(ex.Value), sline(ex))
@@ -1226,7 +1259,7 @@ func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) i
 			if envexpr := envIndexExpr(context, ex); envexpr != nil {
 				return compileExpr(context, reg, envexpr, ec)
 			}
-			code.AddABx(OP_GETGLOBAL, sreg, context.ConstIndex(LString(ex.Value)), sline(ex))
+			code.AddABx(OP_GETGLOBAL, sreg, context.ConstIndexString(ex.Value), sline(ex))
 		case ecUpvalue:
 			code.AddABC(OP_GETUPVAL, sreg, context.Upvalues.RegisterUnique(ex.Value), 0, sline(ex))
 		case ecLocal:
