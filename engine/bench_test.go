@@ -12,6 +12,7 @@ import (
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 
+	"modscope/engine/compilecache"
 	"modscope/internal/gengame"
 )
 
@@ -93,7 +94,7 @@ func BenchmarkCompile(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			g := open("")
 			defer g.Close()
-			g.cc.noMemo = rehash
+			g.cc.NoMemo = rehash
 			g.Precompile(files)
 			b.SetBytes(total)
 			b.ReportAllocs()
@@ -136,7 +137,7 @@ func BenchmarkCompile(b *testing.B) {
 			var st CompileStats
 			for b.Loop() {
 				g := open(cache)
-				g.cc.noMemo = rehash
+				g.cc.NoMemo = rehash
 				g.Precompile(files)
 				g.Close()
 				st = g.CompileStats()
@@ -210,7 +211,7 @@ func BenchmarkCompile(b *testing.B) {
 		if protos[i], err = compileSource(files[i], src); err != nil {
 			b.Fatal(err)
 		}
-		if blobs[i], err = encodeProto(nil, protos[i]); err != nil {
+		if blobs[i], err = compilecache.Encode(nil, protos[i]); err != nil {
 			b.Fatal(err)
 		}
 		blobBytes += len(blobs[i])
@@ -220,7 +221,7 @@ func BenchmarkCompile(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, blob := range blobs {
-				if _, err := decodeProto(blob); err != nil {
+				if _, err := compilecache.Decode(blob); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -243,25 +244,11 @@ func BenchmarkCompile(b *testing.B) {
 				b.Fatal(err)
 			}
 			for _, p := range out {
-				fillStringConstants(p)
+				compilecache.RebuildStringConstants(p)
 			}
 		}
 		b.ReportMetric(float64(len(data))/1e6, "encoded-MB")
 	})
-}
-
-// fillStringConstants does for a gob-decoded chunk what decodeProto does.
-func fillStringConstants(p *lua.FunctionProto) {
-	strs := make([]string, len(p.Constants))
-	for i, k := range p.Constants {
-		if s, ok := k.(lua.LString); ok {
-			strs[i] = string(s)
-		}
-	}
-	setStringConstants(p, strs)
-	for _, sub := range p.FunctionPrototypes {
-		fillStringConstants(sub)
-	}
 }
 
 func heapMB() float64 {

@@ -139,13 +139,6 @@ func WhereIn(L *lua.LState, skip ...string) string {
 	return ""
 }
 
-// LoadChunk compiles library source (a model's own runtime, embedded in the
-// binary) under name and returns it as a function with the globals as its
-// environment.
-func (c *Lua) LoadChunk(name string, src []byte) (*lua.LFunction, error) {
-	return c.LoadString(name, string(src), nil)
-}
-
 // CompileSource runs the pre-compile checks (size, nesting, binary chunks)
 // and compiles src under name: what every game file goes through.
 func CompileSource(name string, src []byte) (*lua.FunctionProto, error) {

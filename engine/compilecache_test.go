@@ -1,7 +1,11 @@
 package engine
 
+// The compile cache through the Game: its Source (the folder's files, the
+// compiler's errors as CompileErrors) and the disk cache across opens. The
+// cache's own tests (codec, pack appends, retargeted links) are in
+// engine/compilecache.
+
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +14,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"modscope/engine/compilecache"
 	"modscope/internal/gengame"
 )
 
@@ -47,121 +52,9 @@ func openCached(t testing.TB, dir, cache string) *Game {
 
 // lowDiskMin lets small trees use the disk cache for the test's duration.
 func lowDiskMin(t *testing.T) {
-	old := diskMinFiles
-	diskMinFiles = 1
-	t.Cleanup(func() { diskMinFiles = old })
-}
-
-func TestProtoCodecRoundTrip(t *testing.T) {
-	if !protoCodecOK() {
-		t.Fatal("the proto codec self-test failed: gopher-lua's FunctionProto changed shape")
-	}
-	dir, files := genTree(t)
-	g := openCached(t, dir, "")
-	defer g.Close()
-	for _, f := range files {
-		p, err := g.Compile(f)
-		if err != nil {
-			if strings.HasSuffix(f, "metadata.lua") {
-				continue
-			}
-			t.Fatalf("%s: %v", f, err)
-		}
-		b, err := encodeProto(nil, p)
-		if err != nil {
-			t.Fatalf("%s: encode: %v", f, err)
-		}
-		q, err := decodeProto(b)
-		if err != nil {
-			t.Fatalf("%s: decode: %v", f, err)
-		}
-		if !protoEqual(p, q) {
-			t.Fatalf("%s: decoded chunk differs from the compiled one", f)
-		}
-	}
-}
-
-// A decoded chunk runs exactly like the compiled one.
-func TestDecodedChunkRuns(t *testing.T) {
-	src := `local t = {}
-for i = 1, 5 do t[#t + 1] = "v" .. i * 1.5 end
-Global = table.concat(t, ",")
-local function f(a, ...) return a + select("#", ...), Global end
-return f(10, nil, 3), 2^10, "x" .. -0.5`
-	p, err := compileSource("run.lua", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := encodeProto(nil, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := decodeProto(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func(p *lua.FunctionProto) string {
-		L := lua.NewState()
-		defer L.Close()
-		L.Push(L.NewFunctionFromProto(p))
-		if err := L.PCall(0, lua.MultRet, nil); err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for i := 1; i <= L.GetTop(); i++ {
-			out = append(out, L.Get(i).String())
-		}
-		return strings.Join(out, "|") + "|" + L.GetGlobal("Global").String()
-	}
-	if a, b := run(p), run(q); a != b || a != "12|1024|x-0.5|v1.5,v3,v4.5,v6,v7.5" {
-		t.Fatalf("compiled gives %q, decoded gives %q", a, b)
-	}
-}
-
-// Every truncation and many corruptions of a blob give an error or a
-// chunk that passed the checks, never a panic.
-func TestDecodeCorruptBlob(t *testing.T) {
-	p, err := compileSource("c.lua", []byte(`local x = { a = 1, "s" } function F(y) return x.a + y end return F(2)`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := encodeProto(nil, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := 0; n < len(b); n++ {
-		if _, err := decodeProto(b[:n]); err == nil {
-			t.Fatalf("a blob cut to %d of %d bytes decoded", n, len(b))
-		}
-	}
-	for i := range b {
-		for _, x := range []byte{0x01, 0x80, 0xff} {
-			c := append([]byte(nil), b...)
-			c[i] ^= x
-			if q, err := decodeProto(c); err == nil && !checkProto(q) {
-				t.Fatalf("flipping byte %d gave an unchecked chunk", i)
-			}
-		}
-	}
-}
-
-func FuzzDecodeProto(f *testing.F) {
-	p, err := compileSource("f.lua", []byte(`local a = "k" for i = 1, 3 do a = a .. i end return a, function() return a end`))
-	if err != nil {
-		f.Fatal(err)
-	}
-	b, err := encodeProto(nil, p)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		q, err := decodeProto(data)
-		if err == nil && !checkProto(q) {
-			t.Fatal("decoded an unchecked chunk")
-		}
-	})
+	old := compilecache.DiskMinFiles
+	compilecache.DiskMinFiles = 1
+	t.Cleanup(func() { compilecache.DiskMinFiles = old })
 }
 
 func TestPrecompileFillsMemory(t *testing.T) {
@@ -251,7 +144,7 @@ func TestDiskCacheReopenAndEdit(t *testing.T) {
 	}
 	for f, p := range want {
 		q, err := second.Compile(f)
-		if err != nil || !protoEqual(p, q) {
+		if err != nil || !compilecache.Equal(p, q) {
 			t.Fatalf("%s from disk differs from the compiled chunk (%v)", f, err)
 		}
 	}
@@ -340,7 +233,7 @@ func TestDiskCacheCorruptPack(t *testing.T) {
 				continue
 			}
 			q, err := fresh.Compile(f)
-			if err != nil || !protoEqual(p, q) {
+			if err != nil || !compilecache.Equal(p, q) {
 				t.Fatalf("%s: %s differs from a fresh compile", name, f)
 			}
 		}
@@ -382,17 +275,6 @@ func TestDiskCacheConcurrentWriters(t *testing.T) {
 	}
 }
 
-func TestCacheEnv(t *testing.T) {
-	t.Setenv(CacheEnv, "off")
-	if d := DefaultCacheDir(); d != "" {
-		t.Fatalf("%s=off gives %q", CacheEnv, d)
-	}
-	t.Setenv(CacheEnv, "/some/where")
-	if d := DefaultCacheDir(); d != "/some/where" {
-		t.Fatalf("%s=/some/where gives %q", CacheEnv, d)
-	}
-}
-
 // Closing the game while a background Precompile runs (the autorun model
 // starts one; a run --until can end early) stops it and leaves a good pack.
 func TestCloseDuringPrecompile(t *testing.T) {
@@ -418,76 +300,5 @@ func TestCloseDuringPrecompile(t *testing.T) {
 	g.Precompile(files)
 	if st := g.CompileStats(); st.DiskErr != "" || st.Compiled+st.DiskHits+st.Errors != len(files) {
 		t.Fatalf("after interrupted runs: %+v", st)
-	}
-}
-
-// A reopen after editing a file appends that file's entry to the pack
-// instead of writing the pack anew; once a quarter of the pack is replaced
-// entries, the next save compacts it. Every open in between finds every
-// unchanged file in the pack, and the edited one as it is now.
-func TestDiskCacheAppendsThenCompacts(t *testing.T) {
-	lowDiskMin(t)
-	dir, files := genTree(t)
-	cache := t.TempDir()
-	open := func() (CompileStats, int64) {
-		t.Helper()
-		g := openCached(t, dir, cache)
-		g.Precompile(files)
-		st := g.CompileStats()
-		g.Close()
-		st.Saved, st.DiskErr = g.CompileStats().Saved, g.CompileStats().DiskErr
-		packs, err := filepath.Glob(filepath.Join(cache, "packs", "*.pack"))
-		if err != nil || len(packs) != 1 {
-			t.Fatalf("want one pack, got %v (%v)", packs, err)
-		}
-		fi, err := os.Stat(packs[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st, fi.Size()
-	}
-	first, size := open()
-	if first.Saved != first.Compiled || first.Compiled == 0 {
-		t.Fatalf("first open: %+v", first)
-	}
-	edit, biggest := "", int64(0) // the biggest file: fewer edits to reach compaction
-	for _, f := range files {
-		if fi, err := os.Stat(filepath.Join(dir, f)); err == nil && fi.Size() > biggest && !strings.HasSuffix(f, "metadata.lua") {
-			edit, biggest = f, fi.Size()
-		}
-	}
-	if edit == "" {
-		t.Fatal("no file to edit")
-	}
-	compacted := false
-	for i := range 40 {
-		f, err := os.OpenFile(filepath.Join(dir, edit), os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fmt.Fprintf(f, "\n-- edit %d\n", i); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
-		st, now := open()
-		if st.DiskErr != "" || st.Compiled != 1 || st.Saved == 0 || st.DiskHits+st.Errors != len(files)-1 {
-			t.Fatalf("open after edit %d: %+v", i, st)
-		}
-		switch {
-		case now > size && st.Saved == 1: // appended
-		case now <= size && st.Saved > 1: // compacted: written anew
-			compacted = true
-		default:
-			t.Fatalf("edit %d: pack %d -> %d bytes, %d saved", i, size, now, st.Saved)
-		}
-		size = now
-	}
-	if !compacted {
-		t.Fatal("40 appends never compacted the pack")
-	}
-	if st, _ := open(); st.Compiled != 0 || st.Saved != 0 || st.DiskHits+st.Errors != len(files) {
-		t.Fatalf("an unchanged reopen: %+v", st)
 	}
 }

@@ -165,8 +165,10 @@ func (c *Lua) RecordAssignments(mods []ModRef) {
 		if !ok || !isTable || t == c.globals.store || t == c.globals.proxy {
 			return
 		}
-		if p := c.globals.prov[string(name)]; p != nil && r.modOf(fileOf(p.AssignedAt)) != "" {
-			return // a mod's own table (an earlier load)
+		if p := c.globals.prov[string(name)]; p != nil {
+			if file, _ := SplitWhere(p.AssignedAt); r.modOf(file) != "" {
+				return // a mod's own table (an earlier load)
+			}
 		}
 		r.watch(string(name), t)
 	})
@@ -210,28 +212,10 @@ func (r *assignRecorder) modOf(src string) string {
 }
 
 // fileOf and lineOf split "file:line".
-func fileOf(where string) string {
-	if i := strings.LastIndexByte(where, ':'); i > 0 {
-		if _, err := strconv.Atoi(where[i+1:]); err == nil {
-			return where[:i]
-		}
-	}
-	return where
-}
-
-func lineOf(where string) int {
-	if i := strings.LastIndexByte(where, ':'); i > 0 {
-		if n, err := strconv.Atoi(where[i+1:]); err == nil {
-			return n
-		}
-	}
-	return 0
-}
-
 // global is called by the globals proxy for `name = v` (old is the value
 // before).
 func (r *assignRecorder) global(name string, old, v lua.LValue, where string) {
-	file := fileOf(where)
+	file, line := SplitWhere(where)
 	mod := r.modOf(file)
 	if t, ok := v.(*lua.LTable); ok && mod == "" {
 		r.watch(name, t)
@@ -239,7 +223,7 @@ func (r *assignRecorder) global(name string, old, v lua.LValue, where string) {
 	if mod == "" && r.names[name] == nil {
 		return
 	}
-	r.add(name, NameGlobal, mod, file, lineOf(where), old, v)
+	r.add(name, NameGlobal, mod, file, line, old, v)
 }
 
 // field is the VM's store hook: a store into a watched table.
@@ -390,7 +374,8 @@ func (r *assignRecorder) origin(name, kind string, old lua.LValue) assignLink {
 		l.File, l.Line = fn.Proto.SourceName, fn.Proto.LineDefined
 	} else if kind == NameGlobal {
 		if p := r.c.globals.prov[name]; p != nil {
-			l.File, l.Line, l.Step = fileOf(p.AssignedAt), lineOf(p.AssignedAt), p.AssignedStep
+			l.File, l.Line = SplitWhere(p.AssignedAt)
+			l.Step = p.AssignedStep
 		}
 	}
 	l.Mod = r.modOf(l.File)
@@ -549,9 +534,9 @@ func tableHolds(t *lua.LTable, old lua.LValue) bool {
 	return false
 }
 
-// Conflicts builds the conflicts of the recording (owner goroutine); with
+// conflicts builds the conflicts of the recording (owner goroutine); with
 // all, Assigned lists every name a mod assigned too.
-func (c *Lua) Conflicts(all bool) ConflictReport {
+func (c *Lua) conflicts(all bool) ConflictReport {
 	r := c.assigns
 	if r == nil {
 		return ConflictReport{}
@@ -792,7 +777,7 @@ func (s *Session) conflictsView(cmd Command) Result {
 	byID := map[string]int{}
 	for _, c := range ctxs {
 		var r ConflictReport
-		if err := c.Do(func(o *Lua) { r = o.Conflicts(all) }); err != nil {
+		if err := c.Do(func(o *Lua) { r = o.conflicts(all) }); err != nil {
 			continue
 		}
 		mergeConflicts(&out, r, byID)

@@ -22,6 +22,10 @@ import (
 // ErrClosed is returned when a command reaches a context that was unloaded.
 var ErrClosed = errors.New("context is unloaded")
 
+// ErrNestedDo is wrapped by the error Do returns when it is called on the
+// context's own goroutine while one of its jobs runs (see Do).
+var ErrNestedDo = errors.New("nested Do on the owner goroutine")
+
 // Context is one isolated Lua state, as seen from any goroutine: a handle.
 // One goroutine owns the state; every use of it goes through Do, which runs
 // a function on that goroutine and hands it the owner-only access (Lua).
@@ -33,10 +37,10 @@ type Context struct {
 	Model string
 	Key   string
 
-	// Emit, if set, receives records as they happen (mostly on the owner
-	// goroutine). Set it before the context is shared (Host.NewContext does);
-	// it is read-only afterwards.
-	Emit func(Event)
+	// emit, if set, receives records as they happen (mostly on the owner
+	// goroutine): the session's event stream, set by Host.NewContext
+	// before the context is returned; read-only afterwards.
+	emit func(Event)
 
 	game *Game
 
@@ -70,10 +74,9 @@ type Lua struct {
 	file        string
 	depth       int // host calls in progress (nested ones reuse the deadline)
 	watchdogOff bool
-	cancel      context.CancelCauseFunc // read by the game's watchdogs under game.runMu
-	watch       *watchdog               // the deadline of the innermost call with its own
-	resumes     int                     // coroutine resumes in progress, nested (MaxResumeNesting)
-	quiet       bool                    // records are not emitted (a watch's evaluation)
+	watch       *watchdog // the deadline of the innermost call with its own
+	resumes     int       // coroutine resumes in progress, nested (MaxResumeNesting)
+	quiet       bool      // records are not emitted (a watch's evaluation)
 
 	// LockNewGlobals makes creating a global an error while the global
 	// Loading is not true (autorun).
@@ -107,8 +110,16 @@ type Handler struct {
 	Seq   int
 }
 
-// NewContext creates a context and its sandboxed state, on its own goroutine.
+// NewContext creates a context and its sandboxed state, on its own
+// goroutine. Its records go nowhere but its own lists (Host.NewContext
+// makes one wired to the session's event stream).
 func (g *Game) NewContext(name, model, key string) (*Context, error) {
+	return g.newContext(name, model, key, nil)
+}
+
+// newContext is NewContext sending the context's records, after its
+// initialisation, to emit (nil: nowhere).
+func (g *Game) newContext(name, model, key string, emit func(Event)) (*Context, error) {
 	c := &Context{
 		Name: name, Model: model, Key: key, game: g,
 		jobs:   make(chan func()),
@@ -125,6 +136,7 @@ func (g *Game) NewContext(name, model, key string) (*Context, error) {
 		c.Close()
 		return nil, fmt.Errorf("create context %s: %w", name, err)
 	}
+	c.emit = emit // before c is returned: the owner reads it in later jobs only
 	return c, nil
 }
 
@@ -164,20 +176,23 @@ func (c *Context) loop() {
 // context, never a crash. It returns ErrClosed when the context is
 // unloaded.
 //
-// Do is re-entrant: called on the owner goroutine inside a job of the same
-// context (a Lua callback holding the handle), it runs fn at once, in place;
-// a panic then goes on to the enclosing job. Other goroutines wait their
-// turn. (A cycle across contexts, A's job waiting on B's waiting on A,
-// still blocks: contexts do not call each other that way.)
+// Do is not re-entrant: called on the owner goroutine inside a job of the
+// same context (a Lua callback holding the handle instead of the *Lua), it
+// returns an error wrapping ErrNestedDo at once, without running fn and
+// without deadlocking: code already on the owner goroutine uses the *Lua it
+// was handed. (Running fn in place would hide its Go panics from the
+// job's recovery behind a Lua pcall and relabel the outer job's step and
+// file.) Other goroutines wait their turn. (A cycle across contexts, A's
+// job waiting on B's waiting on A, still blocks: contexts do not call each
+// other that way.)
 func (c *Context) Do(fn func(o *Lua)) error {
-	if c.busy.Load() && goroutineID() == c.ownerG {
+	if c.busy.Load() && goroutineID() == c.ownerG { // the id only while a job runs
 		select {
 		case <-c.closed:
 			return ErrClosed
 		default:
 		}
-		fn(c.owner)
-		return nil
+		return fmt.Errorf("Do called on context %s's own goroutine: use the *engine.Lua in hand: %w", c.Name, ErrNestedDo)
 	}
 	done := make(chan struct{})
 	job := func() {
@@ -237,8 +252,8 @@ func (c *Context) SetState(s string) {
 	c.mu.Lock()
 	c.state = s
 	c.mu.Unlock()
-	if c.Emit != nil {
-		c.Emit(Event{Kind: EventContext, Context: c.Name, Text: s})
+	if c.emit != nil {
+		c.emit(Event{Kind: EventContext, Context: c.Name, Text: s})
 	}
 }
 
@@ -285,8 +300,8 @@ func (c *Lua) Globals() *lua.LTable { return c.globals.store }
 // GlobalsProxy returns the table Lua code sees as _G.
 func (c *Lua) GlobalsProxy() *lua.LTable { return c.globals.proxy }
 
-// TakeChanges returns and clears what happened to globals since last asked.
-func (c *Lua) TakeChanges() GlobalChanges {
+// takeChanges returns and clears what happened to globals since last asked.
+func (c *Lua) takeChanges() GlobalChanges {
 	ch := c.changes
 	c.changes = GlobalChanges{}
 	c.queued = false
@@ -314,8 +329,8 @@ func (c *Lua) Provenance(name string) (Provenance, bool) {
 	return *p, true
 }
 
-// AllProvenance returns every recorded global's provenance, sorted by name.
-func (c *Lua) AllProvenance() []Provenance {
+// allProvenance returns every recorded global's provenance, sorted by name.
+func (c *Lua) allProvenance() []Provenance {
 	out := make([]Provenance, 0, len(c.globals.prov))
 	for _, p := range c.globals.prov {
 		out = append(out, *p)
@@ -333,8 +348,8 @@ func (c *Lua) Errors() []ErrorRecord { return append([]ErrorRecord(nil), c.errs.
 // Output returns what the context printed.
 func (c *Lua) Output() []OutputLine { return append([]OutputLine(nil), c.output...) }
 
-// Stubs returns the stand-ins touched so far, sorted by name.
-func (c *Lua) Stubs() []StubRecord {
+// stubList returns the stand-ins touched so far, sorted by name.
+func (c *Lua) stubList() []StubRecord {
 	out := make([]StubRecord, 0, len(c.stubs))
 	for _, s := range c.stubs {
 		out = append(out, *s)
@@ -343,8 +358,8 @@ func (c *Lua) Stubs() []StubRecord {
 	return out
 }
 
-// Info describes the context (owner goroutine: it counts globals).
-func (c *Lua) Info() ContextInfo {
+// info describes the context (owner goroutine: it counts globals).
+func (c *Lua) info() ContextInfo {
 	n := 0
 	if c.globals != nil {
 		c.globals.store.ForEach(func(k, v lua.LValue) { n++ })
@@ -353,8 +368,8 @@ func (c *Lua) Info() ContextInfo {
 		Globals: n, Residents: c.Residents(), Files: len(c.files), Errors: len(c.errs)}
 }
 
-// emitting reports whether records are sent to Emit now.
-func (c *Lua) emitting() bool { return c.Emit != nil && !c.quiet }
+// emitting reports whether records are sent to emit now.
+func (c *Lua) emitting() bool { return c.emit != nil && !c.quiet }
 
 func (c *Lua) addError(e ErrorRecord) {
 	if e.Context == "" {
@@ -371,7 +386,7 @@ func (c *Lua) addError(e ErrorRecord) {
 	c.classify(&e) // ID and root cause (rootcause.go)
 	c.errs = append(c.errs, e)
 	if c.emitting() {
-		c.Emit(Event{Kind: EventError, Context: c.Name, Step: e.Step, Error: &e})
+		c.emit(Event{Kind: EventError, Context: c.Name, Step: e.Step, Error: &e})
 	}
 }
 
@@ -399,7 +414,7 @@ func (c *Lua) addOutputAt(level, text, where string) {
 	o := OutputLine{Context: c.Name, Where: where, Level: level, Text: text}
 	c.output = append(c.output, o)
 	if c.emitting() {
-		c.Emit(Event{Kind: EventOutput, Context: c.Name, Step: c.step, Text: text, Where: o.Where, Level: level})
+		c.emit(Event{Kind: EventOutput, Context: c.Name, Step: c.step, Text: text, Where: o.Where, Level: level})
 	}
 }
 
@@ -466,16 +481,14 @@ func (c *Lua) Call(fn lua.LValue, args []lua.LValue, what string) ([]lua.LValue,
 		cancel = func(err error) { total.Stop(); w.stop(); cancelBase(err) }
 		c.game.calls.Add(1)
 		c.game.budgetNs.Add(int64(budget))
-		c.cancel = cancelBase
 		c.watch = w
 		if c.game.memHit.CompareAndSwap(true, false) {
 			runtime.GC() // a call stopped for memory left its garbage behind
 		}
-		c.game.running(c, true)
+		c.game.running(c, cancelBase) // the game's watchdogs call cancelBase, nothing else of c
 		L.SetContext(gctx)
 		defer func() {
-			c.game.running(c, false)
-			c.cancel = nil
+			c.game.running(c, nil)
 			c.watch = nil
 			L.RemoveContext()
 			cancel(nil)
@@ -582,13 +595,6 @@ func (w *watchdog) pause() {
 }
 
 func (w *watchdog) stop() { w.timer.Stop() }
-
-// Interrupt stops whatever the context is running (any goroutine).
-func (c *Lua) interrupt(cause error) {
-	if f := c.cancel; f != nil {
-		f(cause)
-	}
-}
 
 func (c *Lua) errorRecord(err error, what string, gctx context.Context) ErrorRecord {
 	rec := ErrorRecord{Context: c.Name, Step: c.step, File: what}
@@ -724,12 +730,12 @@ func (c *Lua) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (File
 		c.files = append(c.files, run)
 		if c.emitting() {
 			r := run
-			c.Emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
+			c.emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
 		}
 		return run, nil
 	}
 	if c.emitting() {
-		c.Emit(Event{Kind: EventFileBegin, Context: c.Name, Step: c.step, Text: rel})
+		c.emit(Event{Kind: EventFileBegin, Context: c.Name, Step: c.step, Text: rel})
 	}
 	fn, err := c.LoadFile(rel, env)
 	var res []lua.LValue
@@ -752,7 +758,7 @@ func (c *Lua) ExecFileArgs(rel string, env *lua.LTable, args []lua.LValue) (File
 	c.files = append(c.files, run)
 	if c.emitting() {
 		r := run
-		c.Emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
+		c.emit(Event{Kind: EventFile, Context: c.Name, Step: c.step, File: &r})
 	}
 	return run, res
 }
@@ -862,8 +868,8 @@ func (c *Lua) HandlersOf(name string) []*Handler {
 	return append([]*Handler(nil), c.handlers[name]...)
 }
 
-// HandlerCounts returns how many handlers each name has.
-func (c *Lua) HandlerCounts() map[string]int {
+// handlerCounts returns how many handlers each name has.
+func (c *Lua) handlerCounts() map[string]int {
 	out := map[string]int{}
 	for n, hs := range c.handlers {
 		if len(hs) > 0 {
@@ -873,8 +879,8 @@ func (c *Lua) HandlerCounts() map[string]int {
 	return out
 }
 
-// HandlerInfos lists every handler, by name then order.
-func (c *Lua) HandlerInfos() []HandlerInfo {
+// handlerInfos lists every handler, by name then order.
+func (c *Lua) handlerInfos() []HandlerInfo {
 	var out []HandlerInfo
 	for n, hs := range c.handlers {
 		for i, h := range hs {
@@ -888,14 +894,4 @@ func (c *Lua) HandlerInfos() []HandlerInfo {
 		return out[i].Order < out[j].Order
 	})
 	return out
-}
-
-// Dispatch calls every handler of name in order with args. A failing handler
-// is recorded and the next one still runs. It returns how many ran.
-func (c *Lua) Dispatch(name string, args []lua.LValue) int {
-	hs := c.HandlersOf(name)
-	for _, h := range hs {
-		c.Call(h.Fn, args, h.Where)
-	}
-	return len(hs)
 }

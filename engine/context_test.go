@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -26,24 +27,23 @@ func within(t *testing.T, fn func()) {
 	}
 }
 
-func TestDoIsReentrantOnTheOwnerGoroutine(t *testing.T) {
+func TestDoOnTheOwnerGoroutineIsRefused(t *testing.T) {
 	tests := []struct {
 		name string
-		// run uses c from inside a job and reports what the test checks
-		run  func(t *testing.T, c *Context, o *Lua) error
-		want string // in the context's output
+		// run uses c from inside a job; it returns the error the test checks
+		run func(t *testing.T, c *Context, o *Lua) error
+		// recorded: the error must also be one of the context's errors
+		recorded bool
+		// wrapped: the error is Do's own (it wraps ErrNestedDo), not its text
+		// carried through Lua
+		wrapped bool
 	}{
-		{"a nested Do runs at once with the same owner access", func(t *testing.T, c *Context, o *Lua) error {
-			return c.Do(func(inner *Lua) {
-				if inner != o {
-					t.Errorf("nested Do got another owner access")
-				}
-				inner.Print("info", "nested ran")
-			})
-		}, "nested ran"},
-		{"a Lua callback holding the handle can use Do", func(t *testing.T, c *Context, o *Lua) error {
+		{"a nested Do returns ErrNestedDo without running", func(t *testing.T, c *Context, o *Lua) error {
+			return c.Do(func(*Lua) { t.Error("the nested Do ran") })
+		}, false, true},
+		{"a Lua callback holding the handle gets a recorded error", func(t *testing.T, c *Context, o *Lua) error {
 			o.DefineGlobal("viaHandle", o.L.NewFunction(func(L *lua.LState) int {
-				if err := c.Do(func(o *Lua) { o.Print("info", "callback ran "+L.CheckString(1)) }); err != nil {
+				if err := c.Do(func(*Lua) { t.Error("the callback's Do ran") }); err != nil {
 					L.RaiseError("%v", err)
 				}
 				return 0
@@ -52,14 +52,20 @@ func TestDoIsReentrantOnTheOwnerGoroutine(t *testing.T) {
 				return errors.New(rec.Message)
 			}
 			return nil
-		}, "callback ran x"},
-		{"Do nested twice", func(t *testing.T, c *Context, o *Lua) error {
-			return c.Do(func(*Lua) {
-				if err := c.Do(func(o *Lua) { o.Print("info", "deep") }); err != nil {
-					t.Error(err)
+		}, true, false},
+		{"under a Lua pcall the callback's error reaches the caller", func(t *testing.T, c *Context, o *Lua) error {
+			o.DefineGlobal("viaHandle", o.L.NewFunction(func(L *lua.LState) int {
+				if err := c.Do(func(*Lua) { t.Error("the callback's Do ran") }); err != nil {
+					L.RaiseError("%v", err)
 				}
-			})
-		}, "deep"},
+				return 0
+			}))
+			res, rec := o.RunString("cb", `local ok, err = pcall(viaHandle) return err`)
+			if rec != nil || len(res) != 1 {
+				return fmt.Errorf("pcall: %v %v", rec, res)
+			}
+			return errors.New(res[0].String())
+		}, false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,19 +76,22 @@ func TestDoIsReentrantOnTheOwnerGoroutine(t *testing.T) {
 					t.Error(derr)
 				}
 			})
-			if err != nil {
-				t.Fatal(err)
+			if err == nil || !strings.Contains(err.Error(), "own goroutine") || !strings.Contains(err.Error(), c.Name) {
+				t.Fatalf("error %v, want Do refused on context %s's own goroutine", err, c.Name)
 			}
-			var out []OutputLine
-			if err := c.Do(func(o *Lua) { out = o.Output() }); err != nil {
-				t.Fatal(err)
+			if tc.wrapped && !errors.Is(err, ErrNestedDo) {
+				t.Fatalf("error %v does not wrap ErrNestedDo", err)
 			}
-			var texts []string
-			for _, l := range out {
-				texts = append(texts, l.Text)
+			var errs []ErrorRecord
+			if derr := c.Do(func(o *Lua) { errs = o.Errors() }); derr != nil {
+				t.Fatal(derr)
 			}
-			if !strings.Contains(strings.Join(texts, "\n"), tc.want) {
-				t.Fatalf("output %q, want %q", texts, tc.want)
+			found := false
+			for _, e := range errs {
+				found = found || strings.Contains(e.Message, "own goroutine")
+			}
+			if found != tc.recorded {
+				t.Fatalf("errors %+v: recorded %v, want %v", errs, found, tc.recorded)
 			}
 		})
 	}
@@ -142,28 +151,6 @@ func TestNestedDoAfterCloseIsErrClosed(t *testing.T) {
 	}
 }
 
-func TestPanicInNestedDoIsOneErrorOfTheJob(t *testing.T) {
-	c := newTestContext(t, newTestGame(t, map[string]string{}, Options{}))
-	after := false
-	within(t, func() {
-		if err := c.Do(func(*Lua) {
-			if err := c.Do(func(*Lua) { panic("boom") }); err != nil { // the panic leaves both
-				t.Error(err)
-			}
-			after = true
-		}); err != nil {
-			t.Error(err)
-		}
-	})
-	var errs []ErrorRecord
-	if err := c.Do(func(o *Lua) { errs = o.Errors() }); err != nil {
-		t.Fatal(err)
-	}
-	if after || len(errs) != 1 || !strings.Contains(errs[0].Message, "internal error: boom") {
-		t.Fatalf("after=%v errors %+v; want the job stopped and one internal error", after, errs)
-	}
-}
-
 func TestGoroutineIDTellsGoroutinesApart(t *testing.T) {
 	here := goroutineID()
 	other := make(chan uint64)
@@ -175,7 +162,8 @@ func TestGoroutineIDTellsGoroutinesApart(t *testing.T) {
 }
 
 // BenchmarkDo measures a round trip to the owner goroutine (the common
-// case: a caller on another goroutine) and a nested Do on the owner.
+// case: a caller on another goroutine) and a nested Do on the owner being
+// refused (the goroutine-id check).
 func BenchmarkDo(b *testing.B) {
 	g, err := OpenGame(b.TempDir(), Options{Model: ModelAutorun})
 	if err != nil {
@@ -194,10 +182,10 @@ func BenchmarkDo(b *testing.B) {
 			}
 		}
 	})
-	b.Run("nested-on-the-owner", func(b *testing.B) {
+	b.Run("nested-on-the-owner-refused", func(b *testing.B) {
 		if err := c.Do(func(*Lua) {
 			for b.Loop() {
-				if err := c.Do(func(*Lua) {}); err != nil {
+				if err := c.Do(func(*Lua) {}); !errors.Is(err, ErrNestedDo) {
 					b.Fatal(err)
 				}
 			}

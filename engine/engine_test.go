@@ -228,7 +228,7 @@ func TestStubModeRecordsCalls(t *testing.T) {
 			}
 			var stubs []StubRecord
 			var result lua.LValue
-			c.Do(func(o *Lua) { stubs = o.Stubs(); result = o.GetGlobal("result") })
+			c.Do(func(o *Lua) { stubs = o.stubList(); result = o.GetGlobal("result") })
 			byName := map[string]StubRecord{}
 			for _, s := range stubs {
 				byName[s.Name] = s
@@ -255,9 +255,9 @@ func TestNewGlobalsNeedLoading(t *testing.T) {
 	var recs [3]*ErrorRecord
 	c.Do(func(o *Lua) {
 		o.LockNewGlobals = true
-		o.SetGlobalRaw("Loading", lua.LTrue)
+		o.DefineGlobal("Loading", lua.LTrue)
 		_, recs[0] = o.RunString("a", "Early = 1")
-		o.SetGlobalRaw("Loading", lua.LFalse)
+		o.DefineGlobal("Loading", lua.LFalse)
 		_, recs[1] = o.RunString("b", "Early = 2")
 		_, recs[2] = o.RunString("c", "Late = 1")
 	})
@@ -300,5 +300,28 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestSplitWhere(t *testing.T) {
+	tests := []struct {
+		name, in string
+		file     string
+		line     int
+	}{
+		{"a position", "Lua/a.lua:12", "Lua/a.lua", 12},
+		{"a file name holding a colon", "Lua/x:3.lua:7", "Lua/x:3.lua", 7},
+		{"no line", "[engine]", "[engine]", 0},
+		{"digits then letters are no line", "Lua/a.lua:12abc", "Lua/a.lua:12abc", 0},
+		{"a line with no file is no position", ":12", ":12", 0},
+		{"an empty line", "Lua/a.lua:", "Lua/a.lua:", 0},
+		{"empty", "", "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if f, l := SplitWhere(tc.in); f != tc.file || l != tc.line {
+				t.Fatalf("SplitWhere(%q) = %q, %d; want %q, %d", tc.in, f, l, tc.file, tc.line)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
+
+	"modscope/engine/compilecache"
 )
 
 // Limits that keep hostile folders from taking the host down.
@@ -98,11 +101,11 @@ type Game struct {
 	memLimit uint64
 	opt      Options
 
-	cc compileCache // compiled chunks by content, in memory and on disk (compilecache.go)
+	cc *compilecache.Cache // compiled chunks by content, in memory and on disk (engine/compilecache; compilecache.go)
 
 	runMu    sync.Mutex
-	runSet   map[*Lua]bool // owners running a top-level call
-	listErrs []ErrorRecord // folders that could not be listed (runMu)
+	runSet   map[*Lua]context.CancelCauseFunc // owners running a top-level call, and how to stop it (runMu)
+	listErrs []ErrorRecord                    // folders that could not be listed (runMu)
 	stopMem  chan struct{}
 	// memHit is set when the heap watchdog stopped a call: the next call
 	// collects first, so that the runaway's garbage does not stop it too.
@@ -157,7 +160,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 		root.Close()
 		return nil, err
 	}
-	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Lua]bool{}, opt: opt,
+	g := &Game{Dir: abs, Model: model, Settings: s, Detected: det, root: root, runSet: map[*Lua]context.CancelCauseFunc{}, opt: opt,
 		Mode: ModeStubs, Timeout: DefaultTimeout, memLimit: DefaultMemoryLimit}
 	if s.Mode != "" {
 		g.Mode = s.Mode
@@ -169,6 +172,7 @@ func OpenGame(dir string, opt Options) (*Game, error) {
 	if opt.MemoryLimit > 0 {
 		g.memLimit = opt.MemoryLimit
 	}
+	g.cc = newCompileCache(g)
 	g.stopMem = make(chan struct{})
 	go g.heapWatchdog()
 	return g, nil
@@ -183,7 +187,7 @@ func (g *Game) Close() {
 		return
 	}
 	g.closed = true
-	g.flushCompileCache()
+	g.cc.Close()
 	select {
 	case <-g.stopMem:
 	default:
@@ -419,9 +423,9 @@ func (e *CompileError) Error() string {
 }
 
 // Compile reads and compiles a game file, caching by content (see
-// compilecache.go: Precompile fills the cache on every core).
+// engine/compilecache: Precompile fills the cache on every core).
 func (g *Game) Compile(rel string) (*lua.FunctionProto, error) {
-	return g.compile(rel)
+	return g.cc.Get(rel)
 }
 
 var syntaxPos = []string{"line:", "line "}
@@ -457,7 +461,7 @@ func compileSource(name string, src []byte) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, syntaxError(name, err)
 	}
-	compactProto(proto) // see compilecache_codec.go: frees ~13 KB per function
+	compilecache.Compact(proto) // see engine/compilecache/codec.go: frees ~13 KB per function
 	return proto, nil
 }
 
@@ -487,10 +491,13 @@ func syntaxError(name string, err error) error {
 
 // ---- heap watchdog ----
 
-func (g *Game) running(c *Lua, on bool) {
+// running notes that c runs a top-level call that cancel stops (nil: the
+// call ended). Other goroutines (the heap watchdog, Interrupt) only call
+// the cancel function: they never read a field of c.
+func (g *Game) running(c *Lua, cancel context.CancelCauseFunc) {
 	g.runMu.Lock()
-	if on {
-		g.runSet[c] = true
+	if cancel != nil {
+		g.runSet[c] = cancel
 	} else {
 		delete(g.runSet, c)
 	}
@@ -516,8 +523,8 @@ func (g *Game) heapWatchdog() {
 			continue
 		}
 		g.runMu.Lock()
-		for c := range g.runSet {
-			c.interrupt(memoryCause{used: used, limit: g.memLimit})
+		for _, cancel := range g.runSet {
+			cancel(memoryCause{used: used, limit: g.memLimit})
 			g.memHit.Store(true)
 		}
 		g.runMu.Unlock()
@@ -527,8 +534,8 @@ func (g *Game) heapWatchdog() {
 // Interrupt stops whatever Lua is running in any of the game's contexts.
 func (g *Game) Interrupt() {
 	g.runMu.Lock()
-	for c := range g.runSet {
-		c.interrupt(errors.New("interrupted by the person"))
+	for _, cancel := range g.runSet {
+		cancel(errors.New("interrupted by the person"))
 	}
 	g.runMu.Unlock()
 }

@@ -160,22 +160,6 @@ func (c *Lua) DefineGlobal(name string, v lua.LValue) {
 // GetGlobal reads a global without triggering stubs or strict errors.
 func (c *Lua) GetGlobal(name string) lua.LValue { return c.globals.store.RawGetString(name) }
 
-// SetGlobalRaw assigns a global from the host, recording it like code would.
-func (c *Lua) SetGlobalRaw(name string, v lua.LValue) {
-	c.globals.assign(c.L, lua.LString(name), v)
-}
-
-// GlobalNames lists the string keys of the globals.
-func (c *Lua) GlobalNames() []string {
-	var out []string
-	c.globals.store.ForEach(func(k, _ lua.LValue) {
-		if s, ok := k.(lua.LString); ok {
-			out = append(out, string(s))
-		}
-	})
-	return out
-}
-
 // ModuleTable makes a module table whose missing fields are stand-ins in
 // stub mode (for example the sectors model's `engine` module).
 func (c *Lua) ModuleTable(name string, t *lua.LTable) *lua.LTable {

@@ -346,7 +346,9 @@ func TestOutputAndErrorFloodsAreCapped(t *testing.T) {
 		fn := o.GetGlobal("Fail").(*lua.LFunction)
 		o.AddHandler("Tick", fn, "Lua/h.lua:1")
 		for i := 0; i < MaxErrorRecords+500; i++ {
-			o.Dispatch("Tick", nil)
+			for _, h := range o.HandlersOf("Tick") {
+				o.Call(h.Fn, nil, h.Where)
+			}
 		}
 		errs = o.Errors()
 	})

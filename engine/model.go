@@ -49,17 +49,25 @@ type Host struct {
 
 // NewContext creates a context wired to the session's event stream.
 func (h *Host) NewContext(name, key string) (*Context, error) {
-	c, err := h.Game.NewContext(name, h.Game.Model, key)
+	c, err := h.Game.newContext(name, h.Game.Model, key, h.emit)
 	if err != nil {
 		return nil, err
 	}
-	c.Emit = h.emit
 	h.emit(Event{Kind: EventContext, Context: name, Text: StateLoading})
 	return c, nil
 }
 
 // Emit sends an event to the session.
 func (h *Host) Emit(e Event) { h.emit(e) }
+
+// Lost tells the session that op could not run in context c (unloaded
+// meanwhile: err) where no caller takes the error: a warning of c's
+// output, "op: context NAME: err", sent straight to the session since c
+// can no longer record it.
+func (h *Host) Lost(c *Context, step, op string, err error) {
+	h.emit(Event{Kind: EventOutput, Context: c.Name, Step: step, Level: "warn",
+		Text: fmt.Sprintf("%s: context %s: %v", op, c.Name, err)})
+}
 
 // Factory builds a model on an opened game folder.
 type Factory func(h *Host) (Model, error)

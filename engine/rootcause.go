@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -271,10 +272,6 @@ func (c *Lua) MissingParent(name, parent, where string) bool {
 	return true
 }
 
-// ClassFailed tells root-cause analysis that class name was not built
-// because of the error just recorded.
-func (c *Lua) ClassFailed(name string) { c.ss().classErr[name] = c.ss().lastErr }
-
 // StubMember answers a read of a member that a class with an engine
 // (stand-in) parent does not have: the parent's member is a stand-in,
 // unless the code only tests it. Owner goroutine.
@@ -294,14 +291,16 @@ func (c *Lua) StubMember(L *lua.LState, parent string, key lua.LValue) lua.LValu
 }
 
 // SplitWhere splits "file:line" (a Where) into the file and the line; a
-// text without a line is all file, line 0.
+// text without a line (nothing but digits after its last colon, and a file
+// before it) is all file, line 0: "f.lua:12abc" and ":12" are not
+// positions.
 func SplitWhere(w string) (string, int) {
 	i := strings.LastIndexByte(w, ':')
-	if i < 0 {
+	if i <= 0 {
 		return w, 0
 	}
-	var n int
-	if _, err := fmt.Sscanf(w[i+1:], "%d", &n); err != nil {
+	n, err := strconv.Atoi(w[i+1:])
+	if err != nil {
 		return w, 0
 	}
 	return w[:i], n

@@ -118,7 +118,7 @@ func (c *Lua) readGameFile(L *lua.LState, p string) ([]byte, string) {
 		L.RaiseError("cannot read %s: %s", p, err.Error())
 	}
 	if c.emitting() {
-		c.Emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
+		c.emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
 	}
 	return data, rel
 }
@@ -236,7 +236,7 @@ func (c *Lua) openRequire(G *lua.LTable) {
 			}
 			fn = f
 			if c.emitting() {
-				c.Emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
+				c.emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
 			}
 		}
 		loading[name] = true
@@ -313,7 +313,7 @@ func (c *Lua) openIO(G *lua.LTable) {
 			data, err = c.game.ReadFile(rel)
 			if err == nil {
 				if c.emitting() {
-					c.Emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
+					c.emit(Event{Kind: EventRead, Context: c.Name, Step: c.step, Text: rel, Where: c.where(1)})
 				}
 				L.Push(newFile(data))
 				return 1

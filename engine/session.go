@@ -267,7 +267,7 @@ func (s *Session) collectChanges() GlobalChanges {
 		}
 		delete(touched, c)
 		var ch GlobalChanges
-		if c.Do(func(o *Lua) { ch = o.TakeChanges() }) != nil {
+		if c.Do(func(o *Lua) { ch = o.takeChanges() }) != nil {
 			continue
 		}
 		prefix := ""
@@ -561,7 +561,7 @@ func (s *Session) contextsLocked() []ContextInfo {
 	var out []ContextInfo
 	for _, c := range s.model.Contexts() {
 		var info ContextInfo
-		if c.Do(func(o *Lua) { info = o.Info() }) == nil {
+		if c.Do(func(o *Lua) { info = o.info() }) == nil {
 			out = append(out, info)
 		}
 	}
@@ -597,13 +597,13 @@ func (s *Session) Report() Report {
 	if s.model != nil {
 		for _, c := range s.model.Contexts() {
 			if err := c.Do(func(o *Lua) {
-				for n, k := range o.HandlerCounts() {
+				for n, k := range o.handlerCounts() {
 					r.Handlers[n] += k
 				}
 				if len(stubs) < 2*MaxReportStubs { // a flood in many contexts: stop merging early
-					mergeStubs(stubs, o.Stubs())
+					mergeStubs(stubs, o.stubList())
 				} else {
-					r.StubsNotListed += len(o.Stubs())
+					r.StubsNotListed += len(o.stubList())
 				}
 			}); err != nil {
 				continue // ErrClosed: unloaded since it was listed, its stubs retired
@@ -657,7 +657,7 @@ func mergeStubs(into map[string]*StubRecord, list []StubRecord) {
 // it through Host before closing a context).
 func (h *Host) Retire(c *Context) {
 	var st []StubRecord
-	if c.Do(func(o *Lua) { st = o.Stubs() }) != nil {
+	if c.Do(func(o *Lua) { st = o.stubList() }) != nil {
 		return
 	}
 	if h.retire != nil {

@@ -78,7 +78,7 @@ func TestEngineGlobalsMayBeAssignedLate(t *testing.T) {
 			var rec *ErrorRecord
 			c.Do(func(o *Lua) {
 				o.LockNewGlobals = true
-				o.SetGlobalRaw("Loading", lua.LFalse)
+				o.DefineGlobal("Loading", lua.LFalse)
 				if tc.file != "" {
 					rec = runFileRecord(t, o, tc.file)
 				}

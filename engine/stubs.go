@@ -300,16 +300,13 @@ func readIsTested(L *lua.LState) bool {
 	if !ok {
 		return false
 	}
-	var reg int
-	switch int(prev >> 26) {
+	op, reg, _, _ := instFields(prev)
+	switch op {
 	case lua.OP_GETGLOBAL, lua.OP_GETTABLE, lua.OP_GETTABLEKS, lua.OP_CALL:
-		reg = int(prev>>18) & 0xff
-	case lua.OP_SELF:
-		return false // a method call
-	default:
+		return regTested(fn, pc, reg)
+	default: // OP_SELF (a method call) and the rest
 		return false
 	}
-	return regTested(fn, pc, reg)
 }
 
 // regTested is readIsTested's look-ahead: whether register reg, set by the
@@ -467,11 +464,11 @@ const maxStubResults = 16
 // results it takes (1 when it takes all of them, or when unknown).
 func callSite(L *lua.LState) (*lua.LFunction, int, int, int) {
 	fn, pc, inst, ok := callerInstr(L)
-	if !ok || int(inst>>26) != lua.OP_CALL {
+	op, a, _, c := instFields(inst)
+	if !ok || op != lua.OP_CALL {
 		return nil, 0, 0, 1
 	}
-	a := int(inst>>18) & 0xff
-	n := int(inst>>9)&0x1ff - 1
+	n := c - 1 // C-1 results; C == 0: all of them
 	if n < 1 || n > maxStubResults {
 		n = 1
 	}
@@ -487,10 +484,10 @@ func resultCompared(L *lua.LState) bool {
 		return false
 	}
 	code := fn.Proto.Code
-	if op := int(prev >> 26); op != lua.OP_CALL {
+	op, reg, _, _ := instFields(prev)
+	if op != lua.OP_CALL {
 		return false
 	}
-	reg := int(prev>>18) & 0xff
 	isReg := func(x int) bool { return x&0x100 == 0 && x == reg }
 	for i := pc; i < len(code) && i < pc+32; i++ {
 		op, a, b, cc := instFields(code[i])

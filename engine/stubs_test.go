@@ -114,7 +114,7 @@ func TestNilTestsSeeWhatTheGameWould(t *testing.T) {
 				t.Errorf("result = %q, want %q", got, tc.want)
 			}
 			var stubs []StubRecord
-			c.Do(func(o *Lua) { stubs = o.Stubs() })
+			c.Do(func(o *Lua) { stubs = o.stubList() })
 			for _, s := range stubs {
 				if s.Name == "OptionalMod" || s.Name == "MyTable" {
 					t.Errorf("a tested name became a stand-in: %+v", s)
@@ -164,7 +164,7 @@ func TestStrictModeHasNoStandIns(t *testing.T) {
 				t.Errorf("%q ran in strict mode", src)
 			}
 			var stubs []StubRecord
-			c.Do(func(o *Lua) { stubs = o.Stubs() })
+			c.Do(func(o *Lua) { stubs = o.stubList() })
 			if len(stubs) != 0 {
 				t.Errorf("strict mode made stand-ins: %+v", stubs)
 			}
@@ -180,7 +180,7 @@ func TestStandInsRecordReadsCallsAndWrites(t *testing.T) {
 		t.Fatalf("run: %s", fr.Error)
 	}
 	var stubs []StubRecord
-	c.Do(func(o *Lua) { stubs = o.Stubs() })
+	c.Do(func(o *Lua) { stubs = o.stubList() })
 	by := map[string]StubRecord{}
 	for _, s := range stubs {
 		by[s.Name] = s
@@ -293,7 +293,7 @@ func TestRootCauses(t *testing.T) {
 			run(t, c, tc.order...)
 			var errs []ErrorRecord
 			var stubs []StubRecord
-			c.Do(func(o *Lua) { errs = o.Errors(); stubs = o.Stubs() })
+			c.Do(func(o *Lua) { errs = o.Errors(); stubs = o.stubList() })
 			if len(errs) != len(tc.want) {
 				t.Fatalf("%d errors, want %d: %+v", len(errs), len(tc.want), errs)
 			}

@@ -112,7 +112,7 @@ func (s *Session) evalWatch(w watch) WatchResult {
 		return r
 	}
 	err = c.Do(func(o *Lua) {
-		vals, err := o.EvalQuiet("return " + w.expr)
+		vals, err := o.evalQuiet("return " + w.expr)
 		if err != nil {
 			r.Error = err.Error()
 			return
@@ -314,7 +314,7 @@ func (s *Session) registriesView(cmd Command) Result {
 		return Failed("registries: %v", err)
 	}
 	r := Registries{Context: c.Name}
-	if err := c.Do(func(o *Lua) { r.Handlers = o.HandlerInfos() }); err != nil {
+	if err := c.Do(func(o *Lua) { r.Handlers = o.handlerInfos() }); err != nil {
 		return Failed("registries %s: %v", c.Name, err)
 	}
 	r.Contexts = s.contextsLocked()
@@ -335,7 +335,7 @@ func (s *Session) provenanceView(cmd Command) Result {
 	var all []Provenance
 	if err := c.Do(func(o *Lua) {
 		if name == "" {
-			all = o.AllProvenance()
+			all = o.allProvenance()
 		} else {
 			p, ok = o.Provenance(name)
 		}
@@ -374,9 +374,9 @@ func (c *Lua) runEval(code string) ([]lua.LValue, *ErrorRecord) {
 	return c.Call(fn, nil, "eval")
 }
 
-// EvalQuiet runs code in the context without recording errors (watches,
+// evalQuiet runs code in the context without recording errors (watches,
 // tooltips). Owner goroutine only.
-func (c *Lua) EvalQuiet(code string) ([]lua.LValue, error) {
+func (c *Lua) evalQuiet(code string) ([]lua.LValue, error) {
 	fn, err := c.LoadString("watch", code, nil)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,9 @@
 #
 # For each preset it writes the tree with cmd/gengame (deterministic, no
 # downloads), then, best of $RUNS runs each:
-#   lua5.1     scripts/lua51/run.lua DIR            every file, stubbed engine calls
+#   lua5.1     scripts/lua51/run.lua DIR            the same load under C Lua: modscope's
+#                                                   own core runtime (engine/autorun/core),
+#                                                   the same steps, stubbed engine calls
 #   cold       modscope run DIR --stubs --json      empty compile cache
 #   reopen     the same after editing one file      disk compile cache from the cold run
 #   reload     `reload` in an event script          the ReloadLua steps' own time, from the report
@@ -104,6 +106,7 @@ for preset in "${presets[@]}"; do
   best "lua5.1 run.lua (every file)" lua5.1 scripts/lua51/run.lua "$dir" --quiet
   lua_secs=$best_secs lua_mb=$best_mb
   lua_files=$(grep -o 'files ok=[0-9]* failed=[0-9]*' "$work/best.out" | awk "NR == 1" | tr -dc '0-9 ' | awk '{ print $1 "/" $2 }')
+  lua_classes=$(grep -o 'classes=[0-9]*' "$work/best.out" | awk "NR == 1" | tr -dc '0-9')
 
   n=0
   before='n=$((n + 1)); export MODSCOPE_CACHE="$work/cache-$preset-$n"; rm -rf "$MODSCOPE_CACHE"'
@@ -117,6 +120,7 @@ for preset in "${presets[@]}"; do
     continue
   fi
   cold_secs=$best_secs cold_mb=$best_mb cold_files=$(files_of)
+  cold_classes=$(grep -o '"classes":[0-9]*' "$work/best.out" | awk "NR == 1" | tr -dc '0-9')
   export MODSCOPE_CACHE="$work/cache-$preset-$n" # the last cold run's disk cache
 
   edit="$dir/$(cd "$dir" && find Lua -name '*.lua' | LC_ALL=C sort | awk 'NR == 1')"
@@ -134,6 +138,7 @@ for preset in "${presets[@]}"; do
   fi
 
   echo "  files ok/failed: lua5.1 $lua_files, modscope $cold_files$([ "$lua_files" = "$cold_files" ] && echo " (same)" || echo " (DIFFERENT)")"
+  echo "  classes built: lua5.1 $lua_classes, modscope $cold_classes$([ "$lua_classes" = "$cold_classes" ] && echo " (same)" || echo " (DIFFERENT)")"
   echo "  ratios (target):"
   echo "    cold run time      $(ratio "$cold_secs" "$lua_secs")  (<= 3x lua5.1)"
   echo "    peak RSS           $(ratio "$cold_mb" "$lua_mb")  (<= 10x lua5.1)"

@@ -5,10 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"testing"
 
 	"modscope/engine"
+	"modscope/engine/autorun"
 	"modscope/internal/gengame"
 )
 
@@ -131,5 +133,34 @@ func BenchmarkReopenShipped(b *testing.B) {
 		}
 		f.Close()
 		open()
+	}
+}
+
+// BenchmarkClassBuildShipped: step "ClassesPostprocess" alone (the class
+// build: members copied down the hierarchy, 900 classes) on the generated
+// shipped tree, every step before it run outside the timer. Compare with
+// `lua5.1 scripts/lua51/run.lua DIR`'s "ClassesPostprocess" line, which runs
+// the same core/classes.lua (BENCHMARKS.md, issue 22).
+func BenchmarkClassBuildShipped(b *testing.B) {
+	dir := benchTree(b)
+	b.Setenv(engine.CacheEnv, b.TempDir())
+	for b.Loop() {
+		b.StopTimer()
+		s, err := engine.Open(dir, engine.Options{Mode: engine.ModeStubs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, step := range autorun.FirstLoadSteps {
+			if step == autorun.StepClassesPostprocess {
+				break
+			}
+			s.Do(engine.Command{Op: "step"})
+		}
+		runtime.GC() // the collection of what the load before it left is not the build's
+		b.StartTimer()
+		s.Do(engine.Command{Op: "step"})
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
 	}
 }

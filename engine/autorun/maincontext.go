@@ -14,11 +14,12 @@ import (
 // goroutine and read by the session's views from others, so every access
 // holds mu. o is its owner access, for the model's code that runs on the
 // owner goroutine (inside c.Do, and the Lua callbacks installed there):
-// only that code touches it.
+// only that code reads or writes it, without mu (setContext's first job
+// sets it; closeContext leaves it: nothing runs on a closed context).
 type mainContext struct {
 	mu sync.Mutex
 	c  *engine.Context
-	o  *engine.Lua
+	o  *engine.Lua // owner goroutine only; never under mu
 }
 
 // setContext makes c the main context: init runs first on its owner
@@ -52,14 +53,22 @@ func (m *mainContext) context() *engine.Context {
 }
 
 // closeContext closes the main context, if any; the model has none after.
+// It does not touch o (owner goroutine only): no job of the closed context
+// runs again to read it.
 func (m *mainContext) closeContext() {
 	m.mu.Lock()
 	c := m.c
-	m.c, m.o = nil, nil
+	m.c = nil
 	m.mu.Unlock()
 	if c != nil {
 		c.Close()
 	}
+}
+
+// registryError is the row a registry holds when the context could not be
+// asked (unloaded meanwhile): both autorun models report it the same way.
+func registryError(c *engine.Context, err error) map[string]any {
+	return map[string]any{"error": fmt.Sprintf("registries: context %s: %v", c.Name, err)}
 }
 
 // platform is the context's Platform table, or an empty one (owner

@@ -176,7 +176,7 @@ func (m *Model) RunStep() engine.StepOutcome {
 		}
 	})
 	if err != nil {
-		return engine.StepOutcome{Error: err.Error(), Fatal: true}
+		return engine.StepOutcome{Error: fmt.Sprintf("step %s: context %s: %v", name, c.Name, err), Fatal: true}
 	}
 	if m.next >= len(m.steps) {
 		c.SetState(engine.StateActive)
@@ -316,8 +316,17 @@ func (m *Model) createContext() error {
 		return err
 	}
 	m.mount()
+	go precompileCore() // the core runtime, compiled once per process, while the first steps run
 	m.precompile(true)
 	return nil
+}
+
+// precompileCore compiles every chunk of the core runtime (coreProto),
+// errors left for the step that runs the chunk to report.
+func precompileCore() {
+	for _, name := range append([]string{"msg.lua"}, coreChunks...) {
+		_, _ = coreProto(name) // an error is reported by runCore
+	}
 }
 
 // precompile compiles, on every core and in the background, the files the
@@ -344,6 +353,12 @@ func (m *Model) precompile(first bool) {
 		}
 	}
 	if first {
+		// the UI templates core.LoadXTemplates loads at ClassesBuilt (lib.lua)
+		for _, d := range []string{"Lua/Ged/XTemplates", "CommonLua/Ged/XTemplates", "CommonLua/X/XTemplates", "Lua/XTemplates"} {
+			if d != "Lua/XTemplates" || !m.platformOn("ged") {
+				files = append(files, paths(dofolderFilesOrder(m.g, d))...)
+			}
+		}
 		files = append(files, paths(dofolderFilesOrder(m.g, "CommonLua/Data"))...)
 		files = append(files, paths(dofolderFoldersOrder(m.g, "CommonLua/Data"))...)
 		files = append(files, paths(dofolderOrder(m.g, "Data"))...)
@@ -603,7 +618,7 @@ func (m *Model) modEnv(L *lua.LState, d *ModDef) *lua.LTable {
 	if env == nil {
 		env = L.CreateTable(0, 8)
 		meta := L.CreateTable(0, 3)
-		meta.RawSetString("__index", m.o.GlobalsProxy())
+		meta.RawSetString("__index", m.o.Globals()) // reads go straight to the globals (the proxy only adds a level: it is empty and its __index is this table)
 		meta.RawSetString("__newindex", m.o.GlobalsProxy())
 		meta.RawSetString("__name", lua.LString("ModEnv"))
 		L.SetMetatable(env, meta)
@@ -745,7 +760,7 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 		}
 	})
 	if err != nil {
-		return engine.Failed("%v", err), true
+		return engine.Failed("%s: context %s: %v", cmd.Op, c.Name, err), true
 	}
 	if res.Error == "" {
 		res.OK = true
@@ -755,19 +770,20 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 
 // startReload makes the next steps those of ReloadLua.
 func (m *Model) startReload() engine.Result {
-	if m.context() == nil {
+	c := m.context()
+	if c == nil {
 		return engine.Result{OK: true} // nothing loaded: the first load runs
+	}
+	// The context first: unloaded meanwhile, nothing changes (the steps,
+	// the reload count and the state stay as they were).
+	if err := c.Do(func(o *engine.Lua) { o.SetWatchdog(false) }); err != nil {
+		return engine.Failed("reload: context %s: %v", c.Name, err)
 	}
 	m.steps = append([]string(nil), ReloadSteps...)
 	m.next = 0
 	m.reloads++
 	m.precompile(false)
-	if c := m.context(); c != nil {
-		c.SetState(engine.StateReloading)
-		if err := c.Do(func(o *engine.Lua) { o.SetWatchdog(false) }); err != nil {
-			return engine.Failed("reload: context %s: %v", c.Name, err)
-		}
-	}
+	c.SetState(engine.StateReloading)
 	return engine.Result{OK: true}
 }
 

@@ -105,6 +105,17 @@ func (m *Model) exportEngine(L *lua.LState) {
 		L.Push(lua.LBool(c.MissingParent(L.CheckString(1), L.CheckString(2), L.OptString(3, ""))))
 		return 1
 	})
+	fn("inherit", func(L *lua.LState) int {
+		// the class build's member copy: every member of parent (in pairs
+		// order) that class lacks and skip does not name (classes.lua)
+		class, parent, skip := L.CheckTable(1), L.CheckTable(2), L.CheckTable(3)
+		for k, v := parent.Next(lua.LNil); k != lua.LNil; k, v = parent.Next(k) {
+			if class.RawGet(k) == lua.LNil && skip.RawGet(k) == lua.LNil {
+				class.RawSet(k, v)
+			}
+		}
+		return 0
+	})
 	fn("engine_table", func(L *lua.LState) int {
 		// stub mode: missing fields of t are stand-ins (engine/stubfields.go)
 		c.EngineTable(L.CheckTable(1), L.CheckString(2), L.OptString(3, ""))
@@ -555,7 +566,7 @@ func (m *Model) Registries() map[string][]map[string]any {
 			"map_running": m.mapRunning, "paused": m.paused}}
 	})
 	if err != nil { // unloaded meanwhile: the rows say why they are empty
-		out["clock"] = []map[string]any{{"error": fmt.Sprintf("registries: context %s: %v", c.Name, err)}}
+		out["clock"] = []map[string]any{registryError(c, err)}
 	}
 	return out
 }

@@ -196,7 +196,7 @@ func (m *Shipped) RunStep() engine.StepOutcome {
 		}
 	})
 	if err != nil {
-		return engine.StepOutcome{Error: err.Error(), Fatal: true}
+		return engine.StepOutcome{Error: fmt.Sprintf("step %s: context %s: %v", name, c.Name, err), Fatal: true}
 	}
 	if m.next >= len(m.steps) {
 		c.SetState(engine.StateActive)
@@ -328,7 +328,7 @@ func (m *Shipped) Do(cmd engine.Command) (engine.Result, bool) {
 		}
 	})
 	if err != nil {
-		return engine.Failed("%v", err), true
+		return engine.Failed("%s: context %s: %v", cmd.Op, c.Name, err), true
 	}
 	if res.Error == "" {
 		res.OK = true
@@ -340,6 +340,9 @@ func (m *Shipped) startReload() engine.Result {
 	c := m.context()
 	if c == nil {
 		return engine.Result{OK: true} // nothing loaded: the first load runs
+	}
+	if c.State() == engine.StateUnloaded { // as Model's startReload: nothing changes
+		return engine.Failed("reload: context %s: %v", c.Name, engine.ErrClosed)
 	}
 	m.steps = []string{StepShippedReload}
 	m.next = 0
@@ -1170,8 +1173,8 @@ func (m *Shipped) Registries() map[string][]map[string]any {
 			out["classes"] = append(out["classes"], row)
 		}
 	})
-	if err != nil {
-		return map[string][]map[string]any{"classes": {}} // unloaded meanwhile
+	if err != nil { // unloaded meanwhile: the rows say why they are empty, as Model's do
+		return map[string][]map[string]any{"classes": {registryError(c, err)}}
 	}
 	return out
 }

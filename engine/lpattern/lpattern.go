@@ -30,11 +30,12 @@ const (
 	capPosition   = -2
 )
 
-// Error is an error raised inside the matcher (a malformed pattern, a
-// budget or deadline overrun); the string functions turn it into a Lua error.
-type Error struct{ msg string }
+// patternError is an error raised inside the matcher (a malformed pattern,
+// a budget or deadline overrun); the string functions turn it into a Lua
+// error.
+type patternError struct{ msg string }
 
-func (e *Error) Error() string { return e.msg }
+func (e *patternError) Error() string { return e.msg }
 
 // patCapture is one capture: its start and length (or capUnfinished,
 // capPosition).
@@ -63,7 +64,7 @@ func New(ctx context.Context, src, pat string) *Matcher {
 func (m *Matcher) Src() string { return m.src }
 
 func (m *Matcher) fail(format string, args ...any) {
-	panic(&Error{msg: fmt.Sprintf(format, args...)})
+	panic(&patternError{msg: fmt.Sprintf(format, args...)})
 }
 
 // tick counts one unit of work and stops the match when the context is done
@@ -88,7 +89,7 @@ func (m *Matcher) tick() {
 func (m *Matcher) run(fn func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			pe, ok := r.(*Error)
+			pe, ok := r.(*patternError)
 			if !ok {
 				panic(r)
 			}
@@ -452,12 +453,12 @@ func (m *Matcher) OneCapture(i, s, e int) (Capture, error) {
 		if i == 0 {
 			return Capture{Str: m.src[s:e]}, nil
 		}
-		return Capture{}, &Error{msg: "invalid capture index"}
+		return Capture{}, &patternError{msg: "invalid capture index"}
 	}
 	c := m.capture[i]
 	switch c.len {
 	case capUnfinished:
-		return Capture{}, &Error{msg: "unfinished capture"}
+		return Capture{}, &patternError{msg: "unfinished capture"}
 	case capPosition:
 		return Capture{Pos: c.init + 1, IsPos: true}, nil
 	}

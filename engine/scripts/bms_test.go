@@ -256,8 +256,12 @@ scripts = ["scripts/a.lua"]
 		t.Errorf("callback result %q", r.Result)
 	}
 	r = mustDo(t, s, "reload scripts/broken.lua")
-	if !strings.Contains(r.Result, "not reloaded") {
+	if !strings.Contains(r.Result, "not reloaded: context shared (is loading: entity:1 scripts/broken.lua)") {
 		t.Errorf("reload result %q", r.Result)
+	}
+	r = mustDo(t, s, "reload") // every attachment: the skip is said too
+	if !strings.Contains(r.Result, "not reloaded: context shared (is loading") {
+		t.Errorf("reload-all result %q", r.Result)
 	}
 	r = mustDo(t, s, "detach 1 scripts/broken.lua")
 	if !strings.Contains(r.Result, "is loading") {

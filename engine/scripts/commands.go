@@ -263,14 +263,41 @@ func (m *Model) reloadAll(step string) engine.Result {
 	m.mu.Lock()
 	atts := append([]Key(nil), m.attached...)
 	m.mu.Unlock()
-	m.reloadEach(atts, step)
-	return engine.Result{OK: true}
+	return reloadResult(m.reloadEach(atts, step))
+}
+
+// reloadResult is a reload's result: OK, naming the contexts whose
+// attachments were skipped.
+func reloadResult(skipped []string) engine.Result {
+	res := engine.Result{OK: true}
+	if len(skipped) > 0 {
+		res.Result = "not reloaded: " + strings.Join(skipped, ", ") + "; BMS only reloads loaded contexts"
+	}
+	return res
 }
 
 // reloadEach reloads the given attachments one after another, as BMS's
 // process_modified_asset queues one ReloadingInitialized machine per
 // resident of a loaded context; residents of other contexts are skipped.
+// It returns one line per context with skipped attachments, in order (a
+// context shared by thousands is one line): "ctx (why: the attachment)" or
+// "ctx (why: N attachments)".
 func (m *Model) reloadEach(atts []Key, step string) (skipped []string) {
+	type skip struct {
+		why   string
+		first string // the first skipped attachment's label
+		n     int
+	}
+	skips := map[string]*skip{}
+	var order []string
+	note := func(ctx, why string, a Key) {
+		if sk := skips[ctx]; sk != nil {
+			sk.n++
+			return
+		}
+		skips[ctx] = &skip{why: why, first: a.Label(), n: 1}
+		order = append(order, ctx)
+	}
 	for _, a := range atts {
 		m.mu.Lock()
 		x := m.where[a]
@@ -278,16 +305,28 @@ func (m *Model) reloadEach(atts []Key, step string) (skipped []string) {
 		if x == nil {
 			continue
 		}
+		if skips[x.c.Name] != nil { // not loaded (or unloaded meanwhile)
+			note(x.c.Name, "", a)
+			continue
+		}
 		if st := x.c.State(); st != engine.StateActive {
-			skipped = append(skipped, fmt.Sprintf("%s (context %s is %s)", a.Label(), x.c.Name, st))
+			note(x.c.Name, "is "+st, a)
 			continue
 		}
 		if err := x.c.Do(func(o *engine.Lua) {
 			o.SetStep(step)
 			m.reloadAttachment(x, a)
 		}); err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s (context %s: %v)", a.Label(), x.c.Name, err))
+			note(x.c.Name, err.Error(), a)
 		}
+	}
+	for _, ctx := range order {
+		sk := skips[ctx]
+		what := sk.first
+		if sk.n > 1 {
+			what = fmt.Sprintf("%d attachments", sk.n)
+		}
+		skipped = append(skipped, fmt.Sprintf("context %s (%s: %s)", ctx, sk.why, what))
 	}
 	return skipped
 }
@@ -313,11 +352,7 @@ func (m *Model) doEdit(file, step string, strict bool) engine.Result {
 	}
 	m.mu.Unlock()
 	if len(atts) > 0 {
-		res := engine.Result{OK: true}
-		if sk := m.reloadEach(atts, step); len(sk) > 0 {
-			res.Result = "not reloaded: " + strings.Join(sk, ", ") + "; BMS only reloads loaded contexts"
-		}
-		return res
+		return reloadResult(m.reloadEach(atts, step))
 	}
 	// A helper file that attached scripts ran (dofile): reload them all.
 	var holders []*sctx
@@ -348,8 +383,7 @@ func (m *Model) doEdit(file, step string, strict bool) engine.Result {
 	}
 	sort.SliceStable(atts, func(i, j int) bool { return m.seq[atts[i]] < m.seq[atts[j]] })
 	m.mu.Unlock()
-	m.reloadEach(atts, step)
-	return engine.Result{OK: true}
+	return reloadResult(m.reloadEach(atts, step))
 }
 
 // ---- policy ----
@@ -421,7 +455,7 @@ func (m *Model) doPolicy(cmd engine.Command, step string) engine.Result {
 				}
 			}
 		}); err != nil { // unloaded already: the teardown goes on
-			m.lost(x, step, "policy change: on_script_unloaded", err)
+			m.h.Lost(x.c, step, "policy change: on_script_unloaded", err)
 		}
 		m.mu.Lock()
 		for _, a := range x.residents {

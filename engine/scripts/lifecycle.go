@@ -282,8 +282,10 @@ func (m *Model) attach(a Key, step string) (string, error) {
 	return "", nil
 }
 
-// create makes the context for key k with a as its first resident, then
-// loads a into it.
+// create makes the context for key k with a as its first resident, loads
+// a into it, and only then registers it (byName, where, attached): a
+// context whose first job could not run (unloaded meanwhile) is closed and
+// never seen with no owner access; a is then listed as unplaced.
 func (m *Model) create(k Key, a Key, step string) error {
 	c, err := m.h.NewContext(k.Name(), k.Name())
 	if err != nil {
@@ -291,20 +293,24 @@ func (m *Model) create(k Key, a Key, step string) error {
 	}
 	x := &sctx{c: c, key: k, residents: []Key{a}}
 	c.SetResidents(labels(x.residents))
-	m.mu.Lock()
-	m.byName[c.Name] = x
-	m.addOrderLocked(x)
-	m.attached = append(m.attached, a)
-	m.where[a] = x
-	m.mu.Unlock()
 	if err := c.Do(func(o *engine.Lua) {
 		x.o = o
 		o.SetStep(step)
 		x.registerFn = m.newRegisterFn(x)
 		m.load(x, a, true, lua.LNil)
 	}); err != nil {
+		c.Close()
+		m.mu.Lock()
+		m.unplaced[a] = fmt.Sprintf("no context: context %s: %v", c.Name, err) // listed, not resident
+		m.mu.Unlock()
 		return fmt.Errorf("attach %s: context %s: %w", a.Label(), c.Name, err)
 	}
+	m.mu.Lock()
+	m.byName[c.Name] = x
+	m.addOrderLocked(x)
+	m.attached = append(m.attached, a)
+	m.where[a] = x
+	m.mu.Unlock()
 	return nil
 }
 
@@ -488,11 +494,4 @@ func without(ks []Key, a Key) []Key {
 		}
 	}
 	return out
-}
-
-// lost tells the session that op could not run in x's context (unloaded
-// meanwhile) where no caller takes the error.
-func (m *Model) lost(x *sctx, step, op string, err error) {
-	m.h.Emit(engine.Event{Kind: engine.EventOutput, Context: x.c.Name, Step: step, Level: "warn",
-		Text: fmt.Sprintf("%s: context %s: %v", op, x.c.Name, err)})
 }

@@ -308,7 +308,7 @@ func (m *Model) settle(step string) {
 		m.mu.Unlock()
 		note := fmt.Sprintf("the event bus is still busy after %d ticks (%d events queued): handlers enqueue events on every tick; they are delivered by the next command or advance", settleTicks, n)
 		if err := m.server.c.Do(func(o *engine.Lua) { o.Print("warn", note) }); err != nil {
-			m.h.Emit(engine.Event{Kind: engine.EventOutput, Context: m.server.c.Name, Step: step, Level: "warn", Text: note})
+			m.h.Lost(m.server.c, step, note, err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"modscope/engine"
@@ -169,6 +170,42 @@ func TestLeaveKeepsThePlayerLoggedIn(t *testing.T) {
 	// One login per join: p1 logged in twice, never on a jump.
 	if got := eval(t, s, "server", "local n = 0 for _, s in ipairs(trace) do if string.sub(s, 1, 6) == 'login:' then n = n + 1 end end return n"); got != "2" {
 		t.Fatalf("logins %q", got)
+	}
+}
+
+// A sector whose context is closed before its update adds an arriving
+// player spawns nothing and sends no sector_player_added: the arrival is
+// undone (the player is in no sector) and a warning says so.
+func TestArrivalInAClosedSectorIsUndone(t *testing.T) {
+	s := strict(t)
+	mustDo(t, s, "join p1 alpha")
+	mustDo(t, s, "join p2 beta")
+	c, err := s.Context("sector:alpha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var warns []string
+	defer s.Subscribe(func(e engine.Event) {
+		if e.Kind == engine.EventOutput && e.Level == "warn" {
+			mu.Lock()
+			warns = append(warns, e.Text)
+			mu.Unlock()
+		}
+	})()
+	c.Close() // as if unloaded behind the model's back
+	mustDo(t, s, "jump p2 alpha")
+	mu.Lock()
+	got := strings.Join(warns, "\n")
+	mu.Unlock()
+	if !strings.Contains(got, "player p2: adding to sector alpha: context sector:alpha: context is unloaded") {
+		t.Fatalf("warnings %q", got)
+	}
+	if r := mustDo(t, s, "leave p2"); !strings.Contains(r.Result, "p2 is in no sector") {
+		t.Fatalf("leave p2: %+v: the player should be in no sector", r)
+	}
+	if got := eval(t, s, "server", "for _, s in ipairs(trace) do if string.find(s, 'p2', 1, true) and string.find(s, 'alpha', 1, true) then return s end end return 'none'"); got != "none" {
+		t.Fatalf("the server saw p2 arrive in alpha: %q", got)
 	}
 }
 

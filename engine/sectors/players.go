@@ -185,9 +185,33 @@ func (m *Model) addPlayer(x *lctx, id, step string) {
 			o.AddError(engine.ErrorRecord{Message: fmt.Sprintf("spawning player %s from the entity template \"player\": %v", id, err)})
 		}
 	})
-	if err != nil { // unloaded before the player arrived: nothing ran, nothing to tell
-		m.h.Emit(engine.Event{Kind: engine.EventOutput, Context: x.c.Name, Step: step, Level: "warn",
-			Text: fmt.Sprintf("player %s: adding to sector %s: %v", id, x.id, err)})
+	if err != nil { // unloaded before the player arrived: nothing ran, no event
+		m.dropArrival(x, id)
+		m.h.Lost(x.c, step, fmt.Sprintf("player %s: adding to sector %s", id, x.id), err)
+	}
+}
+
+// dropArrival undoes the arrival of player id in x when x's job could not
+// run (its context was closed first): the player is taken out of x and is
+// in no sector (it stays logged in and can jump again), and x, empty now,
+// unloads as removeFrom would. A player that moved on meanwhile, or is in
+// a newer context of the same sector, is left alone.
+func (m *Model) dropArrival(x *lctx, id string) {
+	m.mu.Lock()
+	for i, pid := range x.players {
+		if pid == id {
+			x.players = append(x.players[:i:i], x.players[i+1:]...)
+			break
+		}
+	}
+	cur := m.sectors[x.id]
+	if p := m.playerLocked(id); p != nil && p.sector == x.id && (cur == nil || cur == x) {
+		p.sector = ""
+	}
+	empty := cur == x && len(x.players) == 0
+	m.mu.Unlock()
+	if empty {
+		m.unload(x)
 	}
 }
 

@@ -3,17 +3,24 @@
 --   lua5.1 scripts/lua51/run.lua DIR [--reload N] [--quiet] [--platform pc,desktop]
 --
 -- Runs a game folder of the autorun model (docs/autorun.md) the way modscope
--- does in stub mode, with a minimal core runtime written here: stubbed engine
--- calls (undefined globals become recording stand-ins), DefineClass in both
--- forms with classes built at Autorun, OnMsg/Msg, PlaceObj, the table and
--- string helpers, T, const, Platform, threads on coroutines, and per-mod
--- environments through setfenv. Every file runs in the autorun order (files
--- sorted by path, a folder's files before its subfolders), the same order
--- the Go engine uses. --reload N then runs ReloadLua N times and times it.
--- It prints one line per failed file and a summary; exit status 0.
+-- does in stub mode, with the same core runtime: it loads modscope's own
+-- engine/autorun/core/*.lua (msg, lib, threads, const, classes, mods, post:
+-- the message system, the class build with ClassesGenerate, Preprocess,
+-- Postprocess, Built and PostBuilt, PlaceObj, T, const, threads, mod
+-- environments), giving them in Lua the primitives modscope gives them in Go
+-- (engine/autorun/runtime.go: `prim`), and runs the steps of a first load in
+-- the order of engine/autorun/model.go (FirstLoadSteps), the files of each
+-- folder in the engine's dofolder order (__load.lua alone, files then
+-- subfolders, case-insensitive, "__" names skipped). Undefined globals become
+-- recording stand-ins (stub mode). --reload N then runs ReloadLua N times and
+-- times it. It prints one line per failure and a summary; exit status 0.
+--
+-- What is not the same as modscope: no provenance, conflict or report
+-- recording; a read of an undefined global is taken for a test (nil) when its
+-- name starts with g_ or the read is in the core runtime (modscope looks at
+-- the code); AsyncRand draws from C's random, not Go's.
 
 local clock = os.clock
-local wall_start = os.time()
 os.setlocale("C")
 
 local argv = { ... }
@@ -46,16 +53,26 @@ if not root then
 end
 root = root:gsub("/+$", "")
 
+-- modscope's core runtime, next to this script: ../../engine/autorun/core/.
+local core_dir
+do
+	local me = debug.getinfo(1, "S").source:gsub("^@", "")
+	local dir = me:match("^(.*)/[^/]*$") or "."
+	core_dir = dir .. "/../../engine/autorun/core/"
+end
+
 ----------------------------------------------------------------------------
--- The folder: one `find`, then a tree walked in the engine's order.
+-- The folder: one `find`, then the engine's folder order (order.go).
 
 local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 
 local tree = { files = {}, dirs = {} } -- name -> node
+local exists = {}
 do
 	local p = io.popen("cd " .. shell_quote(root) .. " && LC_ALL=C find . -type f -iname '*.lua'")
 	for line in p:lines() do
 		local rel = line:gsub("^%./", "")
+		exists[rel] = true
 		local node = tree
 		local parts = {}
 		for part in string.gmatch(rel, "[^/]+") do parts[#parts + 1] = part end
@@ -81,24 +98,50 @@ local function node_at(rel)
 	return node
 end
 
-local function sorted_keys(t)
+local function cmp_lower(a, b)
+	local la, lb = a:lower(), b:lower()
+	if la ~= lb then return la < lb end
+	return a < b
+end
+local function sorted_keys(t, less)
 	local keys = {}
 	for k in pairs(t) do keys[#keys + 1] = k end
-	table.sort(keys)
+	table.sort(keys, less)
 	return keys
 end
 
--- list_lua returns the .lua files under rel: sorted, files before subfolders.
-local function list_lua(rel, recursive)
-	local out = {}
-	local function walk(node)
-		for _, name in ipairs(sorted_keys(node.files)) do out[#out + 1] = node.files[name] end
-		if recursive then
-			for _, name in ipairs(sorted_keys(node.dirs)) do walk(node.dirs[name]) end
-		end
+local function join(dir, name) return dir == "" and name or dir .. "/" .. name end
+
+-- The engine's dofolder, dofolder_files and dofolder_folders orders: a list
+-- of { path, arg } (arg: the folder a __load.lua gets).
+local order_files, order_folders
+local function order_all(node, dir, out, depth)
+	if depth > 64 then return end
+	for name, rel in pairs(node.files) do
+		if name:lower() == "__load.lua" then out[#out + 1] = { rel, dir } return end
 	end
-	local node = node_at(rel)
-	if node then walk(node) end
+	order_files(node, dir, out)
+	order_folders(node, dir, out, depth)
+end
+function order_files(node, dir, out)
+	for _, name in ipairs(sorted_keys(node.files, cmp_lower)) do
+		if name:sub(1, 2) ~= "__" then out[#out + 1] = { node.files[name] } end
+	end
+end
+function order_folders(node, dir, out, depth)
+	for _, name in ipairs(sorted_keys(node.dirs, cmp_lower)) do
+		if name:sub(1, 2) ~= "__" then order_all(node.dirs[name], join(dir, name), out, depth + 1) end
+	end
+end
+local function folder_order(folder, mode)
+	folder = folder:gsub("\\", "/"):gsub("/+$", "")
+	local out = {}
+	local node = node_at(folder)
+	if node then
+		if mode == "files" then order_files(node, folder, out)
+		elseif mode == "folders" then order_folders(node, folder, out, 0)
+		else order_all(node, folder, out, 0) end
+	end
 	return out
 end
 
@@ -118,7 +161,7 @@ end
 ----------------------------------------------------------------------------
 -- Bookkeeping.
 
-local stats = { ok = 0, failed = 0, handler_errors = 0, classes = 0, stub_calls = 0 }
+local stats = { ok = 0, failed = 0, handler_errors = 0, errors = 0, classes = 0, stub_calls = 0 }
 local failures = {}
 local stubs = {} -- name -> { calls = n, first = "file:line" }
 local current_file = "?"
@@ -127,6 +170,19 @@ local function where(level)
 	local info = debug.getinfo(level + 1, "Sl")
 	if info and info.currentline and info.currentline > 0 then
 		return info.short_src .. ":" .. info.currentline
+	end
+	return current_file
+end
+
+-- where_outside_core: the innermost Lua frame that is not the core
+-- runtime's (engine.WhereIn(L, "[core]/")).
+local function where_outside_core()
+	for lv = 3, 40 do
+		local info = debug.getinfo(lv, "Sl")
+		if not info then break end
+		if info.currentline and info.currentline > 0 and info.short_src:sub(1, 7) ~= "[core]/" then
+			return info.short_src .. ":" .. info.currentline
+		end
 	end
 	return current_file
 end
@@ -178,495 +234,268 @@ stub_meta.__tostring = function(s) return "stub:" .. stub_names[s] end
 stub_meta.__len = function() return 0 end
 
 ----------------------------------------------------------------------------
--- The core runtime (what the games' own core library provides).
+-- Running files.
 
--- Messages.
-local handlers = {} -- name -> list of functions
-local waiters = {}  -- name -> list of threads
-local handler_depth = 0
+local G = _G
 
-OnMsg = setmetatable({}, {
-	__newindex = function(_, name, fn)
-		local list = handlers[name]
-		if not list then
-			list = {}
-			handlers[name] = list
+local function fail(rel, err)
+	stats.failed = stats.failed + 1
+	-- Lua shortens long chunk names ("...ods/x.lua:3:"); print the path whole.
+	err = tostring(err):match("^[^\n]*")
+	local line, msg = err:match("^.-:(%d+): (.*)$")
+	failures[#failures + 1] = "FAIL " .. rel .. ":" .. (line and line .. ": " .. msg or " " .. err)
+end
+
+-- exec runs one file of the game in env (the globals by default), protected,
+-- and returns whether it ran and its results.
+local function exec(rel, env, ...)
+	local saved = current_file
+	current_file = rel
+	local src = read_file(rel)
+	local res
+	if not src then
+		res = { false, "cannot read" }
+	else
+		if src:sub(1, 3) == "\239\187\191" then src = src:sub(4) end
+		local fn, cerr = loadstring(src, "@" .. rel)
+		if not fn then
+			res = { false, cerr }
+		else
+			setfenv(fn, env or G)
+			local args, n = { ... }, select("#", ...)
+			res = { xpcall(function() return fn(unpack(args, 1, n)) end, debug.traceback) }
 		end
-		list[#list + 1] = fn
-	end,
-	__index = function() return nil end,
-})
-
-local threads = {}       -- list of { co, wake, status }
-local thread_rec = {}    -- co -> rec
-local real_time = 0
-
-local function resume(rec, ...)
-	local ok, err = coroutine.resume(rec.co, ...)
-	if not ok then
-		stats.handler_errors = stats.handler_errors + 1
-		failures[#failures + 1] = "thread: " .. tostring(err)
 	end
-	if coroutine.status(rec.co) == "dead" then
-		rec.status = "dead"
-		thread_rec[rec.co] = nil
+	current_file = saved
+	if res[1] then
+		stats.ok = stats.ok + 1
+	else
+		fail(rel, res[2])
+	end
+	return res
+end
+
+local function run(list, env)
+	for _, f in ipairs(list) do
+		if f[2] then exec(f[1], env, f[2]) else exec(f[1], env) end
 	end
 end
 
-function Msg(name, ...)
+----------------------------------------------------------------------------
+-- The primitives modscope's Go side gives the core runtime (runtime.go),
+-- here in Lua.
+
+local core, prim = {}, {}
+local handlers = {} -- name -> list of functions, in registration order
+local handler_depth = 0
+local real_time, game_time = 0, 0
+local map_running, paused = false, false
+
+local function class_error(w, msg)
+	stats.errors = stats.errors + 1
+	failures[#failures + 1] = tostring(w) .. ": " .. tostring(msg)
+end
+
+function prim.register(name, handler)
+	if name == nil then error("OnMsg: the message name is nil", 2) end
+	if handler == nil then return end
+	if type(handler) ~= "function" then
+		if stub_names[handler] then return end -- an engine function as handler does nothing here
+		error("OnMsg." .. tostring(name) .. ": a handler must be a function, got " .. type(handler), 2)
+	end
+	local list = handlers[name]
+	if not list then
+		list = {}
+		handlers[name] = list
+	end
+	list[#list + 1] = handler
+end
+
+local function call_handlers(list, ...)
+	handler_depth = handler_depth + 1
+	for i = 1, #list do
+		local ok, err = pcall(list[i], ...)
+		if not ok then
+			stats.handler_errors = stats.handler_errors + 1
+			failures[#failures + 1] = "handler: " .. tostring(err)
+		end
+	end
+	handler_depth = handler_depth - 1
+end
+
+function prim.dispatch(name, ...)
 	local list = handlers[name]
 	if list then
-		handler_depth = handler_depth + 1
-		for i = 1, #list do
-			local ok, err = pcall(list[i], ...)
-			if not ok then
-				stats.handler_errors = stats.handler_errors + 1
-				failures[#failures + 1] = "handler " .. tostring(name) .. ": " .. tostring(err)
-			end
-		end
-		handler_depth = handler_depth - 1
-	end
-	local w = waiters[name]
-	if w then
-		waiters[name] = nil
-		for _, rec in ipairs(w) do
-			if rec.status == "msg" then
-				rec.status = "ready"
-				resume(rec, true, ...)
-			end
-		end
+		local copy = {} -- the handlers registered when the message was sent
+		for i = 1, #list do copy[i] = list[i] end
+		call_handlers(copy, ...)
 	end
 end
-
-function MsgClear(name) handlers[name] = nil end
-
--- Threads on a virtual clock that only moves when told to.
-local function create(f, ...)
-	local args, n = { ... }, select("#", ...)
-	local co = coroutine.create(function() return f(unpack(args, 1, n)) end)
-	local rec = { co = co, wake = real_time, status = "ready" }
-	threads[#threads + 1] = rec
-	thread_rec[co] = rec
-	return co
-end
-CreateRealTimeThread = create
-CreateGameTimeThread = create
-function CurrentThread() return coroutine.running() end
-function IsValidThread(t) return t ~= nil and thread_rec[t] ~= nil end
-function GetThreadStatus(t) local r = thread_rec[t] return r and r.status or "dead" end
-function DeleteThread(t) local r = thread_rec[t] if r then r.status = "dead" thread_rec[t] = nil end end
-function RealTime() return real_time end
-function GameTime() return 0 end
-function now() return real_time end
-
-local function current_rec(what)
-	local co = coroutine.running()
-	local rec = co and thread_rec[co]
-	if not rec then error(what .. ": not called from a thread", 3) end
-	if handler_depth > 0 then error(what .. ": message handlers cannot sleep", 3) end
-	return rec
-end
-function Sleep(ms)
-	local rec = current_rec("Sleep")
-	rec.status, rec.wake = "sleeping", real_time + (tonumber(ms) or 0)
-	return coroutine.yield()
-end
-function WaitWakeup(timeout)
-	local rec = current_rec("WaitWakeup")
-	rec.status, rec.wake = "wakeup", timeout and real_time + timeout or nil
-	return coroutine.yield()
-end
-function Wakeup(t, ...)
-	local rec = thread_rec[t]
-	if rec and rec.status == "wakeup" then rec.status = "ready" resume(rec, ...) end
-end
-function WaitMsg(name, timeout)
-	local rec = current_rec("WaitMsg")
-	rec.status, rec.wake = "msg", timeout and real_time + timeout or nil
-	local w = waiters[name]
-	if not w then w = {} waiters[name] = w end
-	w[#w + 1] = rec
-	return coroutine.yield()
-end
-function Halt() error("Halt", 2) end
-
--- run_threads runs the threads that are due now (end of every step).
-local function run_threads()
-	local i = 1
-	while i <= #threads do
-		local rec = threads[i]
-		if rec.status == "ready" or (rec.status == "sleeping" and rec.wake <= real_time) then
-			rec.status = "running"
-			resume(rec)
-		end
-		i = i + 1
-	end
-	local live = {}
-	for _, rec in ipairs(threads) do if rec.status ~= "dead" then live[#live + 1] = rec end end
-	threads = live
-end
-
--- Printing.
-function printf(fmt, ...) print(string.format(fmt, ...)) end
-DebugPrint = print
-function empty_func() end
-function return_true() return true end
-function return_false() return false end
-empty_table = setmetatable({}, { __newindex = function() error("empty_table is read-only", 2) end })
-
--- Tables.
-function table.find(t, field, value)
-	if not t then return end
-	if value == nil then
-		for i = 1, #t do if t[i] == field then return i end end
-	else
-		for i = 1, #t do
-			local e = t[i]
-			if type(e) == "table" and e[field] == value then return i end
-		end
+function prim.clear(name) handlers[name] = nil end
+function prim.where() return where_outside_core() end
+function prim.define_global(name, v) rawset(G, name, v) end
+function prim.classes_built(n) stats.classes = n end
+prim.class_error = class_error
+-- stub mode: an undefined parent is an engine class the class is built without
+function prim.missing_parent() return true end
+function prim.engine_table(t) return t end
+-- the class build's member copy (class has no metatable while it is built)
+function prim.inherit(class, parent, skip)
+	for k, v in pairs(parent) do
+		if class[k] == nil and not skip[k] then class[k] = v end
 	end
 end
-function table.find_value(t, field, value)
-	local i = table.find(t, field, value)
-	return i and t[i]
+function prim.stub_class_meta(parent)
+	return { __index = function(_, k) return stub(parent .. "." .. tostring(k)) end }
 end
-function table.remove_entry(t, field, value)
-	local i = table.find(t, field, value)
-	if i then return table.remove(t, i) end
+function prim.thread_error(err, created)
+	stats.handler_errors = stats.handler_errors + 1
+	failures[#failures + 1] = "thread (created at " .. tostring(created) .. "): " .. tostring(err)
 end
-function table.remove_value(t, value)
-	for i = #t, 1, -1 do if t[i] == value then return table.remove(t, i) end end
+function prim.in_handler() return handler_depth > 0 end
+function prim.enter_thread()
+	local d = handler_depth
+	handler_depth = 0
+	return d
 end
-function table.insert_unique(t, value)
-	if not table.find(t, value) then t[#t + 1] = value return true end
-	return false
+function prim.leave_thread(d) handler_depth = d or 0 end
+function prim.real_time() return real_time end
+function prim.game_time() return game_time end
+function prim.map_running(on)
+	map_running = not not on
+	if map_running then game_time = 0 end
 end
-function table.iappend(t, src)
-	if src then for i = 1, #src do t[#t + 1] = src[i] end end
-	return t
-end
-function table.copy(t, deep, seen)
-	if type(t) ~= "table" then return t end
-	seen = seen or {}
-	if seen[t] then return seen[t] end
-	local out = {}
-	seen[t] = out
-	for k, v in pairs(t) do
-		if deep and type(v) == "table" then v = table.copy(v, deep, seen) end
-		out[k] = v
-	end
-	return out
-end
-function table.icopy(t)
-	local out = {}
-	for i = 1, #t do out[i] = t[i] end
-	return out
-end
-local function any_less(a, b)
-	local ta, tb = type(a), type(b)
-	if ta == tb and (ta == "number" or ta == "string") then return a < b end
-	return tostring(a) < tostring(b)
-end
-function table.keys(t, sorted)
-	local out = {}
-	for k in pairs(t or empty_table) do out[#out + 1] = k end
-	if sorted then table.sort(out, any_less) end
-	return out
-end
-function table.keys2(t, sorted, ...)
-	local out = table.keys(t, sorted)
-	for i = 1, select("#", ...) do table.remove_value(out, (select(i, ...))) end
-	return out
-end
-function table.values(t, sorted)
-	local out = {}
-	for _, v in pairs(t or empty_table) do out[#out + 1] = v end
-	if sorted then table.sort(out) end
-	return out
-end
-function table.count(t, fn)
-	local n = 0
-	for k, v in pairs(t or empty_table) do if not fn or fn(k, v) then n = n + 1 end end
-	return n
-end
-function table.ifilter(t, fn)
-	local out = {}
-	for i = 1, #t do if fn(i, t[i]) then out[#out + 1] = t[i] end end
-	return out
-end
-function table.filter(t, fn)
-	local out = {}
-	for k, v in pairs(t) do if fn(k, v) then out[k] = v end end
-	return out
-end
-function table.map(t, fn)
-	local out = {}
-	if type(fn) ~= "function" then
-		local field = fn
-		fn = function(v) return v[field] end
-	end
-	for k, v in pairs(t or empty_table) do out[k] = fn(v) end
-	return out
-end
-function table.imap(t, fn)
-	local out = {}
-	for i = 1, #t do out[i] = fn(t[i]) end
-	return out
-end
-function table.clear(t) for k in pairs(t) do t[k] = nil end return t end
-function table.iequals(a, b)
-	if #a ~= #b then return false end
-	for i = 1, #a do if a[i] ~= b[i] then return false end end
-	return true
-end
-function table.invert(t)
-	local out = {}
-	for k, v in pairs(t) do out[v] = k end
-	return out
-end
-function table.union(a, b)
-	local out = table.icopy(a)
-	for i = 1, #b do table.insert_unique(out, b[i]) end
-	return out
-end
-function table.reverse(t)
-	local n = #t
-	for i = 1, math.floor(n / 2) do t[i], t[n - i + 1] = t[n - i + 1], t[i] end
-	return t
-end
-function table.rand(t)
-	if #t == 0 then return nil end
-	local i = math.random(#t)
-	return t[i], i
-end
-function table.stable_sort(t, less)
-	less = less or function(a, b) return a < b end
-	for i = 1, #t do t[i] = { v = t[i], i = i } end
-	table.sort(t, function(a, b)
-		if less(a.v, b.v) then return true end
-		if less(b.v, a.v) then return false end
-		return a.i < b.i
-	end)
-	for i = 1, #t do t[i] = t[i].v end
-	return t
-end
-function sorted_pairs(t)
-	local keys, i = table.keys(t, true), 0
-	return function()
-		i = i + 1
-		local k = keys[i]
-		if k ~= nil then return k, t[k] end
-	end
-end
-
--- Strings.
-function string.starts_with(s, prefix) return s:sub(1, #prefix) == prefix end
-function string.ends_with(s, suffix) return suffix == "" or s:sub(-#suffix) == suffix end
-function string.split(s, sep)
-	local out, start = {}, 1
-	sep = sep or ","
-	while true do
-		local i, j = string.find(s, sep, start, true)
-		if not i then out[#out + 1] = s:sub(start) break end
-		out[#out + 1] = s:sub(start, i - 1)
-		start = j + 1
-	end
-	return out
-end
-
--- Localized text.
-local Tmeta = {
-	__tostring = function(t) return t[2] or t[1] or "" end,
-	__concat = function(a, b) return tostring(a) .. tostring(b) end,
-}
-function T(id, text)
-	if type(id) == "table" then return setmetatable(id, Tmeta) end
-	if text == nil then id, text = nil, id end
-	return setmetatable({ id, text }, Tmeta)
-end
-function _InternalTranslate(t) return tostring(t) end
-
--- const and math.
-const = { Scale = { m = 100, km = 100000, sec = 1000, min = 60000, h = 3600000, percent = 1 },
-	HourDuration = 3600000, DayDuration = 86400000 }
-function Min(a, b, ...) if select("#", ...) > 0 then return Min(a < b and a or b, ...) end return a < b and a or b end
-function Max(a, b, ...) if select("#", ...) > 0 then return Max(a > b and a or b, ...) end return a > b and a or b end
-function Clamp(x, lo, hi) if x < lo then return lo elseif x > hi then return hi end return x end
-function abs(x) return x < 0 and -x or x end
-function MulDivRound(a, b, c) return math.floor(a * b / c + 0.5) end
-function MulDivTrunc(a, b, c) local r = a * b / c return r < 0 and math.ceil(r) or math.floor(r) end
-function DivRound(a, b) return math.floor(a / b + 0.5) end
+function prim.paused(on) paused = not not on end
 math.randomseed(1)
-function AsyncRand(n)
-	if n == nil then return math.random(0, 2147483646) end
-	if type(n) == "table" then return n[math.random(#n)] end
+function prim.rand(n)
 	if n <= 0 then return 0 end
 	return math.random(0, n - 1)
 end
-InteractionRand = AsyncRand
-
--- Classes.
-local classdefs, class_order = {}, {}
-g_Classes = {}
-
-local function declare(name, def)
-	if type(name) ~= "string" or type(def) ~= "table" then error("DefineClass: bad arguments", 3) end
-	def.__parents = def.__parents or {}
-	def.class = name
-	if not classdefs[name] then class_order[#class_order + 1] = name end
-	classdefs[name] = { def = def, where = where(3) }
-	rawset(_G, name, def)
-	return def
-end
-DefineClass = setmetatable({}, {
-	__newindex = function(_, name, def) declare(name, def) end,
-	__call = function(_, name, ...) return declare(name, { __parents = { ... } }) end,
-})
-
-local skip = { __parents = true, class = true, __index = true, __ancestors = true }
-local function new(class, obj)
-	obj = obj or {}
-	setmetatable(obj, class)
-	local init = class.Init
-	if type(init) == "function" then init(obj) end
-	return obj
-end
-local function delete(obj)
-	local done = obj.Done
-	if type(done) == "function" then done(obj) end
-	rawset(obj, "__deleted", true)
-end
-
-local function build_classes()
-	local state, built = {}, 0
-	local function build(name)
-		local st = state[name]
-		if st == "built" then return true end
-		if st then return false end
-		local rec = classdefs[name]
-		state[name] = "building"
-		local def = rec.def
-		local ancestors = {}
-		for _, parent in ipairs(def.__parents) do
-			if not classdefs[parent] then
-				stats.handler_errors = stats.handler_errors + 1
-				failures[#failures + 1] = rec.where .. ": class " .. name .. ": parent " .. tostring(parent) .. " is not defined"
-			elseif build(parent) then
-				local p = classdefs[parent].def
-				ancestors[parent] = true
-				for a in pairs(p.__ancestors) do ancestors[a] = true end
-				for k, v in pairs(p) do
-					if not skip[k] and rawget(def, k) == nil then rawset(def, k, v) end
-				end
-			end
-		end
-		rawset(def, "__ancestors", ancestors)
-		rawset(def, "__index", def)
-		if rawget(def, "new") == nil then rawset(def, "new", new) end
-		if rawget(def, "delete") == nil then rawset(def, "delete", delete) end
-		g_Classes[name] = def
-		state[name] = "built"
-		built = built + 1
-		return true
+-- dofile runs in fenv, or else in the environment of the game code that called.
+local function caller_env()
+	for lv = 3, 40 do
+		local info = debug.getinfo(lv, "Sf")
+		if not info then break end
+		if info.what == "Lua" and info.short_src:sub(1, 7) ~= "[core]/" then return getfenv(info.func) end
 	end
-	for _, name in ipairs(class_order) do build(name) end
-	stats.classes = built
+	return G
 end
-
-function IsKindOf(obj, name)
-	if type(obj) ~= "table" then return false end
-	local class = getmetatable(obj)
-	if type(class) ~= "table" or not rawget(class, "__ancestors") then
-		class = obj
-		if not rawget(class, "__ancestors") then return false end
-	end
-	return class.class == name or class.__ancestors[name] == true
+local function dofile_in(name, fenv, ...)
+	local rel = name:gsub("\\", "/")
+	if not exists[rel] then return nil end
+	return exec(rel, fenv or caller_env(), ...)
 end
-function IsValid(obj) return type(obj) == "table" and rawget(obj, "__deleted") == nil end
-
--- Objects from data.
-Presets = {}
-function PlaceObj(class, props)
-	local obj = {}
-	if type(props) == "table" then
-		local n = #props
-		if n % 2 == 0 then
-			for i = 1, n, 2 do
-				local k = props[i]
-				if type(k) == "string" then obj[k] = props[i + 1] else obj[i], obj[i + 1] = props[i], props[i + 1] end
-			end
-		else
-			for i = 1, n do obj[i] = props[i] end
-		end
-		for k, v in pairs(props) do
-			if not (type(k) == "number" and k >= 1 and k <= n and k % 1 == 0) then obj[k] = v end
-		end
+function prim.dofile(name, fenv, ...)
+	local res = dofile_in(name, fenv, ...)
+	if not res then
+		class_error(where_outside_core(), "dofile: cannot read " .. tostring(name) .. ": no such file in the game folder")
+		return
 	end
-	local cls = g_Classes[class]
-	if cls and type(cls.new) == "function" then obj = cls:new(obj) else obj.class = class end
-	if type(obj.id) == "string" then
-		local group = Presets[class]
-		if not group then group = {} Presets[class] = group end
-		group[obj.id] = obj
-	end
-	return obj
+	if res[1] then return unpack(res, 2, table.maxn(res)) end
 end
+function prim.pdofile(name, fenv)
+	local res = dofile_in(name, fenv)
+	if not res then return false, "cannot read " .. tostring(name) end
+	return unpack(res, 1, math.max(table.maxn(res), 1))
+end
+prim.folder_order = folder_order
 
-CurrentMap = ""
-function GetMapName() return CurrentMap end
-AccountStorage = false
+-- The engine's exports proper (runtime.go).
+function ReloadLua() end
+function GetEngineVersion() return "modscope" end
 
 ----------------------------------------------------------------------------
 -- Stub mode: a read of an undefined global yields a recording stand-in.
 -- (The Go engine looks at the code to tell a tested read, which gets nil,
--- from a used one; here names starting with g_ are tested reads, which is
--- the only way the generated trees test an undefined global.)
+-- from a used one; here names starting with g_ and reads by the core
+-- runtime are tested reads.)
 
-setmetatable(_G, {
+setmetatable(G, {
 	__index = function(_, k)
 		if type(k) ~= "string" or k:sub(1, 2) == "g_" then return nil end
+		local info = debug.getinfo(2, "S")
+		if info and info.short_src:sub(1, 7) == "[core]/" then return nil end
 		touch(k, false)
 		return stub(k)
 	end,
 })
 
-----------------------------------------------------------------------------
--- Running files.
+-- stub mode: library functions given a stand-in do what modscope's
+-- wrappers do (engine/stubbuiltins.go): pairs over a stand-in is empty,
+-- math.floor of one is one, a stand-in metatable is none.
+do
+	local pairs0, floor0, setmetatable0 = pairs, math.floor, setmetatable
+	local function none() end
+	function pairs(t)
+		if stub_names[t] then return none, t, nil end
+		return pairs0(t)
+	end
+	function math.floor(x)
+		if stub_names[x] then return x end
+		return floor0(x)
+	end
+	function setmetatable(t, mt)
+		if stub_names[mt] then mt = nil end
+		return setmetatable0(t, mt)
+	end
+end
 
-local G = _G
+local core_protos = {}
+local function run_core(name)
+	local fn = core_protos[name]
+	if not fn then
+		local f = io.open(core_dir .. name, "rb")
+		if not f then error("run.lua: cannot read " .. core_dir .. name) end
+		local src = f:read("*a")
+		f:close()
+		local err
+		fn, err = loadstring(src, "@[core]/" .. name)
+		if not fn then error("run.lua: " .. err) end
+		core_protos[name] = fn
+	end
+	local ok, err = xpcall(function() fn(core, prim) end, debug.traceback)
+	if not ok then class_error("[core]/" .. name, err) end
+end
+local function call_core(name)
+	local f = core[name]
+	if type(f) ~= "function" then
+		class_error("[core]/classes.lua", "core runtime: " .. name .. " is missing")
+		return
+	end
+	local ok, err = xpcall(f, debug.traceback)
+	if not ok then class_error("[core]/" .. name, err) end
+end
+local function send(name, ...)
+	local ok, err = pcall(Msg, name, ...)
+	if not ok then class_error("Msg", err) end
+end
+local function send_and_clear(name)
+	send(name)
+	handlers[name] = nil
+end
 
-local function exec(rel, env)
-	current_file = rel
-	local src = read_file(rel)
-	local ok, err
-	if not src then
-		ok, err = false, "cannot read"
-	else
-		if src:sub(1, 3) == "\239\187\191" then src = src:sub(4) end
-		local fn, cerr = loadstring(src, "@" .. rel)
-		if not fn then
-			ok, err = false, cerr
-		else
-			setfenv(fn, env or G)
-			ok, err = xpcall(fn, debug.traceback)
+-- Threads: what is due now, oldest wake first (runtime.go runDue).
+local pass = 0
+local function run_threads()
+	pass = pass + 1
+	for _ = 1, 10000 do
+		local th = core.pop_due(pass, map_running and not paused)
+		if th == nil then break end
+		local r = { core.prepare(th) }
+		if r[1] == nil then break end
+		local saved = handler_depth
+		handler_depth = 0
+		local res = { coroutine.resume(th, unpack(r, 2, table.maxn(r))) }
+		handler_depth = saved
+		if not res[1] then
+			stats.handler_errors = stats.handler_errors + 1
+			failures[#failures + 1] = "thread: " .. tostring(res[2])
 		end
+		core.after(th, res[1])
 	end
-	if ok then
-		stats.ok = stats.ok + 1
-	else
-		stats.failed = stats.failed + 1
-		-- Lua shortens long chunk names ("...ods/x.lua:3:"); print the path whole.
-		err = tostring(err):match("^[^\n]*")
-		local line, msg = err:match("^.-:(%d+): (.*)$")
-		failures[#failures + 1] = "FAIL " .. rel .. ":" .. (line and line .. ": " .. msg or " " .. err)
-	end
-	return ok
 end
 
-local function exec_all(files, env)
-	for _, f in ipairs(files) do exec(f, env) end
-end
-
+----------------------------------------------------------------------------
 -- Mods: metadata in a bare environment, then dependency order (Kahn's
 -- algorithm keeping folder order among independent mods).
 local function read_mods()
@@ -682,7 +511,7 @@ local function read_mods()
 				for k, v in pairs(props) do if type(k) ~= "number" then o[k] = v end end
 				o.class = class
 				return o
-			end, T = T })
+			end, T = function(id, text) if text == nil then return id end return text end })
 			local ok, def = pcall(fn)
 			if ok and type(def) == "table" and type(def.id) == "string" and not by_id[def.id] then
 				def.folder = "Mods/" .. folder
@@ -738,102 +567,192 @@ local function read_mods()
 	return out
 end
 
-local mods = {}
-local mod_envs, mod_loaded = {}, {}
+-- code_order: the files outside Code/ first, then those in Code/ (model.go codeOrder).
+local function code_order(code)
+	local first, later = {}, {}
+	for _, f in ipairs(code or {}) do
+		if f:sub(1, 5) == "Code/" then later[#later + 1] = f else first[#first + 1] = f end
+	end
+	for _, f in ipairs(later) do first[#first + 1] = f end
+	return first
+end
 
+local mods = {}
+local mod_envs, mod_defs = {}, {}
+
+-- mod_env: the mod's environment, filled by the core's mod_def and mod_env.
 local function mod_env(d)
 	local env = mod_envs[d.id]
 	if not env then
 		env = setmetatable({}, { __index = G, __newindex = G })
 		mod_envs[d.id] = env
 	end
-	env.CurrentModId = d.id
-	env.CurrentModPath = d.folder .. "/"
-	env.CurrentModDef = d
+	local def = {}
+	for k, v in pairs(d) do if k ~= "folder" then def[k] = v end end
+	def.path = d.folder .. "/"
+	def.content_path = d.folder .. "/"
+	local ok, mod = pcall(core.mod_def, def, env)
+	if ok and mod then
+		core.mod_env(mod, env)
+		mod_defs[d.id] = mod
+	end
 	return env
 end
+
+----------------------------------------------------------------------------
+-- The steps (model.go FirstLoadSteps and ReloadSteps).
 
 local first_load = true
 local steps = {}
 
--- The steps of autorun (3-10), and on the first load 11.
 local function autorun()
 	local function step(name, fn)
 		local t = clock()
 		fn()
-		run_threads()
 		steps[#steps + 1] = { name = name, ms = (clock() - t) * 1000 }
 	end
 	step("autorun.lua begins", function()
 		Loading = true
-		if first_load then FirstLoad = true end
+		if not first_load then return end
+		FirstLoad = true
+		ReloadForDlc, LuaRevision, OrgLuaRevision, AssetsRevision = false, 0, 0, 0
+		BuildVersion, BuildBranch = "0", false
+		if exists["_LuaRevision.lua"] then exec("_LuaRevision.lua") end
 	end)
 	step("Msg", function()
-		handlers, waiters = {}, {}
-		classdefs, class_order = {}, {}
+		handlers = {}
+		run_core("msg.lua")
 	end)
-	step("CommonLua", function() exec_all(list_lua("CommonLua", false)) end)
-	step("CommonLua/Classes", function() exec_all(list_lua("CommonLua/Classes", true)) end)
-	step("CommonLua/UI", function() exec_all(list_lua("CommonLua/UI", true)) end)
-	step("CommonLua/Platforms", function()
-		for _, p in ipairs(subdirs("CommonLua/Platforms")) do
-			if Platform[p] then exec_all(list_lua("CommonLua/Platforms/" .. p, true)) end
+	step("Core library", function()
+		for _, f in ipairs({ "lib.lua", "threads.lua", "const.lua", "classes.lua", "mods.lua", "post.lua" }) do run_core(f) end
+		-- stub mode: the tables the engine fills in C answer missing fields
+		-- with stand-ins (engine/globals.go engineTables)
+		for _, name in ipairs({ "const", "config" }) do
+			local t = rawget(G, name)
+			if type(t) == "table" and getmetatable(t) == nil then
+				setmetatable(t, { __index = function(_, k)
+					local info = debug.getinfo(2, "S")
+					if type(k) ~= "string" or (info and info.short_src:sub(1, 7) == "[core]/") then return nil end
+					touch(name .. "." .. k, false)
+					return stub(name .. "." .. k)
+				end })
+			end
 		end
 	end)
-	step("Game Lua", function() exec_all(list_lua("Lua", true)) end)
+	step("CommonLua", function() run(folder_order("CommonLua", "files")) end)
+	for _, d in ipairs({ "CommonLua/Classes", "CommonLua/UI", "CommonLua/X", "CommonLua/Ged" }) do
+		step(d, function() run(folder_order(d, "all")) end)
+	end
+	step("CommonLua/Platforms", function()
+		for _, p in ipairs(subdirs("CommonLua/Platforms")) do
+			if rawget(Platform, p) then run(folder_order("CommonLua/Platforms/" .. p, "all")) end
+		end
+	end)
+	step("Game Lua", function() run(folder_order("Lua", "all")) end)
 	step("DLC Lua", function()
-		for _, d in ipairs(subdirs("DLC")) do exec_all(list_lua("DLC/" .. d .. "/Code", true)) end
+		for _, d in ipairs(subdirs("DLC")) do run(folder_order("DLC/" .. d .. "/Code", "all")) end
 	end)
 	step("Mod Lua", function()
 		mods = read_mods()
+		core.want_mod_classes = #mods > 0
 		for _, d in ipairs(mods) do
 			local env = mod_env(d)
-			env.FirstLoad = not mod_loaded[d.id]
-			mod_loaded[d.id] = true
-			for _, f in ipairs(d.code or {}) do exec(d.folder .. "/" .. f, env) end
+			for _, f in ipairs(code_order(d.code)) do
+				local p = d.folder .. "/" .. f
+				if exists[p] then exec(p, env) else class_error(d.folder .. "/metadata.lua", "mod " .. d.id .. ": code file " .. p .. " does not exist") end
+			end
+			rawset(env, "FirstLoad", false)
 		end
 	end)
-	step("Post load", function()
-		-- The core's own Autorun handlers come first, the last one last.
-		local game = handlers.Autorun or {}
-		local list = { function() build_classes() Msg("ClassesBuilt") end }
-		for _, h in ipairs(game) do list[#list + 1] = h end
+	step("ClassesGenerate", function() call_core("classes_generate") end)
+	step("ClassesPreprocess", function() call_core("classes_preprocess") end)
+	step("ClassesPostprocess", function() call_core("classes_postprocess") end)
+	step("ClassesBuilt", function() call_core("classes_built_msg") end)
+	step("ClassesPostBuilt", function() call_core("classes_postbuilt") end)
+	step("Autorun", function()
+		-- the rest of Msg("Autorun"); the last handler is autorun.lua's
+		local first = first_load
+		local list = {}
+		for i, h in ipairs(handlers.Autorun or {}) do list[i] = h end
 		list[#list + 1] = function()
+			handlers.Autorun = nil
 			Loading = false
-			if first_load then
+			if first then
 				FirstLoad = false
-				for _, env in pairs(mod_envs) do env.FirstLoad = false end
 				Msg("Start")
 			end
+			handlers.Start = nil
 		end
-		handlers.Autorun = list
-		Msg("Autorun")
-		for _, env in pairs(mod_envs) do env.FirstLoad = false end
+		call_handlers(list)
+		for _, env in pairs(mod_envs) do rawset(env, "FirstLoad", false) end
 	end)
 	if first_load then
+		step("DataLoading", function()
+			if not rawget(G, "AccountStorage") then AccountStorage = {} end
+			send_and_clear("DataLoading")
+		end)
 		step("Data", function()
-			exec_all(list_lua("CommonLua/Data", true))
-			exec_all(list_lua("Data", true))
-			for _, d in ipairs(subdirs("DLC")) do exec_all(list_lua("DLC/" .. d .. "/Presets", true)) end
-			Msg("DataLoaded")
-			-- each mod's items.lua after the data, as modscope's "Mod items" step
+			run(folder_order("CommonLua/Data", "files"))
+			run(folder_order("CommonLua/Data", "folders"))
+			run(folder_order("Data", "all"))
+			for _, d in ipairs(subdirs("DLC")) do run(folder_order("DLC/" .. d .. "/Presets", "all")) end
+		end)
+		step("DataPreprocess", function() send_and_clear("DataPreprocess") end)
+		step("DataPostprocess", function() send_and_clear("DataPostprocess") end)
+		step("DataLoaded", function()
+			send_and_clear("DataLoaded")
+			DataLoaded = true
+		end)
+		step("Mod items", function()
 			for _, d in ipairs(mods) do
-				local items = d.folder .. "/items.lua"
-				if read_file(items) then exec(items, mod_env(d)) end
-			end
-			if not AccountStorage then AccountStorage = {} end
-			for _, d in ipairs(mods) do
-				for _, l in ipairs(d.loctables or {}) do
-					local f = type(l) == "table" and l.filename or l
-					read_file(d.folder .. "/" .. f)
+				local mod, env = mod_defs[d.id], mod_envs[d.id]
+				if mod and env then
+					local items = {}
+					local p = d.folder .. "/items.lua"
+					if exists[p] then
+						local res = exec(p, env)
+						if res[1] and res[2] ~= nil then items = res[2] end
+					end
+					local ok, err = pcall(core.mod_items, mod, items)
+					if not ok then class_error(p, err) end
 				end
 			end
 		end)
+		step("ApplyModOptions", function()
+			for _, d in ipairs(mods) do
+				local mod = mod_defs[d.id]
+				if type(mod) == "table" then
+					local ok, has = pcall(function() return mod:HasOptions() end)
+					if ok and has then send("ApplyModOptions", d.id) end
+				end
+			end
+		end)
+		step("ModsReloaded", function()
+			send("ModsReloaded")
+			for _, d in ipairs(mods) do
+				local files = {}
+				for _, l in ipairs(d.loctables or {}) do files[#files + 1] = type(l) == "table" and l.filename or l end
+				local mod = mod_defs[d.id]
+				for _, it in ipairs(type(mod) == "table" and type(rawget(mod, "items")) == "table" and mod.items or {}) do
+					if type(it) == "table" and rawget(it, "class") == "ModItemLocTable" and type(rawget(it, "filename")) == "string" then
+						files[#files + 1] = it.filename
+					end
+				end
+				for _, f in ipairs(files) do
+					if not read_file(d.folder .. "/" .. tostring(f)) then
+						class_error(d.folder .. "/metadata.lua", "mod " .. d.id .. ": localization table " .. tostring(f) .. ": cannot read")
+					end
+				end
+			end
+		end)
+	else
+		step("AutorunEnd", function() send_and_clear("AutorunEnd") end)
 	end
+	run_threads()
 	first_load = false
 end
 
--- Step 1 and 2: the environment and the Platform table.
+-- Step 1: the environment and the Platform table.
 Platform = {}
 for _, p in ipairs(platforms) do Platform[p] = true end
 
@@ -846,8 +765,8 @@ local function summary(label, secs)
 	for _ in pairs(stubs) do n = n + 1 end
 	local nh = 0
 	for _, list in pairs(handlers) do nh = nh + #list end
-	print(string.format("lua5.1 %s: files ok=%d failed=%d handler_errors=%d classes=%d handlers=%d stubs=%d stub_calls=%d cpu=%.3fs",
-		label, stats.ok, stats.failed, stats.handler_errors, stats.classes, nh, n, stats.stub_calls, secs))
+	print(string.format("lua5.1 %s: files ok=%d failed=%d handler_errors=%d errors=%d classes=%d handlers=%d stubs=%d stub_calls=%d cpu=%.3fs",
+		label, stats.ok, stats.failed, stats.handler_errors, stats.errors, stats.classes, nh, n, stats.stub_calls, secs))
 end
 
 if not quiet then
@@ -858,9 +777,9 @@ summary("load", load_s)
 
 for i = 1, reloads do
 	failures, steps = {}, {}
-	stats.ok, stats.failed, stats.handler_errors = 0, 0, 0
+	stats.ok, stats.failed, stats.handler_errors, stats.errors = 0, 0, 0, 0
 	local t = clock()
-	Msg("ReloadLua")
+	send("ReloadLua")
 	autorun()
 	for _, f in ipairs(failures) do print(f) end
 	summary("reload " .. i, clock() - t)

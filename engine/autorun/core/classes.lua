@@ -157,6 +157,7 @@ function core.build_classes()
 	end
 	local state = {}   -- name -> "building" | "built" | "failed"
 	local stubbed = {} -- name -> a stand-in ancestor whose members it answers with (stub mode)
+	local stub_metas = {} -- stand-in ancestor -> the metatable of the classes it answers for
 	local built = 0
 	local function build(name, chain)
 		local st = state[name]
@@ -169,6 +170,9 @@ function core.build_classes()
 		local def = defs[name]
 		state[name] = "building"
 		chain[#chain + 1] = name
+		-- the guard of an unbuilt class goes (its metatable is set again
+		-- below): the members are copied raw
+		setmetatable(def, nil)
 		local parents = rawget(def, "__parents")
 		if type(parents) ~= "table" then parents = {} rawset(def, "__parents", parents) end
 		local ancestors = {}
@@ -188,13 +192,19 @@ function core.build_classes()
 				stubbed[name] = stubbed[name] or stubbed[parent]
 				ancestors[parent] = true
 				for a in pairs(p.__ancestors) do ancestors[a] = true end
-				for k, v in pairs(p) do
-					if not skip[k] and rawget(def, k) == nil then rawset(def, k, v) end
-				end
+				prim.inherit(def, p, skip) -- each member of p that def lacks, skip aside
 			end
 		end
 		chain[#chain] = nil
-		setmetatable(def, stubbed[name] and prim.stub_class_meta(stubbed[name]) or nil)
+		local meta = nil
+		if stubbed[name] then
+			meta = stub_metas[stubbed[name]]
+			if not meta then
+				meta = prim.stub_class_meta(stubbed[name])
+				stub_metas[stubbed[name]] = meta
+			end
+		end
+		setmetatable(def, meta)
 		rawset(def, "class", name)
 		rawset(def, "__ancestors", ancestors)
 		rawset(def, "__index", def)

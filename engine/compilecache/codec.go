@@ -1,4 +1,4 @@
-package engine
+package compilecache
 
 import (
 	"crypto/sha256"
@@ -10,19 +10,21 @@ import (
 	"reflect"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
 )
 
-// The on-disk form of a compiled chunk. gopher-lua has no serializer for
+// The codec: the on-disk form of a compiled chunk. gopher-lua has no serializer for
 // *lua.FunctionProto (yuin/gopher-lua#527): its exported fields are plain
 // data, but the VM also needs the unexported stringConstants, which the
 // compiler derives from Constants. We write the exported fields in a compact
 // binary form (varints, fixed 32-bit instructions) and, on reading, rebuild
 // stringConstants exactly as compile.go does, setting the unexported field
-// through reflect. A self-test at first use (protoCodecOK) compiles a probe
+// through reflect. A self-test at first use (CodecOK) compiles a probe
 // chunk, round-trips it and compares every field, unexported ones included;
 // if gopher-lua's struct ever changes shape, the disk cache turns itself off
 // and everything is compiled as before.
@@ -41,11 +43,11 @@ var (
 // corrupt length cannot make the decoder allocate gigabytes.
 const maxDecodeItems = 1 << 24
 
-// encodeProto appends chunk p to b: a string table (every distinct string
+// Encode appends chunk p to b: a string table (every distinct string
 // once, decoded as one Go string that the others slice), the chunk's
 // totals (protoTotals, so that the decoder allocates each kind of slice
 // once per chunk), then the protos.
-func encodeProto(b []byte, p *lua.FunctionProto) ([]byte, error) {
+func Encode(b []byte, p *lua.FunctionProto) ([]byte, error) {
 	e := &encoder{index: map[string]int{}}
 	if err := e.proto(p); err != nil {
 		return nil, err
@@ -266,7 +268,7 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// decoder reads what encodeProto wrote; every read is bounds checked and
+// decoder reads what Encode wrote; every read is bounds checked and
 // the first error sticks.
 type decoder struct {
 	b     []byte
@@ -501,6 +503,11 @@ func (d *decoder) proto(depth int) *lua.FunctionProto {
 	return p
 }
 
+// lastOpcode is the VM's last opcode: modscope's Lua 5.3 operators and
+// _ENV come after OP_NOP (opcode.go), so a check against OP_NOP refused
+// every chunk that used them (TestDecodeEveryOpcode).
+const lastOpcode = lua.OP_SETENV
+
 // checkProto rejects what the VM could not run safely: a decoded chunk is
 // only ever something this program wrote, but a disk can still flip bits
 // that a CRC happens to miss, and the VM indexes these slices unchecked.
@@ -511,7 +518,7 @@ func checkProto(p *lua.FunctionProto) bool {
 	nk, np := len(p.Constants), len(p.FunctionPrototypes)
 	for _, inst := range p.Code {
 		op := int(inst >> 26)
-		if op > lua.OP_NOP {
+		if op > lastOpcode {
 			return false
 		}
 		bx := int(inst & 0x3ffff)
@@ -529,8 +536,8 @@ func checkProto(p *lua.FunctionProto) bool {
 	return true
 }
 
-// decodeProto decodes one encoded chunk.
-func decodeProto(b []byte) (p *lua.FunctionProto, err error) {
+// Decode decodes one encoded chunk.
+func Decode(b []byte) (p *lua.FunctionProto, err error) {
 	d := &decoder{b: b}
 	d.table()
 	d.totals()
@@ -564,6 +571,22 @@ func setStringConstants(p *lua.FunctionProto, strs []string) {
 		return
 	}
 	*(*[]string)(unsafe.Add(unsafe.Pointer(p), off)) = strs
+}
+
+// RebuildStringConstants does for a chunk decoded by other means (the
+// benchmarks' encoding/gob comparison) what Decode does: it rebuilds the
+// unexported string constants from Constants, in p and its functions.
+func RebuildStringConstants(p *lua.FunctionProto) {
+	strs := make([]string, len(p.Constants))
+	for i, k := range p.Constants {
+		if s, ok := k.(lua.LString); ok {
+			strs[i] = string(s)
+		}
+	}
+	setStringConstants(p, strs)
+	for _, sub := range p.FunctionPrototypes {
+		RebuildStringConstants(sub)
+	}
 }
 
 func getStringConstants(p *lua.FunctionProto) []string {
@@ -603,44 +626,55 @@ while a > 0 do a = a - 10 repeat a = -a until a >= 0 end
 local o = t while o do o = t[o] and f(o) end
 return f(a, 2, 3), #"abc", -a, 1e300, 0/0 ~= 0/0, (function(...) return ... end)(a, b)`
 
-// probe compiles probeSource and round-trips it: ok says the codec keeps
-// every field (the condition for using the disk cache at all), version
-// names the compiler's output.
-var probe = sync.OnceValues(func() (ok bool, version string) {
+// probe compiles probeSource (parsed and compiled as the engine's compiler
+// does once its refusal checks pass, which the probe always does, then
+// compacted) and round-trips it: ok says the codec keeps every field (the
+// condition for using the disk cache at all), enc is the encoded probe,
+// which names the compiler's output.
+var probe = sync.OnceValues(func() (ok bool, enc []byte) {
 	if _, ok := scOffset(); !ok || !boxingOK() {
-		return false, ""
+		return false, nil
 	}
-	p, err := compileSource("probe.lua", []byte(probeSource))
+	chunk, err := parse.Parse(strings.NewReader(probeSource), "probe.lua")
 	if err != nil {
-		return false, ""
+		return false, nil
 	}
-	b, err := encodeProto(nil, p)
+	p, err := lua.Compile(chunk, "probe.lua")
 	if err != nil {
-		return false, ""
+		return false, nil
 	}
-	q, err := decodeProto(b)
-	if err != nil || !protoEqual(p, q) {
-		return false, ""
+	Compact(p)
+	b, err := Encode(nil, p)
+	if err != nil {
+		return false, nil
 	}
-	// The refusal limits are part of it too: a chunk compiled under looser
-	// ones must not skip the checks of a stricter build.
-	h := sha256.New()
-	h.Write(b)
-	fmt.Fprintf(h, "limits %d %d %d", MaxSourceBytes, MaxNesting, MaxSyntaxDepth)
-	return true, gopherLuaVersion() + "+" + hex.EncodeToString(h.Sum(nil)[:8])
+	q, err := Decode(b)
+	if err != nil || !Equal(p, q) {
+		return false, nil
+	}
+	return true, b
 })
 
-// protoCodecOK reports whether compiled chunks survive a round trip
-// through encodeProto and decodeProto with every field equal.
-func protoCodecOK() bool {
+// CodecOK reports whether compiled chunks survive a round trip
+// through Encode and Decode with every field equal.
+func CodecOK() bool {
 	ok, _ := probe()
 	return ok
 }
 
 // cacheVersion is written into every pack; a pack of another is ignored.
-func cacheVersion() string {
-	_, v := probe()
-	return v
+// salt (Config.Salt: the compiler's refusal limits) is part of it too: a
+// chunk compiled under looser limits must not skip the checks of a
+// stricter build.
+func cacheVersion(salt string) string {
+	ok, b := probe()
+	if !ok {
+		return ""
+	}
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte(salt))
+	return gopherLuaVersion() + "+" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // sameSlice is reflect.DeepEqual, except that nil and empty slices are
@@ -653,9 +687,9 @@ func sameSlice(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// protoEqual compares two protos field by field, the unexported string
+// Equal compares two protos field by field, the unexported string
 // constants included (NaN constants compare by bits).
-func protoEqual(p, q *lua.FunctionProto) bool {
+func Equal(p, q *lua.FunctionProto) bool {
 	if p.SourceName != q.SourceName || p.LineDefined != q.LineDefined || p.LastLineDefined != q.LastLineDefined ||
 		p.NumUpvalues != q.NumUpvalues || p.NumParameters != q.NumParameters || p.IsVarArg != q.IsVarArg ||
 		p.NumUsedRegisters != q.NumUsedRegisters || !sameSlice(p.Code, q.Code) ||
@@ -679,7 +713,7 @@ func protoEqual(p, q *lua.FunctionProto) bool {
 		}
 	}
 	for i := range p.FunctionPrototypes {
-		if !protoEqual(p.FunctionPrototypes[i], q.FunctionPrototypes[i]) {
+		if !Equal(p.FunctionPrototypes[i], q.FunctionPrototypes[i]) {
 			return false
 		}
 	}
@@ -700,13 +734,13 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// compactProto moves a freshly compiled chunk's slices into one arena
+// Compact moves a freshly compiled chunk's slices into one arena
 // (protoArena), each cut to its length. gopher-lua's compiler hands out
 // sub-slices of growing buffers and other generous capacities, boxes every
 // constant separately and allocates each proto's slices on their own; the
 // copy keeps only what the chunk needs, in about ten allocations. Called
 // once, before the chunk is shared.
-func compactProto(p *lua.FunctionProto) {
+func Compact(p *lua.FunctionProto) {
 	if _, ok := scOffset(); !ok || !boxingOK() {
 		compactEach(p)
 		return
@@ -764,7 +798,7 @@ func fill[T any](a *[]T, src []T) []T {
 	return s
 }
 
-// compactEach is compactProto without the arena: each slice copied to its
+// compactEach is Compact without the arena: each slice copied to its
 // length on its own (when the arena's unsafe parts are unavailable).
 func compactEach(p *lua.FunctionProto) {
 	p.Code = slices.Clone(p.Code)

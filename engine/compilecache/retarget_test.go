@@ -1,6 +1,6 @@
 //go:build linux
 
-package engine
+package compilecache
 
 import (
 	"os"
@@ -26,7 +26,6 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("modscope.toml", `model = "autorun"`)
 	write("v/one.lua", "return 1")
 	write("v/two.lua", "return 2")
 	stamp := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -42,13 +41,9 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if err := os.Symlink("../v/one.lua", link); err != nil {
 		t.Skip(err)
 	}
-	g, err := OpenGame(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	cc, src := openCache(t, dir, "")
 	result := func() string {
-		p, err := g.Compile("Lua/a.lua")
+		p, err := cc.Get("Lua/a.lua")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +58,7 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if got := result(); got != "1" {
 		t.Fatalf("first = %s", got)
 	}
-	oneSt, err := g.root.Stat("v/one.lua")
+	oneSt, err := src.root.Stat("v/one.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,21 +68,21 @@ func TestRetargetedLinkIsRecompiled(t *testing.T) {
 	if err := os.Symlink("../v/two.lua", link); err != nil {
 		t.Fatal(err)
 	}
-	twoSt, err := g.root.Stat("v/two.lua")
+	twoSt, err := src.root.Stat("v/two.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.cc.mu.Lock()
-	m := g.cc.memo["Lua/a.lua"]
+	cc.mu.Lock()
+	m := cc.memo["Lua/a.lua"]
 	if m == nil {
-		g.cc.mu.Unlock()
+		cc.mu.Unlock()
 		t.Fatal("no memo for Lua/a.lua")
 	}
 	sameTimes := statKeyOf(twoSt)
 	old := statKeyOf(oneSt)
 	sameTimes.ino, sameTimes.dev = old.ino, old.dev
 	m.stat = sameTimes
-	g.cc.mu.Unlock()
+	cc.mu.Unlock()
 	if got := result(); got != "2" {
 		t.Errorf("after retargeting the link, Lua/a.lua returns %s: the old code ran", got)
 	}

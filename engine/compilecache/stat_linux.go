@@ -1,4 +1,4 @@
-package engine
+package compilecache
 
 import (
 	"io/fs"
