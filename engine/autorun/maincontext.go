@@ -79,3 +79,61 @@ func (m *mainContext) platform() *lua.LTable {
 	}
 	return &lua.LTable{}
 }
+
+// runMainCommand runs a model command (msg, event, ...) on the main
+// context's owner goroutine, as a step named after the command: before
+// the first step it fails; a context unloaded meanwhile fails it, naming
+// the operation and the context; otherwise body's result, OK unless it
+// carries an error.
+func (m *mainContext) runMainCommand(cmd engine.Command, body func(o *engine.Lua) engine.Result) (engine.Result, bool) {
+	c := m.context()
+	if c == nil {
+		return engine.Failed("nothing is loaded yet: step or run first"), true
+	}
+	var res engine.Result
+	err := c.Do(func(o *engine.Lua) {
+		o.SetStep(cmd.String())
+		res = body(o)
+	})
+	if err != nil {
+		return engine.Failed("%s: context %s: %v", cmd.Op, c.Name, err), true
+	}
+	if res.Error == "" {
+		res.OK = true
+	}
+	return res, true
+}
+
+// runMainStep is the frame both models' RunStep share: the next of steps
+// (next advanced), the main context made by create at StepEnv, body run on
+// its owner goroutine with the step's name set, an unloaded context said
+// as the step's fatal error, and the context active once the last step
+// ran (body may change the steps to come).
+func (m *mainContext) runMainStep(steps *[]string, next *int, create func() error, body func(o *engine.Lua, name string) engine.StepOutcome) engine.StepOutcome {
+	if *next >= len(*steps) {
+		return engine.StepOutcome{Error: "every step has run"}
+	}
+	name := (*steps)[*next]
+	*next++
+	if name == StepEnv {
+		if err := create(); err != nil {
+			return engine.StepOutcome{Error: err.Error(), Fatal: true}
+		}
+	}
+	c := m.context()
+	if c == nil {
+		return engine.StepOutcome{Error: "there is no Lua state (the first step did not run)", Fatal: true}
+	}
+	var out engine.StepOutcome
+	err := c.Do(func(o *engine.Lua) {
+		o.SetStep(name)
+		out = body(o, name)
+	})
+	if err != nil {
+		return engine.StepOutcome{Error: fmt.Sprintf("step %s: context %s: %v", name, c.Name, err), Fatal: true}
+	}
+	if *next >= len(*steps) {
+		c.SetState(engine.StateActive)
+	}
+	return out
+}

@@ -145,25 +145,9 @@ func (m *Model) Close() { m.closeContext() }
 
 // RunStep implements engine.Model.
 func (m *Model) RunStep() engine.StepOutcome {
-	if m.next >= len(m.steps) {
-		return engine.StepOutcome{Error: "every step has run"}
-	}
-	name := m.steps[m.next]
-	m.next++
-	if name == StepEnv {
-		if err := m.createContext(); err != nil {
-			return engine.StepOutcome{Error: err.Error(), Fatal: true}
-		}
-	}
-	c := m.context()
-	if c == nil {
-		return engine.StepOutcome{Error: "there is no Lua state (the first step did not run)", Fatal: true}
-	}
-	var out engine.StepOutcome
-	err := c.Do(func(o *engine.Lua) {
+	return m.runMainStep(&m.steps, &m.next, m.createContext, func(o *engine.Lua, name string) engine.StepOutcome {
 		L := o.L
-		o.SetStep(name)
-		out = m.runStep(L, name)
+		out := m.runStep(L, name)
 		if m.next >= len(m.steps) {
 			o.SetWatchdog(true)
 			m.runThreads(L, false)
@@ -174,14 +158,8 @@ func (m *Model) RunStep() engine.StepOutcome {
 		} else if m.next >= len(m.steps) {
 			m.luaReloads = 0
 		}
+		return out
 	})
-	if err != nil {
-		return engine.StepOutcome{Error: fmt.Sprintf("step %s: context %s: %v", name, c.Name, err), Fatal: true}
-	}
-	if m.next >= len(m.steps) {
-		c.SetState(engine.StateActive)
-	}
-	return out
 }
 
 // runStep runs one step on the owner goroutine.
@@ -725,14 +703,8 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 	default:
 		return engine.Result{}, false
 	}
-	c := m.context()
-	if c == nil {
-		return engine.Failed("nothing is loaded yet: step or run first"), true
-	}
-	var res engine.Result
-	err := c.Do(func(o *engine.Lua) {
+	return m.runMainCommand(cmd, func(o *engine.Lua) (res engine.Result) {
 		L := o.L
-		o.SetStep(cmd.String())
 		switch cmd.Op {
 		case "msg":
 			args := engine.ArgsToLua(L, cmd.Args[1:])
@@ -740,32 +712,23 @@ func (m *Model) Do(cmd engine.Command) (engine.Result, bool) {
 			m.runThreads(L, false)
 		case "event":
 			if ctx := cmd.Arg(0); ctx != "main" && ctx != "all" {
-				res = engine.Failed("no context called %q (the autorun model has one context: main)", ctx)
-				return
+				return engine.Failed("no context called %q (the autorun model has one context: main)", ctx)
 			}
 			args := engine.ArgsToLua(L, cmd.Args[2:])
 			m.send(L, engine.ToLua(L, cmd.Args[1]), args...)
 			m.runThreads(L, false)
 		case "advance":
 			if cmd.Arg(0) == "next" {
-				res = m.advanceNext(L)
-				return
+				return m.advanceNext(L)
 			}
 			ms, err := cmd.Number(0)
 			if err != nil || ms < 0 {
-				res = engine.Failed("advance: want a number of milliseconds >= 0")
-				return
+				return engine.Failed("advance: want a number of milliseconds >= 0")
 			}
 			res = m.advance(L, int64(ms))
 		}
+		return res
 	})
-	if err != nil {
-		return engine.Failed("%s: context %s: %v", cmd.Op, c.Name, err), true
-	}
-	if res.Error == "" {
-		res.OK = true
-	}
-	return res, true
 }
 
 // startReload makes the next steps those of ReloadLua.

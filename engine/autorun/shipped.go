@@ -138,35 +138,22 @@ func (m *Shipped) Close() {
 
 // RunStep implements engine.Model.
 func (m *Shipped) RunStep() engine.StepOutcome {
-	if m.next >= len(m.steps) {
-		return engine.StepOutcome{Error: "every step has run"}
-	}
-	name := m.steps[m.next]
-	m.next++
-	if name == StepEnv {
+	create := func() error {
 		c, err := m.h.NewContext("main", "main")
 		if err != nil {
-			return engine.StepOutcome{Error: err.Error(), Fatal: true}
+			return err
 		}
 		// new globals are locked when the game's own _G metatable says so
 		// (setmetatable(_G, ...) in autorun.lua)
-		if err := m.setContext(c, func(o *engine.Lua) { o.StrictReads = m.g.Mode == engine.ModeStrict }); err != nil {
-			return engine.StepOutcome{Error: err.Error(), Fatal: true}
-		}
+		return m.setContext(c, func(o *engine.Lua) { o.StrictReads = m.g.Mode == engine.ModeStrict })
 	}
-	c := m.context()
-	if c == nil {
-		return engine.StepOutcome{Error: "there is no Lua state (the first step did not run)", Fatal: true}
-	}
-	var out engine.StepOutcome
-	err := c.Do(func(o *engine.Lua) {
+	return m.runMainStep(&m.steps, &m.next, create, func(o *engine.Lua, name string) engine.StepOutcome {
 		L := o.L
-		o.SetStep(name)
 		if name == StepEnv && m.next == 1 {
 			if err := m.setup(L); err != nil {
-				out = engine.StepOutcome{Error: err.Error(), Fatal: true}
+				return engine.StepOutcome{Error: err.Error(), Fatal: true}
 			}
-			return
+			return engine.StepOutcome{}
 		}
 		if m.body != "" {
 			// the first step after the environment (or of a reload)
@@ -194,14 +181,8 @@ func (m *Shipped) RunStep() engine.StepOutcome {
 			m.countClasses()
 			lastLoads.Store(m.loadKey(), append([]string(nil), m.steps...))
 		}
+		return engine.StepOutcome{}
 	})
-	if err != nil {
-		return engine.StepOutcome{Error: fmt.Sprintf("step %s: context %s: %v", name, c.Name, err), Fatal: true}
-	}
-	if m.next >= len(m.steps) {
-		c.SetState(engine.StateActive)
-	}
-	return out
 }
 
 // start makes the loader's coroutine running E[body].
@@ -295,25 +276,17 @@ func (m *Shipped) Do(cmd engine.Command) (engine.Result, bool) {
 	default:
 		return engine.Result{}, false
 	}
-	c := m.context()
-	if c == nil {
-		return engine.Failed("nothing is loaded yet: step or run first"), true
-	}
-	var res engine.Result
-	err := c.Do(func(o *engine.Lua) {
+	return m.runMainCommand(cmd, func(o *engine.Lua) (res engine.Result) {
 		L := o.L
-		o.SetStep(cmd.String())
 		args := cmd.Args
 		if cmd.Op == "event" {
 			if ctx := cmd.Arg(0); ctx != "main" && ctx != "all" {
-				res = engine.Failed("no context called %q (the autorun model has one context: main)", ctx)
-				return
+				return engine.Failed("no context called %q (the autorun model has one context: main)", ctx)
 			}
 			args = args[1:]
 		}
 		if len(args) == 0 {
-			res = engine.Failed("%s: which message?", cmd.Op)
-			return
+			return engine.Failed("%s: which message?", cmd.Op)
 		}
 		vals := append([]lua.LValue{engine.ToLua(L, args[0])}, engine.ArgsToLua(L, args[1:])...)
 		if _, rec := o.Call(m.o.GetGlobal("Msg"), vals, "Msg"); rec != nil {
@@ -326,14 +299,8 @@ func (m *Shipped) Do(cmd engine.Command) (engine.Result, bool) {
 			m.runThreads()
 			m.noPause = false
 		}
+		return res
 	})
-	if err != nil {
-		return engine.Failed("%s: context %s: %v", cmd.Op, c.Name, err), true
-	}
-	if res.Error == "" {
-		res.OK = true
-	}
-	return res, true
 }
 
 func (m *Shipped) startReload() engine.Result {
