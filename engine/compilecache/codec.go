@@ -343,12 +343,14 @@ func (d *decoder) table() {
 	lens := make([]int, n)
 	total := 0
 	for i := range lens {
-		lens[i] = int(d.uvarint())
-		total += lens[i]
-		if lens[i] < 0 || total > len(d.b) {
+		l := d.uvarint()
+		// compared before adding: huge lengths must not wrap total around
+		if d.err != nil || total > len(d.b) || l > uint64(len(d.b)-total) {
 			d.fail(errBad)
 			return
 		}
+		lens[i] = int(l)
+		total += lens[i]
 	}
 	block := string(d.bytes(total))
 	d.strs = make([]string, n)

@@ -1,6 +1,8 @@
 package compilecache
 
 import (
+	"encoding/binary"
+	"math"
 	"strings"
 	"testing"
 
@@ -178,5 +180,18 @@ return f({}), r`
 	}
 	if !Equal(p, q) {
 		t.Fatal("decoded chunk differs from the compiled one")
+	}
+}
+
+// TestDecodeOverflowingStringTable: string lengths whose sum wraps around
+// are refused, not sliced (a crafted pack entry whose CRC matches).
+func TestDecodeOverflowingStringTable(t *testing.T) {
+	var b []byte
+	for _, v := range []uint64{4, 3, 5, math.MaxInt64 - 2, math.MaxInt64 - 2} {
+		b = binary.AppendUvarint(b, v)
+	}
+	b = append(b, "abcdefghijklmnop"...)
+	if _, err := Decode(b); err == nil {
+		t.Fatal("a string table whose lengths overflow decoded")
 	}
 }

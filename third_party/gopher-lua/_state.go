@@ -1409,6 +1409,7 @@ func (ls *LState) NewThread() (*LState, context.CancelFunc) {
 		thread.mainLoop = mainLoopWithContext
 		thread.ctx, f = context.WithCancel(ls.ctx)
 		thread.ctxCancelFn = f
+		thread.armContext() // modscope
 	}
 	return thread, f
 }
@@ -2050,6 +2051,20 @@ func (ls *LState) SetMx(mx int) {
 func (ls *LState) SetContext(ctx context.Context) {
 	ls.mainLoop = mainLoopWithContext
 	ls.ctx = ctx
+	ls.armContext()
+}
+
+// modscope: armContext makes ls.ctxDone a new flag that is set when ls.ctx
+// ends (mainLoopWithContext tests it before every instruction). A new flag
+// each time: the previous context's callback, if it already started, sets
+// only its own.
+func (ls *LState) armContext() {
+	if ls.ctxStop != nil {
+		ls.ctxStop()
+	}
+	done := new(atomic.Bool)
+	ls.ctxDone = done
+	ls.ctxStop = context.AfterFunc(ls.ctx, func() { done.Store(true) })
 }
 
 // Context returns the LState's context. To change the context, use WithContext.
@@ -2062,6 +2077,10 @@ func (ls *LState) RemoveContext() context.Context {
 	oldctx := ls.ctx
 	ls.mainLoop = mainLoop
 	ls.ctx = nil
+	if ls.ctxStop != nil { // modscope: see armContext
+		ls.ctxStop()
+		ls.ctxStop = nil
+	}
 	return oldctx
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sync/atomic"
 )
 
 type LValueType int
@@ -217,6 +218,10 @@ type LState struct {
 	ctx          context.Context
 	ctxCancelFn  context.CancelFunc
 	ctxAsk       bool // modscope: a Go function ran; mainLoopWithContext looks at ctx next
+	// modscope: ctxDone is set when ctx ends (armContext); ctxStop
+	// unregisters that callback.
+	ctxDone *atomic.Bool
+	ctxStop func() bool
 }
 
 func (ls *LState) String() string   { return fmt.Sprintf("thread: %p", ls) }

@@ -48,19 +48,19 @@ func mainLoopWithContext(L *LState, baseframe *callFrame) {
 		return
 	}
 
-	// modscope: the context is asked before the first instruction, after
-	// every call of a Go function (which may have cancelled it, or waited
-	// for its cancellation) and every 64 instructions, not before each one:
-	// ctx.Done() and the select cost a few percent of the VM's time, and a
-	// cancellation from elsewhere is still seen within microseconds
-	// (MODSCOPE-PATCH.md).
-	ticks := uint32(ctxCheckEvery - 1)
+	// modscope: the context is asked when its done flag is set (armed by
+	// SetContext: context.AfterFunc sets it when the context ends, so a
+	// cancellation from elsewhere is seen at the next instruction for an
+	// atomic load, not a select), after every call of a Go function (which
+	// may have cancelled it, or waited for its cancellation: the flag may
+	// not be set yet) and before the first instruction (MODSCOPE-PATCH.md).
+	L.ctxAsk = true
 	for {
 		cf = L.currentFrame
 		inst = cf.Fn.Proto.Code[cf.Pc]
 		cf.Pc++
-		if ticks++; ticks == ctxCheckEvery || L.ctxAsk {
-			ticks, L.ctxAsk = 0, false
+		if L.ctxAsk || L.ctxDone.Load() {
+			L.ctxAsk = false
 			select {
 			case <-L.ctx.Done():
 				L.RaiseError(L.ctx.Err().Error())
@@ -73,10 +73,6 @@ func mainLoopWithContext(L *LState, baseframe *callFrame) {
 		}
 	}
 }
-
-// modscope: ctxCheckEvery is how many instructions mainLoopWithContext
-// runs between two looks at the context.
-const ctxCheckEvery = 64
 
 // regv is the first target register to copy the return values to.
 // It can be reg.top, indicating that the copied values are going into new registers, or it can be below reg.top
