@@ -186,6 +186,11 @@ func firstFile(fsys fs.FS, want, lua []string) string {
 					return f
 				}
 			}
+			// the list is capped (a big tree may fill it before DIR):
+			// look in DIR itself
+			if under := luaFiles(subFS(fsys, strings.TrimSuffix(w, "/")), 1, MaxFolderEntries); len(under) > 0 {
+				return w + under[0]
+			}
 		case strings.HasPrefix(w, "*/"):
 			for _, f := range lua {
 				if strings.HasSuffix(f, w[1:]) {
@@ -202,4 +207,23 @@ func firstFile(fsys fs.FS, want, lua []string) string {
 		return lua[0]
 	}
 	return ""
+}
+
+// subFS is fsys below dir, or an empty FS when dir is not a folder of it.
+func subFS(fsys fs.FS, dir string) fs.FS {
+	if st, err := fs.Stat(fsys, dir); err != nil || !st.IsDir() {
+		return emptyFS{}
+	}
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return emptyFS{}
+	}
+	return sub
+}
+
+// emptyFS has no files.
+type emptyFS struct{}
+
+func (emptyFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }

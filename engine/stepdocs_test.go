@@ -154,6 +154,19 @@ func TestStepDocLookup(t *testing.T) {
 	}
 }
 
+// TestShippedAutorunEndDoc: the shipped loader's Msg("AutorunEnd") has its
+// own text (it is sent on a first load too); the staged model's AutorunEnd
+// step, a reload's only, must not lend it its text.
+func TestShippedAutorunEndDoc(t *testing.T) {
+	auto, ok := engine.ModelWindow(engine.ModelAutorun)
+	if !ok {
+		t.Fatal("the autorun model is not registered")
+	}
+	if got := auto.StepDoc(`Msg("AutorunEnd")`); !strings.Contains(got, "first load") {
+		t.Errorf(`StepDoc(Msg("AutorunEnd")) = %q: want the first-load text`, got)
+	}
+}
+
 // TestRowText: row templates read Go values and JSON's alike, a missing
 // column reads as empty, and a bad template is an error naming it.
 func TestRowText(t *testing.T) {

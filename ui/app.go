@@ -920,7 +920,11 @@ func folderInfoText(fi engine.FolderInfo, model, mode, openErr string) string {
 	case fi.SettingsError != "":
 		fmt.Fprintf(&b, "Settings: %s\n", fi.SettingsError)
 	case !fi.HasSettings:
-		fmt.Fprintf(&b, "Settings: no %s — the defaults (stubs mode, %s watchdog, every mod)\n", engine.SettingsFile, engine.DefaultTimeout)
+		mods := ""
+		if fi.Window.ModsSection != "" {
+			mods = ", every mod"
+		}
+		fmt.Fprintf(&b, "Settings: no %s — the defaults (stubs mode, %s watchdog%s)\n", engine.SettingsFile, engine.DefaultTimeout, mods)
 	default:
 		fmt.Fprintf(&b, "Settings (%s):\n", engine.SettingsFile)
 		for _, kv := range fi.Settings {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -176,7 +177,12 @@ func (v *stepperView) refreshDoc() {
 		v.doc.SetText("")
 		return
 	}
-	v.doc.SetText(c.Steps[i] + ": " + stepDoc(c.Folder.Window, c.Steps[i]))
+	name, doc := c.Steps[i], stepDoc(c.Folder.Window, c.Steps[i])
+	if strings.HasPrefix(doc, name) { // the text names the step itself: Msg("X"): ...
+		v.doc.SetText(doc)
+		return
+	}
+	v.doc.SetText(name + ": " + doc)
 }
 
 func (v *stepperView) refreshButtons() {

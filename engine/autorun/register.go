@@ -67,7 +67,7 @@ func init() {
 			ArgsHint:    `arguments: "mars" 3`,
 			ReloadAll:   true, // the game reloads everything (ReloadLua), never one file
 			ModsSection: engine.ModelAutorun,
-			OpenFirst:   []string{"Lua/", "base/server.lua", "assets/base/server.lua", "*/server.lua"},
+			OpenFirst:   []string{"Lua/"},
 			StepDocs:    stepDocs,
 		},
 		// msg, event and advance are the core's verbs; ReloadLua() is

@@ -51,8 +51,9 @@ var stepDocs = []engine.StepDoc{
 	{Match: `dofolder\("(.*)"\)`, As: "${1}", Text: "The files of ${1}/** run: its own files in name order, then each subfolder the same way (a folder's __load.lua, if any, runs instead)."},
 	{Match: `dofolder_files\("(.*)"\)`, Text: "The files directly in ${1}/ run in name order (not its subfolders; names starting with __ are skipped)."},
 	{Match: `dofolder_folders\("(.*)"\)`, Text: "Each subfolder of ${1}/ loads in name order, as dofolder does (names starting with __ are skipped)."},
+	{Step: `Msg("AutorunEnd")`, Text: "Msg(\"AutorunEnd\"): after the Autorun handlers, on a first load and at the end of every ReloadLua (lib.lua); its handlers run once, then MsgClear removes them."},
 	{Match: `Msg\("(.*)"\)`, As: "${1}", Text: "Msg(\"${1}\"): the handlers registered with OnMsg.${1} run, in registration order."},
-	{Match: `Msg\(<(.*)>\)`, Text: "Msg with a ${1} as the message (an object, not a name): the handlers registered for that object run."},
+	{Match: `Msg\(<(.*)>\)`, Text: "Msg with an object (${1}) as the message, not a name: the handlers registered for that object run."},
 
 	// Names no entry lists, by their shape.
 	{Match: `CommonLua/.*`, Text: "The files of ${0}/** run in name order: shared engine-side Lua of every Haemimont game."},

@@ -29,7 +29,7 @@ func init() {
 			AttachmentActions:    true,
 			LifecycleRows:        true,
 			RowsOnlyWhileLoading: true, // a scene's rows can be large
-			OpenFirst:            []string{SceneFile, "base/server.lua", "assets/base/server.lua", "*/server.lua"},
+			OpenFirst:            []string{SceneFile},
 			StepDocs:             stepDocs,
 			Rows:                 rowViews,
 			Stuck:                stuckRows,
