@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -268,10 +269,10 @@ func (u *App) showOpenError(dir string, err error) {
 		u.ask("Cannot open "+filepath.Base(dir), msg, []string{"OK"}, func(int) {})
 		return
 	}
-	choices := append([]string{}, engine.ModelNames...)
+	choices := modelChoices(fi.Detection.Models)
 	text := msg
-	if ev := fi.Detection.Evidence; len(ev) > 0 {
-		text += "\n\nFound: " + strings.Join(ev, "; ")
+	if ev := strings.Join(fi.Detection.Evidence, "; "); ev != "" && !strings.Contains(msg, ev) {
+		text += "\n\nFound: " + ev
 	}
 	text += "\n\nOpen it as which model?"
 	u.ask("Cannot open "+filepath.Base(dir), text, append(choices, "Cancel"), func(i int) {
@@ -279,6 +280,18 @@ func (u *App) showOpenError(dir string, err error) {
 			u.OpenFolder(dir, engine.Options{Model: choices[i]})
 		}
 	})
+}
+
+// modelChoices lists every model, those detection matched first (in their
+// order), then the rest.
+func modelChoices(matched []string) []string {
+	out := append([]string{}, matched...)
+	for _, m := range engine.ModelNames {
+		if !slices.Contains(matched, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // detectionFailed tells whether err is a failure to choose the folder's

@@ -45,3 +45,12 @@ func TestDetectionFailed(t *testing.T) {
 		})
 	}
 }
+
+// TestModelChoicesMatchedFirst: a folder that matched two models offers
+// those two first, then the others.
+func TestModelChoicesMatchedFirst(t *testing.T) {
+	got := modelChoices([]string{engine.ModelScripts, engine.ModelAutorun})
+	if len(got) != len(engine.ModelNames) || got[0] != engine.ModelScripts || got[1] != engine.ModelAutorun {
+		t.Errorf("modelChoices = %v: want scripts, autorun first, then the rest of %v", got, engine.ModelNames)
+	}
+}
