@@ -17,6 +17,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"modscope/engine/record"
+	"modscope/inspector"
 )
 
 // ErrClosed is returned when a command reaches a context that was unloaded.
@@ -86,6 +87,8 @@ type Lua struct {
 	StrictReads bool
 	// Resolve maps a require name to a file relative to the game folder.
 	Resolve func(name string) (string, error)
+
+	inspect map[*lua.LTable]func() // OnInspect hooks
 
 	files    []FileRun
 	errs     []ErrorRecord
@@ -296,6 +299,33 @@ func (c *Lua) SetWatchdog(on bool) { c.watchdogOff = !on }
 
 // Globals returns the real globals table (not the tracking proxy).
 func (c *Lua) Globals() *lua.LTable { return c.globals.store }
+
+// OnInspect registers fn to run before the inspector reads t or a value
+// below it (a model's lazily filled table completes itself).
+func (c *Lua) OnInspect(t *lua.LTable, fn func()) {
+	if c.inspect == nil {
+		c.inspect = map[*lua.LTable]func(){}
+	}
+	c.inspect[t] = fn
+}
+
+// beforeInspect runs the OnInspect hooks of the tables on path p below root.
+func (c *Lua) beforeInspect(root *lua.LTable, p inspector.Path) {
+	if len(c.inspect) == 0 {
+		return
+	}
+	for i := 0; i <= len(p); i++ {
+		v, err := inspector.Resolve(root, p[:i])
+		if err != nil {
+			return
+		}
+		if t, ok := v.(*lua.LTable); ok {
+			if fn := c.inspect[t]; fn != nil {
+				fn()
+			}
+		}
+	}
+}
 
 // GlobalsProxy returns the table Lua code sees as _G.
 func (c *Lua) GlobalsProxy() *lua.LTable { return c.globals.proxy }

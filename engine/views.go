@@ -193,6 +193,7 @@ func (s *Session) pageView(cmd Command) Result {
 		if perr != nil {
 			return
 		}
+		o.beforeInspect(root, p)
 		res, perr = inspector.Page(root, p, cmd.Offset, cmd.Limit)
 		if perr != nil || len(p) != 0 {
 			return

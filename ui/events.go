@@ -276,7 +276,8 @@ func (v *eventsView) run(line string) {
 	})
 }
 
-// maxDelivered bounds the deliveries the result lists.
+// maxDelivered bounds the deliveries the result lists one by one; records
+// that stand for several contexts (context "*") are always listed.
 const maxDelivered = 6
 
 // deliveredLines lists the messages and events a command delivered: the
@@ -290,14 +291,18 @@ func deliveredLines(msgs []engine.MessageRecord, before int, line string) []stri
 	}
 	step := cmd.String()
 	var out []string
-	n := 0
+	shown, more := 0, 0 // more: deliveries not listed one by one
 	for _, m := range msgs[before:] {
 		if m.Step != step && m.Step != line {
 			continue
 		}
-		n++
-		if len(out) == maxDelivered {
+		if m.Contexts > 0 || m.Context == "*" {
+			more += max(m.Contexts, 1) // listed, as one line for them all
+		} else if shown == maxDelivered {
+			more++
 			continue
+		} else {
+			shown++
 		}
 		text := m.Name
 		if len(m.Args) > 0 && m.Args[0] != "" && m.Args[0] != "{}" {
@@ -312,8 +317,8 @@ func deliveredLines(msgs []engine.MessageRecord, before int, line string) []stri
 		}
 		out = append(out, text)
 	}
-	if n > len(out) {
-		out = append(out, fmt.Sprintf("… %d more (Timeline, or modscope run --json)", n-len(out)))
+	if more > 0 {
+		out = append(out, fmt.Sprintf("… %d more (Timeline, or modscope run --json)", more))
 	}
 	return out
 }

@@ -600,6 +600,25 @@ func (m *Model) modEnv(L *lua.LState, d *ModDef) *lua.LTable {
 		meta.RawSetString("__newindex", m.o.GlobalsProxy())
 		meta.RawSetString("__name", lua.LString("ModEnv"))
 		L.SetMetatable(env, meta)
+		// LuaModEnv's safe_getmetatable: the environment's metatable (its
+		// __index is the raw globals table, where a write would skip the
+		// globals' provenance, conflicts and lock) is hidden: getmetatable
+		// returns nothing for it, as for a table whose metatable is the
+		// globals table.
+		globals := m.o.Globals()
+		env.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
+			v := L.CheckAny(1)
+			if mt := L.GetMetatable(v); mt == meta || mt == globals {
+				return 0
+			}
+			top := L.GetTop()
+			L.Push(globals.RawGetString("getmetatable"))
+			for i := 1; i <= top; i++ {
+				L.Push(L.Get(i))
+			}
+			L.Call(top, 1)
+			return 1
+		}))
 		m.envs[d.ID] = env
 	}
 	props := map[string]any{}

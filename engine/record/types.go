@@ -48,6 +48,14 @@ type MessageRecord struct {
 	// Target is whom it was delivered for, when a context handles it for
 	// several (scripts: the attachment, "entity:3 scripts/door.lua").
 	Target string `json:"target,omitempty"`
+	// Failed is how many of the handlers raised an error.
+	Failed int `json:"failed,omitempty"`
+	// Contexts, First and Last: a record that stands for the deliveries
+	// to several contexts (sectors: context "*") says how many, and the
+	// first and last of them in load order.
+	Contexts int    `json:"contexts,omitempty"`
+	First    string `json:"first,omitempty"`
+	Last     string `json:"last,omitempty"`
 }
 
 // LogEntry is one entry of the session's event log: every step, message,

@@ -112,7 +112,22 @@ func (m *Model) install(x *lctx) {
 	G.RawSetString("globals", L.CreateTable(0, 0))
 
 	mod := L.CreateTable(0, 16)
-	cs := newClasses(L, func(g int) { engineGroups[g].build(m, x, mod) })
+	cs := newClasses(L, func(g int) {
+		// A field the mod already set keeps its value: the group's
+		// metatables and definitions are still registered (x.cls), but
+		// its tables never replace the mod's own (docs/sectors.md).
+		names := engineGroups[g].names
+		had := make([]lua.LValue, len(names))
+		for i, n := range names {
+			had[i] = mod.RawGetString(n)
+		}
+		engineGroups[g].build(m, x, mod)
+		for i, n := range names {
+			if had[i] != lua.LNil {
+				mod.RawSetString(n, had[i])
+			}
+		}
+	})
 	x.cls = cs
 	m.installBus(x, mod)
 	m.installLogger(x, mod)
@@ -157,7 +172,45 @@ func (m *Model) install(x *lctx) {
 	if pkgLoaded != nil {
 		pkgLoaded.RawSetString("engine", mod)
 	}
+	m.wrapIteration(x, mod)
 	m.installRequire(x, pkgLoaded)
+}
+
+// wrapIteration makes the lazily built module look whole: the engine's
+// module is a plain table filled at startup (Lua.cpp), so next and pairs
+// given it, and the inspector reading it, build every group first.
+func (m *Model) wrapIteration(x *lctx, mod *lua.LTable) {
+	c, L, cs := x.o, x.o.L, x.cls
+	G := c.Globals()
+	c.OnInspect(mod, cs.needAll)
+	origNext, ok1 := G.RawGetString("next").(*lua.LFunction)
+	origPairs, ok2 := G.RawGetString("pairs").(*lua.LFunction)
+	if !ok1 || !ok2 {
+		return
+	}
+	G.RawSetString("next", L.NewFunction(func(L *lua.LState) int {
+		if L.Get(1) == mod {
+			cs.needAll()
+		}
+		return callThrough(L, origNext)
+	}))
+	G.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
+		if L.Get(1) == mod {
+			cs.needAll()
+		}
+		return callThrough(L, origPairs)
+	}))
+}
+
+// callThrough calls fn with the current arguments and returns its results.
+func callThrough(L *lua.LState, fn *lua.LFunction) int {
+	top := L.GetTop()
+	L.Push(fn)
+	for i := 1; i <= top; i++ {
+		L.Push(L.Get(i))
+	}
+	L.Call(top, lua.MultRet)
+	return L.GetTop() - top
 }
 
 // engineGroup is a part of the engine module built on the first use of
@@ -618,7 +671,32 @@ func (m *Model) installScene(x *lctx, mod *lua.LTable) {
 		ud.Metatable = entMeta
 		return ud
 	}
-	mod.RawSetString("Entity", L.CreateTable(0, 0))
+	// The usertype's table: engine.Entity.add_component_transform is the
+	// function entity.add_component_transform returns (sol usertype).
+	entClass := L.CreateTable(0, 0)
+	entClassMeta := L.CreateTable(0, 2)
+	entClassMeta.RawSetString("__name", lua.LString("Entity"))
+	entClassMeta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		k, ok := L.Get(2).(lua.LString)
+		if !ok {
+			L.Push(lua.LNil)
+			return 1
+		}
+		if f := methodTbl.RawGetString(string(k)); f != lua.LNil {
+			L.Push(f)
+			return 1
+		}
+		if fn := entityMethod(cs, string(k)); fn != nil {
+			f := L.NewFunction(fn)
+			methodTbl.RawSetString(string(k), f)
+			L.Push(f)
+			return 1
+		}
+		L.Push(lua.LNil)
+		return 1
+	}))
+	entClass.Metatable = entClassMeta
+	mod.RawSetString("Entity", entClass)
 
 	scene := L.CreateTable(0, 0)
 	sceneMethods := L.CreateTable(0, 8)

@@ -197,45 +197,82 @@ func (m *Model) tick(step string) {
 		m.mu.Unlock()
 		args := []string{renderData(ev.data)} // one rendering for all its records
 		from := "from " + ev.from
-		handled, listed := false, 0
-		var more struct {
-			contexts, handlers int
-			ms                 float64
-			first, last        string
+		type delivery struct {
+			x         *lctx
+			n, failed int
+			ms        float64
+			listed    bool
 		}
+		var ds []delivery
 		for _, x := range listeners {
-			n, ms, ok := m.deliver(x, ev, step)
-			if !ok {
-				continue
+			n, failed, ms, ok := m.deliver(x, ev, step)
+			if ok {
+				ds = append(ds, delivery{x: x, n: n, failed: failed, ms: ms})
 			}
-			handled = true
-			if listed < maxDeliveryRecords {
-				listed++
-				m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: x.c.Name, Step: step,
-					Message: &engine.MessageRecord{Name: ev.name, Context: x.c.Name, Args: args,
-						Handlers: n, Ms: ms, Target: from}})
+		}
+		handled := len(ds) > 0
+		// Which deliveries get a record of their own: the enqueuing
+		// context, the context the event's sector_id names, the contexts
+		// whose handlers raised errors, then the rest in creation order.
+		listed := 0
+		list := func(pick func(d *delivery) bool) {
+			for i := range ds {
+				if listed == maxDeliveryRecords {
+					return
+				}
+				if d := &ds[i]; !d.listed && pick(d) {
+					d.listed = true
+					listed++
+				}
+			}
+		}
+		named := ""
+		if id, ok := ev.data["sector_id"].(string); ok {
+			named = "sector:" + id
+		}
+		list(func(d *delivery) bool { return d.x.c.Name == ev.from })
+		list(func(d *delivery) bool { return named != "" && d.x.c.Name == named })
+		list(func(d *delivery) bool { return d.failed > 0 })
+		list(func(*delivery) bool { return true })
+		var more struct {
+			contexts, handlers, failed int
+			ms                         float64
+			first, last                string
+		}
+		for _, d := range ds {
+			if d.listed {
+				// In delivery (creation) order.
+				m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: d.x.c.Name, Step: step,
+					Message: &engine.MessageRecord{Name: ev.name, Context: d.x.c.Name, Args: args,
+						Handlers: d.n, Failed: d.failed, Ms: d.ms, Target: from}})
 				continue
 			}
 			if more.contexts == 0 {
-				more.first = x.c.Name
+				more.first = d.x.c.Name
 			}
 			more.contexts++
-			more.handlers += n
-			more.ms += ms
-			more.last = x.c.Name
+			more.handlers += d.n
+			more.failed += d.failed
+			more.ms += d.ms
+			more.last = d.x.c.Name
 		}
 		if more.contexts > 0 {
-			// The deliveries past the first few: one record for all of
-			// them, so that the records grow with the events, not with
-			// events times live sectors.
+			// The deliveries not listed: one record for all of them, so
+			// that the records grow with the events, not with events
+			// times live sectors.
 			span := more.first
 			if more.contexts > 1 {
-				span += " … " + more.last
+				span = "first " + more.first + ", last " + more.last + " in load order"
+			}
+			failed := ""
+			if more.failed > 0 {
+				failed = fmt.Sprintf("; %d failed handler(s)", more.failed)
 			}
 			m.h.Emit(engine.Event{Kind: engine.EventMessage, Context: moreContexts, Step: step,
 				Message: &engine.MessageRecord{Name: ev.name, Context: moreContexts, Args: args,
-					Handlers: more.handlers, Ms: more.ms,
-					Target: fmt.Sprintf("%s; delivered to %d more contexts (%s)", from, more.contexts, span)}})
+					Handlers: more.handlers, Failed: more.failed, Ms: more.ms,
+					Contexts: more.contexts, First: more.first, Last: more.last,
+					Target: fmt.Sprintf("%s; delivered to %d more contexts (%s)%s", from, more.contexts, span, failed)}})
 		}
 		if !handled {
 			// Nobody handles it: one record, in the server (the bus's home).
@@ -271,12 +308,12 @@ func (m *Model) tick(step string) {
 // is recorded and the next one runs. A context without a handler for the
 // event runs nothing (an event no context handles is recorded once, by
 // tick); ok reports whether handlers ran, n how many, ms their time.
-func (m *Model) deliver(x *lctx, ev busEvent, step string) (n int, ms float64, ok bool) {
+func (m *Model) deliver(x *lctx, ev busEvent, step string) (n, failed int, ms float64, ok bool) {
 	m.mu.Lock()
 	n = x.handled[ev.name]
 	m.mu.Unlock()
 	if n == 0 {
-		return 0, 0, false // nothing runs and nothing is recorded
+		return 0, 0, 0, false // nothing runs and nothing is recorded
 	}
 	start := time.Now()
 	if err := x.c.Do(func(o *engine.Lua) {
@@ -285,12 +322,14 @@ func (m *Model) deliver(x *lctx, ev busEvent, step string) (n int, ms float64, o
 		hs := o.HandlersOf(ev.name)
 		n = len(hs)
 		for _, h := range hs {
-			o.Call(h.Fn, []lua.LValue{eventDataToLua(L, ev.data)}, h.Where)
+			if _, e := o.Call(h.Fn, []lua.LValue{eventDataToLua(L, ev.data)}, h.Where); e != nil {
+				failed++
+			}
 		}
 	}); err != nil {
-		return 0, 0, false // the context closed meanwhile: nothing was delivered
+		return 0, 0, 0, false // the context closed meanwhile: nothing was delivered
 	}
-	return n, float64(time.Since(start).Microseconds()) / 1000, true
+	return n, failed, float64(time.Since(start).Microseconds()) / 1000, true
 }
 
 // settle runs ticks until the bus is quiet, at most settleTicks; what is

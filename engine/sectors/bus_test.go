@@ -425,13 +425,15 @@ func TestDeliveriesPastTheFirstFewAreOneRecord(t *testing.T) {
 	var recs []string
 	for _, m := range s.Report().Messages {
 		if m.Name == "sector_player_added" && strings.Contains(m.Args[0], `"sector_id":"s9"`) {
-			recs = append(recs, fmt.Sprintf("%s %d %s", m.Context, m.Handlers, m.Target))
+			recs = append(recs, fmt.Sprintf("%s %d %s|%d %s %s", m.Context, m.Handlers, m.Target, m.Contexts, m.First, m.Last))
 		}
 	}
+	// s9 enqueued it (and is its sector_id): it is listed, in creation
+	// order; the combined record says how many and which in its fields.
 	want := []string{
-		"sector:s1 1 from sector:s9", "sector:s2 1 from sector:s9", "sector:s3 1 from sector:s9",
-		"sector:s4 1 from sector:s9", "sector:s5 1 from sector:s9", "sector:s6 1 from sector:s9",
-		"* 3 from sector:s9; delivered to 3 more contexts (sector:s7 … sector:s9)",
+		"sector:s1 1 from sector:s9|0  ", "sector:s2 1 from sector:s9|0  ", "sector:s3 1 from sector:s9|0  ",
+		"sector:s4 1 from sector:s9|0  ", "sector:s5 1 from sector:s9|0  ", "sector:s9 1 from sector:s9|0  ",
+		"* 3 from sector:s9; delivered to 3 more contexts (first sector:s6, last sector:s8 in load order)|3 sector:s6 sector:s8",
 	}
 	if !slices.Equal(recs, want) {
 		t.Fatalf("records of the last arrival:\n%s", strings.Join(recs, "\n"))
@@ -439,5 +441,107 @@ func TestDeliveriesPastTheFirstFewAreOneRecord(t *testing.T) {
 	// Every sector still got it.
 	if got := eval(t, s, "sector:s7", "return log[#log]"); got != "added:p9@s9" {
 		t.Fatalf("s7 last saw %q", got)
+	}
+}
+
+// Which deliveries get a record of their own: the enqueuer, the sector
+// the event's sector_id names, and the contexts whose handlers failed
+// come before the rest; the combined record counts the failed handlers.
+func TestListedDeliveriesPreferTheRelevantContexts(t *testing.T) {
+	s := open(t, "testdata/game", engine.Options{Mode: engine.ModeStrict})
+	for i := 1; i <= 12; i++ {
+		mustDo(t, s, fmt.Sprintf("join p%d s%d", i, i))
+	}
+	for i := 1; i <= 12; i++ {
+		mustDo(t, s, fmt.Sprintf(`eval sector:s%d require("engine").get_event_bus():add_handler("probe", function() end)`, i))
+		if i != 1 && i != 2 && i != 8 && i != 9 {
+			mustDo(t, s, fmt.Sprintf(`eval sector:s%d require("engine").get_event_bus():add_handler("probe", function() error("probe fails") end)`, i))
+		}
+	}
+	before := len(s.Report().Messages)
+	do(t, s, `eval sector:s8 require("engine").get_event_bus():enqueue("probe", {sector_id = "s9"})`)
+	if r := do(t, s, "advance 50"); r.OK {
+		t.Fatalf("advance: the failing handlers did not fail: %+v", r)
+	}
+	var recs []string
+	for _, m := range s.Report().Messages[before:] {
+		if m.Name == "probe" {
+			recs = append(recs, fmt.Sprintf("%s %d/%d %d", m.Context, m.Handlers, m.Failed, m.Contexts))
+		}
+	}
+	// Listed: s8 (enqueued it), s9 (its sector_id), then the first four
+	// whose handler failed; s1 and s2 (first created) are in the rest,
+	// with s7, s10, s11 and s12, whose failures the record counts.
+	want := []string{
+		"sector:s3 2/1 0", "sector:s4 2/1 0", "sector:s5 2/1 0", "sector:s6 2/1 0",
+		"sector:s8 1/0 0", "sector:s9 1/0 0", "* 10/4 6",
+	}
+	if !slices.Equal(recs, want) {
+		t.Fatalf("records of probe:\n%s", strings.Join(recs, "\n"))
+	}
+}
+
+// The engine module is built on first use, per part: a field the mod set
+// itself is never replaced when its part is built later.
+func TestLazyModuleKeepsTheModsOwnFields(t *testing.T) {
+	s := strict(t)
+	got := eval(t, s, "server", `local e = require("engine")
+		e.Vector3 = "mine"
+		local tr = e.ComponentTransform.new()
+		return tostring(e.Vector3) .. " " .. type(e.Vector2)`)
+	if got != "mine table" {
+		t.Fatalf("engine.Vector3 after a ComponentTransform: %q", got)
+	}
+}
+
+// Iterating the module (pairs, next) and the inspector see it whole, as
+// the engine's plain table filled at startup.
+func TestLazyModuleIsWholeWhenIterated(t *testing.T) {
+	want := []string{"Vector3", "Quaternion", "Scene", "Entity", "ComponentTransform", "MT19937", "get_scene"}
+	for name, code := range map[string]string{
+		"pairs": `local seen = {} for k in pairs(require("engine")) do seen[#seen+1] = k end return table.concat(seen, ",")`,
+		"next": `local e, seen, k = require("engine"), {}, nil
+			repeat k = next(e, k) if k then seen[#seen+1] = k end until k == nil
+			return table.concat(seen, ",")`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := strict(t)
+			keys := "," + eval(t, s, "server", code) + ","
+			for _, k := range want {
+				if !strings.Contains(keys, ","+k+",") {
+					t.Errorf("%s misses %s: %s", name, k, keys)
+				}
+			}
+		})
+	}
+	t.Run("inspector", func(t *testing.T) {
+		s := strict(t)
+		mustDo(t, s, "join p1 alpha")
+		r := s.Do(engine.Command{Op: "page", Args: []any{"sector:alpha"}, Path: "package.loaded.engine", Limit: 500})
+		if !r.OK || r.Page == nil {
+			t.Fatalf("page: %+v", r)
+		}
+		have := map[string]bool{}
+		for _, n := range r.Page.Nodes {
+			have[n.Key] = true
+		}
+		for _, k := range want {
+			if !have[k] {
+				t.Errorf("the inspector misses engine.%s (%d rows)", k, len(r.Page.Nodes))
+			}
+		}
+	})
+}
+
+// engine.Entity is the usertype: its methods are the ones entities return.
+func TestEntityUsertypeHasTheMethods(t *testing.T) {
+	s := strict(t)
+	mustDo(t, s, "join p1 alpha")
+	got := eval(t, s, "sector:alpha", `local e = require("engine")
+		local ent = e.get_scene():create_entity()
+		return tostring(type(e.Entity.add_component_transform)) .. " " ..
+			tostring(e.Entity.add_component_transform == ent.add_component_transform) .. " " .. tostring(e.Entity.nope)`)
+	if got != "function true nil" {
+		t.Fatalf("engine.Entity: %q", got)
 	}
 }

@@ -53,6 +53,16 @@ func (cs *classes) need(name string) {
 	}
 }
 
+// needAll builds every group not built yet (iteration, the inspector).
+func (cs *classes) needAll() {
+	for g := range engineGroups {
+		if !cs.built[g] {
+			cs.built[g] = true
+			cs.build(g)
+		}
+	}
+}
+
 // define registers a class and returns its engine.<Name> table.
 func (cs *classes) define(cl *class) *lua.LTable {
 	L := cs.L
