@@ -116,6 +116,70 @@ func (m *Model) exportEngine(L *lua.LState) {
 		}
 		return 0
 	})
+	// The member sources of the class build's complex path (classes.lua,
+	// after the engine's ResolveComplexInheritance): member -> the name of
+	// the class whose definition holds the value.
+	fn("own_sources", func(L *lua.LState) int {
+		// own_sources(class, name, skip, hint): each member of class (in
+		// pairs order) that skip does not name, with name as its source; the
+		// table is sized for class's members and those of hint (a parent's
+		// sources, merged in next)
+		class, name, skip := L.CheckTable(1), L.Get(2), L.CheckTable(3)
+		n := 0
+		for _, t := range []*lua.LTable{class, L.OptTable(4, nil)} {
+			if t != nil {
+				for k, _ := t.Next(lua.LNil); k != lua.LNil; k, _ = t.Next(k) {
+					n++
+				}
+			}
+		}
+		t := L.CreateTable(0, n)
+		for k, _ := class.Next(lua.LNil); k != lua.LNil; k, _ = class.Next(k) {
+			if skip.RawGet(k) == lua.LNil {
+				t.RawSet(k, name)
+			}
+		}
+		L.Push(t)
+		return 1
+	})
+	fn("merge_sources", func(L *lua.LState) int {
+		// merge_sources(sources, parent_sources, parent_ancestors, name): a
+		// member of the parent is taken when the class does not define it
+		// and it is unset or set by one of the parent's ancestors; two
+		// unrelated sources keep the first (the engine asserts)
+		sources, parent, ancestors, name := L.CheckTable(1), L.CheckTable(2), L.CheckTable(3), L.Get(4)
+		for k, v := parent.Next(lua.LNil); k != lua.LNil; k, v = parent.Next(k) {
+			src := sources.RawGet(k)
+			if src == name || src == v {
+				continue
+			}
+			if src == lua.LNil || ancestors.RawGet(src) != lua.LNil {
+				sources.RawSet(k, v)
+			}
+		}
+		return 0
+	})
+	fn("copy_resolved", func(L *lua.LState) int {
+		// copy_resolved(class, sources, defs, name, cache, cache_ancestors):
+		// the value of each member whose source is another class, except
+		// __hierarchy_cache and those supplied by cache (the cached class
+		// the class reads through) or one of cache_ancestors
+		class, sources, defs, name := L.CheckTable(1), L.CheckTable(2), L.CheckTable(3), L.Get(4)
+		cache := L.Get(5)
+		cacheAnc, _ := L.Get(6).(*lua.LTable)
+		for k, s := sources.Next(lua.LNil); k != lua.LNil; k, s = sources.Next(k) {
+			if s == name || k == lua.LString("__hierarchy_cache") {
+				continue
+			}
+			if cache != lua.LNil && (s == cache || (cacheAnc != nil && cacheAnc.RawGet(s) != lua.LNil)) {
+				continue
+			}
+			if src, ok := defs.RawGet(s).(*lua.LTable); ok {
+				class.RawSet(k, src.RawGet(k))
+			}
+		}
+		return 0
+	})
 	fn("engine_table", func(L *lua.LState) int {
 		// stub mode: missing fields of t are stand-ins (engine/stubfields.go)
 		c.EngineTable(L.CheckTable(1), L.CheckString(2), L.OptString(3, ""))

@@ -345,6 +345,29 @@ function prim.inherit(class, parent, skip)
 		if class[k] == nil and not skip[k] then class[k] = v end
 	end
 end
+-- the member sources of the class build's complex path (as the Go primitives)
+function prim.own_sources(class, name, skip)
+	local t = {}
+	for k in pairs(class) do
+		if not skip[k] then t[k] = name end
+	end
+	return t
+end
+function prim.merge_sources(sources, parent, ancestors, name)
+	for k, v in pairs(parent) do
+		local src = sources[k]
+		if src ~= name and src ~= v and (src == nil or ancestors[src]) then sources[k] = v end
+	end
+end
+function prim.copy_resolved(class, sources, defs, name, cache, cache_ancestors)
+	for k, s in pairs(sources) do
+		if s ~= name and k ~= "__hierarchy_cache"
+			and not (cache ~= nil and (s == cache or (cache_ancestors and cache_ancestors[s]))) then
+			local src = rawget(defs, s)
+			if type(src) == "table" then class[k] = rawget(src, k) end
+		end
+	end
+end
 function prim.stub_class_meta(parent)
 	return { __index = function(_, k) return stub(parent .. "." .. tostring(k)) end }
 end

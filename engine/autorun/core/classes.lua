@@ -129,7 +129,8 @@ end
 
 -- core.build_classes resolves every class definition (those declared and
 -- those a ClassesGenerate handler put into classdefs): parents first,
--- members copied down (the class, then its parents in order, depth first).
+-- members copied down with the engine's rules (below and docs/autorun.md
+-- "The class build"; a cached class is its children's metatable).
 -- An undefined parent is reported and dropped, as the engine does.
 function core.build_classes()
 	local defs = core.classdefs
@@ -159,6 +160,62 @@ function core.build_classes()
 	local stubbed = {} -- name -> a stand-in ancestor whose members it answers with (stub mode)
 	local stub_metas = {} -- stand-in ancestor -> the metatable of the classes it answers for
 	local built = 0
+	-- The engine's rules (CommonLua/Core/classes.lua ResolveComplexInheritance
+	-- :445-523, ResolveValues :526-606; docs/autorun.md "The class build"):
+	-- a class with two or more parents, or its own __hierarchy_cache, is
+	-- "complex": its members are resolved from the sources of its parents'
+	-- members (the class whose definition holds each value), a later parent
+	-- overriding a member whose source is one of its own ancestors. Every
+	-- other class copies its one parent's table.
+	local complex = {}  -- name -> true: a complex class
+	local needs = {}    -- name -> true: its member sources are kept (a complex class and its ancestors)
+	local sources = {}  -- name -> member -> the class whose definition holds the value
+	local cached = {}   -- name -> true: its definition had __hierarchy_cache (children use it as their metatable)
+	local cache_of = {} -- name -> the cached class whose table is its metatable
+	local up = {}       -- name -> its one parent (a simple class whose sources are kept)
+	-- merge takes the members of parent with their sources into sources (the
+	-- engine's rule, classes.lua:484-501). A simple class's sources are its
+	-- own members over its parent's: the line of simple classes up to the
+	-- first complex one (or a root) is merged from the top down, so the
+	-- nearest source is the one merged last.
+	local line = {}
+	local function merge(sources_, parent, pa, name)
+		local n, q = 0, parent
+		while q and sources[q] do
+			n = n + 1
+			line[n] = sources[q]
+			if complex[q] then break end
+			q = up[q]
+		end
+		for i = n, 1, -1 do
+			prim.merge_sources(sources_, line[i], pa, name)
+			line[i] = nil
+		end
+	end
+	local function mark(name)
+		if needs[name] then return end
+		needs[name] = true
+		local parents = rawget(defs[name], "__parents")
+		if type(parents) == "table" then
+			for _, p in ipairs(parents) do
+				if rawget(defs, p) ~= nil then mark(p) end
+			end
+		end
+	end
+	for _, name in ipairs(order) do
+		local def = defs[name]
+		local parents, n = rawget(def, "__parents"), 0
+		if type(parents) == "table" then
+			for _, p in ipairs(parents) do
+				if rawget(defs, p) ~= nil then n = n + 1 end
+			end
+		end
+		-- the engine: #parents > 1 or classdef.__hierarchy_cache (classes.lua:447)
+		if n > 1 or rawget(def, "__hierarchy_cache") then
+			complex[name] = true
+			mark(name)
+		end
+	end
 	local function build(name, chain)
 		local st = state[name]
 		if st == "built" then return true end
@@ -186,18 +243,57 @@ function core.build_classes()
 				table.remove(parents, i)
 			end
 		end
+		for _, parent in ipairs(parents) do build(parent, chain) end
+		-- the sources of the class's own members, taken before anything is
+		-- copied in
+		local own = needs[name] and prim.own_sources(def, name, skip) or nil
+		local is_complex = complex[name]
+		local cache = nil
 		for _, parent in ipairs(parents) do
-			if build(parent, chain) then
+			-- parents in order; one already an ancestor (through an earlier
+			-- parent) is passed by (classes.lua:476-478)
+			if not ancestors[parent] and state[parent] == "built" then
 				local p = defs[parent]
+				local pa = rawget(p, "__ancestors")
 				stubbed[name] = stubbed[name] or stubbed[parent]
 				ancestors[parent] = true
-				for a in pairs(p.__ancestors) do ancestors[a] = true end
-				prim.inherit(def, p, skip) -- each member of p that def lacks, skip aside
+				if is_complex then merge(own, parent, pa, name) end
+				for a in pairs(pa) do ancestors[a] = true end
+				if not is_complex then
+					-- one parent: its members are copied, unless it is a cached
+					-- class, which is the metatable instead (classes.lua:574-583)
+					if cached[parent] then
+						cache = parent
+					else
+						cache = cache_of[parent]
+						prim.inherit(def, p, skip) -- each member of p that def lacks, skip aside
+					end
+				end
 			end
 		end
 		chain[#chain] = nil
+		if is_complex then
+			-- the values of the resolved members; those a cached ancestor (or
+			-- its ancestors) supplies are read through it (classes.lua:538-559)
+			local c = own.__hierarchy_cache
+			if c ~= nil and c ~= name then cache = c end
+			prim.copy_resolved(def, own, defs, name, cache, cache and rawget(defs[cache], "__ancestors") or nil)
+		end
+		if own then
+			-- a simple class keeps only its own members' sources and its parent
+			sources[name] = own
+			if not is_complex and parents[1] and state[parents[1]] == "built" then up[name] = parents[1] end
+		end
+		cache_of[name] = cache
+		if rawget(def, "__hierarchy_cache") ~= nil then
+			-- the flag is never copied onto a class table (noncopyable)
+			cached[name] = true
+			rawset(def, "__hierarchy_cache", nil)
+		end
 		local meta = nil
-		if stubbed[name] then
+		if cache then
+			meta = defs[cache]
+		elseif stubbed[name] then
 			meta = stub_metas[stubbed[name]]
 			if not meta then
 				meta = prim.stub_class_meta(stubbed[name])
@@ -207,9 +303,14 @@ function core.build_classes()
 		setmetatable(def, meta)
 		rawset(def, "class", name)
 		rawset(def, "__ancestors", ancestors)
-		rawset(def, "__index", def)
-		if rawget(def, "new") == nil then rawset(def, "new", new) end
-		if rawget(def, "delete") == nil then rawset(def, "delete", delete) end
+		-- a class's own __index is kept (classes.lua:604)
+		local own_index = rawget(def, "__index") ~= nil
+		if not own_index then rawset(def, "__index", def) end
+		if not cache then
+			-- (a class under a cached one reads them through it)
+			if rawget(def, "new") == nil then rawset(def, "new", new) end
+			if rawget(def, "delete") == nil then rawset(def, "delete", delete) end
+		end
 		-- A reload refills the class table of the previous load, as the
 		-- engine does: objects made before the reload get the new members.
 		local old = previous[name]
@@ -218,7 +319,7 @@ function core.build_classes()
 			setmetatable(old, nil)
 			for k in pairs(old) do rawset(old, k, nil) end
 			for k, v in pairs(def) do rawset(old, k, v) end
-			rawset(old, "__index", old)
+			if not own_index then rawset(old, "__index", old) end
 			setmetatable(old, meta)
 			defs[name] = old
 			prim.define_global(name, old)
