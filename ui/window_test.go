@@ -75,7 +75,7 @@ func TestFailedOpenShowsWhatTheEngineFound(t *testing.T) {
 		choices int
 	}{
 		{"a folder matching two models names both", both,
-			[]string{"more than one model", "Found: autorun: Lua/; scripts: scene.toml", "which model"}, len(engine.ModelNames) + 1},
+			[]string{"more than one model", "autorun: Lua/; scripts: scene.toml", "which model"}, len(engine.ModelNames) + 1},
 		{"a folder that is not there offers no choice", filepath.Join(both, "missing"),
 			[]string{"open folder"}, 1},
 	} {
@@ -93,6 +93,14 @@ func TestFailedOpenShowsWhatTheEngineFound(t *testing.T) {
 			}
 			if len(choices) != tc.choices {
 				t.Errorf("choices %q, want %d", choices, tc.choices)
+			}
+			// what detection found is said once (the engine's message
+			// already names it), and the models it matched come first
+			if strings.Count(h.asked[0], "scene.toml") > 1 {
+				t.Errorf("asked %q: what was found is said twice", h.asked[0])
+			}
+			if tc.choices > 2 && (choices[0] != engine.ModelAutorun || choices[1] != engine.ModelScripts) {
+				t.Errorf("choices %q: want the matched autorun and scripts first", choices)
 			}
 		})
 	}
